@@ -1,0 +1,79 @@
+//! The error type of the library.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong while reading, scoring or reporting.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An operating-system I/O error, with the path involved when there is one.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done, usually naming the file.
+        context: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A Y4M stream whose header or frame markers cannot be understood.
+    #[error("invalid Y4M input: {0}")]
+    Y4m(String),
+    /// An input that ended in the middle of a frame.
+    #[error("truncated input: frame {frame} ends after {got} of {expected} bytes")]
+    Truncated {
+        /// Zero-based index of the incomplete frame.
+        frame: u64,
+        /// Bytes read for that frame.
+        got: usize,
+        /// Bytes a whole frame needs.
+        expected: usize,
+    },
+    /// Frame geometry, format or parameters that are invalid or unsupported.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// Reference and distorted inputs that cannot be compared.
+    #[error("reference and distorted inputs differ: {0}")]
+    Mismatch(String),
+    /// A model file that cannot be parsed or used.
+    #[error("invalid model {name}: {reason}")]
+    Model {
+        /// The model's name or path.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A model name that is not built in.
+    #[error("unknown built-in model {0:?} (known: {1})")]
+    UnknownModel(String, String),
+    /// A feature name or option that is not known.
+    #[error("invalid feature: {0}")]
+    Feature(String),
+    /// A model file path that could not be read.
+    #[error("cannot read model file {path}: {source}")]
+    ModelFile {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Scoring finished without a single frame.
+    #[error("no frames were scored")]
+    NoFrames,
+    /// An option value outside its valid range.
+    #[error("invalid option: {0}")]
+    InvalidOption(String),
+}
+
+impl Error {
+    /// Wraps an I/O error with a description of what was being done.
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,130 @@
+//! Streaming readers for raw video: Y4M and headerless planar YUV.
+//!
+//! Readers hold one frame's worth of scratch and nothing more, so memory stays flat
+//! however long the input is.
+
+pub mod y4m;
+pub mod yuv;
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::frame::{Frame, FrameFormat, PlaneBuffer};
+
+pub use y4m::Y4mReader;
+pub use yuv::YuvReader;
+
+/// A source of frames of one fixed format.
+pub trait FrameReader: Send {
+    /// The format of every frame this reader yields.
+    fn format(&self) -> &FrameFormat;
+
+    /// Reads the next frame into `frame` (whose format must equal [`FrameReader::format`]).
+    /// Returns `Ok(false)` at a clean end of stream; a partial frame is an error.
+    fn read_into(&mut self, frame: &mut Frame) -> Result<bool>;
+
+    /// Reads the next frame into a new buffer; `None` at the end of the stream.
+    fn read_frame(&mut self) -> Result<Option<Frame>> {
+        let mut frame = Frame::zeroed(*self.format());
+        Ok(self.read_into(&mut frame)?.then_some(frame))
+    }
+}
+
+/// How to interpret an input file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// YUV4MPEG2 with its own header.
+    Y4m,
+    /// Headerless planar YUV of the given format.
+    Raw(FrameFormat),
+}
+
+/// Opens `path` (`-` for standard input) as a frame reader.
+pub fn open(path: &Path, kind: InputKind) -> Result<Box<dyn FrameReader>> {
+    let source: Box<dyn Read + Send> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        let file =
+            File::open(path).map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+        Box::new(file)
+    };
+    let buffered = BufReader::with_capacity(1 << 20, source);
+    Ok(match kind {
+        InputKind::Y4m => Box::new(Y4mReader::new(buffered)?),
+        InputKind::Raw(format) => Box::new(YuvReader::new(buffered, format)),
+    })
+}
+
+/// Guesses the input kind from a file name: `.y4m` is Y4M, anything else needs a format.
+pub fn is_y4m_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("y4m"))
+}
+
+/// Fills every plane of `frame` with planar samples from `source`, decoding 16-bit
+/// little-endian samples when the bit depth exceeds 8. `scratch` is reused between calls.
+///
+/// Returns `Ok(false)` when `source` is at its end before the first byte,
+/// an error when it ends inside the frame.
+pub(crate) fn read_planes(
+    source: &mut dyn Read,
+    expected_format: &FrameFormat,
+    frame: &mut Frame,
+    scratch: &mut Vec<u8>,
+    frame_index: u64,
+) -> Result<bool> {
+    let format = *frame.format();
+    if format != *expected_format {
+        return Err(Error::InvalidInput(format!(
+            "frame buffer format {format:?} differs from the stream's {expected_format:?}"
+        )));
+    }
+    let expected = format.frame_bytes();
+    scratch.resize(expected, 0);
+    let got = read_full(source, scratch)?;
+    if got == 0 {
+        return Ok(false);
+    }
+    if got < expected {
+        return Err(Error::Truncated {
+            frame: frame_index,
+            got,
+            expected,
+        });
+    }
+    let mut offset = 0;
+    for i in 0..format.plane_count() {
+        let n = format.plane_width(i) * format.plane_height(i);
+        match frame.plane_buffer_mut(i) {
+            PlaneBuffer::U8(dst) => {
+                dst.copy_from_slice(&scratch[offset..offset + n]);
+                offset += n;
+            }
+            PlaneBuffer::U16(dst) => {
+                let bytes = &scratch[offset..offset + 2 * n];
+                for (d, pair) in dst.iter_mut().zip(bytes.chunks_exact(2)) {
+                    *d = u16::from_le_bytes([pair[0], pair[1]]);
+                }
+                offset += 2 * n;
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// Reads until `buf` is full or the source ends; returns the bytes read.
+pub(crate) fn read_full(source: &mut dyn Read, buf: &mut [u8]) -> Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match source.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io("read error", e)),
+        }
+    }
+    Ok(filled)
+}

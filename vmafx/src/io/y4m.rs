@@ -1,0 +1,262 @@
+//! YUV4MPEG2 reading: the stream header, `FRAME` markers with optional parameters,
+//! and every colour-space tag ffmpeg writes for the layouts we score.
+
+use std::io::BufRead;
+
+use crate::error::{Error, Result};
+use crate::frame::{ChromaSubsampling, Frame, FrameFormat};
+
+use super::{read_full, read_planes, FrameReader};
+
+/// Longest header or `FRAME` line accepted; real ones are well under 200 bytes.
+const MAX_LINE: usize = 4096;
+const SIGNATURE: &str = "YUV4MPEG2";
+
+/// The parsed stream header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Y4mHeader {
+    /// The frame format the `W`, `H` and `C` tags describe.
+    pub format: FrameFormat,
+    /// Frame rate as numerator/denominator, when given.
+    pub frame_rate: Option<(u32, u32)>,
+    /// Whether an alpha plane follows the three colour planes (`C444alpha`).
+    pub has_alpha: bool,
+    /// The colour-space tag as written (without the `C`), `420jpeg` when absent.
+    pub colour_space: String,
+}
+
+/// Reads frames from a Y4M byte stream.
+pub struct Y4mReader<R> {
+    source: R,
+    header: Y4mHeader,
+    scratch: Vec<u8>,
+    line: Vec<u8>,
+    frames_read: u64,
+}
+
+impl<R: BufRead + Send> Y4mReader<R> {
+    /// Parses the stream header; frames are read on demand.
+    pub fn new(mut source: R) -> Result<Self> {
+        let mut line = Vec::new();
+        if !read_line(&mut source, &mut line)? {
+            return Err(Error::Y4m("empty input: no YUV4MPEG2 header".into()));
+        }
+        let header = parse_header(&line)?;
+        Ok(Self {
+            source,
+            header,
+            scratch: Vec::new(),
+            line,
+            frames_read: 0,
+        })
+    }
+
+    /// The stream header.
+    pub fn header(&self) -> &Y4mHeader {
+        &self.header
+    }
+}
+
+impl<R: BufRead + Send> FrameReader for Y4mReader<R> {
+    fn format(&self) -> &FrameFormat {
+        &self.header.format
+    }
+
+    fn read_into(&mut self, frame: &mut Frame) -> Result<bool> {
+        if !read_line(&mut self.source, &mut self.line)? {
+            return Ok(false);
+        }
+        let marker = &self.line[..];
+        if !(marker.starts_with(b"FRAME") && (marker.len() == 5 || marker[5] == b' ')) {
+            return Err(Error::Y4m(format!(
+                "frame {}: expected a FRAME marker, found {:?}",
+                self.frames_read,
+                String::from_utf8_lossy(&marker[..marker.len().min(32)])
+            )));
+        }
+        let index = self.frames_read;
+        if !read_planes(
+            &mut self.source,
+            &self.header.format,
+            frame,
+            &mut self.scratch,
+            index,
+        )? {
+            return Err(Error::Truncated {
+                frame: index,
+                got: 0,
+                expected: self.header.format.frame_bytes(),
+            });
+        }
+        if self.header.has_alpha {
+            let n = self.header.format.width()
+                * self.header.format.height()
+                * self.header.format.bytes_per_sample();
+            self.scratch.resize(n, 0);
+            let got = read_full(&mut self.source, &mut self.scratch)?;
+            if got < n {
+                return Err(Error::Truncated {
+                    frame: index,
+                    got: self.header.format.frame_bytes() + got,
+                    expected: self.header.format.frame_bytes() + n,
+                });
+            }
+        }
+        self.frames_read += 1;
+        Ok(true)
+    }
+}
+
+/// Reads one `\n`-terminated line (without the terminator) into `line`.
+/// Returns `Ok(false)` at end of stream before any byte.
+fn read_line(source: &mut dyn BufRead, line: &mut Vec<u8>) -> Result<bool> {
+    line.clear();
+    loop {
+        let available = source
+            .fill_buf()
+            .map_err(|e| Error::io("read error", e))?;
+        if available.is_empty() {
+            if line.is_empty() {
+                return Ok(false);
+            }
+            return Err(Error::Y4m("input ends inside a header line".into()));
+        }
+        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(pos) => (&available[..pos], Some(pos + 1)),
+            None => (available, None),
+        };
+        if line.len() + chunk.len() > MAX_LINE {
+            return Err(Error::Y4m(format!("header line longer than {MAX_LINE} bytes")));
+        }
+        line.extend_from_slice(chunk);
+        let consumed = done.unwrap_or(chunk.len());
+        source.consume(consumed);
+        if done.is_some() {
+            return Ok(true);
+        }
+    }
+}
+
+/// Parses a `YUV4MPEG2 ...` header line.
+pub fn parse_header(line: &[u8]) -> Result<Y4mHeader> {
+    let text = std::str::from_utf8(line)
+        .map_err(|_| Error::Y4m("header is not ASCII".into()))?;
+    let mut tokens = text.split(' ').filter(|t| !t.is_empty());
+    if tokens.next() != Some(SIGNATURE) {
+        return Err(Error::Y4m("missing YUV4MPEG2 signature".into()));
+    }
+    let (mut width, mut height) = (None, None);
+    let mut frame_rate = None;
+    let mut colour_space = String::from("420jpeg");
+    for token in tokens {
+        let (tag, value) = token.split_at(1);
+        match tag {
+            "W" => width = Some(parse_number(value, "width")?),
+            "H" => height = Some(parse_number(value, "height")?),
+            "F" => frame_rate = parse_ratio(value),
+            "C" => colour_space = value.to_string(),
+            "I" if !matches!(value, "p" | "?" | "") => {
+                return Err(Error::Y4m(format!(
+                    "interlaced input (I{value}) is not supported; deinterlace first"
+                )))
+            }
+            // Aspect ratio, interlacing 'p' and X-extensions do not change the samples.
+            _ => {}
+        }
+    }
+    let width = width.ok_or_else(|| Error::Y4m("header lacks W (width)".into()))?;
+    let height = height.ok_or_else(|| Error::Y4m("header lacks H (height)".into()))?;
+    let (chroma, bit_depth, has_alpha) = parse_colour_space(&colour_space)?;
+    let format = FrameFormat::new(width, height, chroma, bit_depth)?;
+    Ok(Y4mHeader {
+        format,
+        frame_rate,
+        has_alpha,
+        colour_space,
+    })
+}
+
+fn parse_number(value: &str, what: &str) -> Result<usize> {
+    value
+        .parse()
+        .map_err(|_| Error::Y4m(format!("invalid {what} {value:?}")))
+}
+
+fn parse_ratio(value: &str) -> Option<(u32, u32)> {
+    let (n, d) = value.split_once(':')?;
+    Some((n.parse().ok()?, d.parse().ok()?))
+}
+
+/// Maps a `C` tag to (layout, bit depth, alpha plane present).
+fn parse_colour_space(tag: &str) -> Result<(ChromaSubsampling, u8, bool)> {
+    use ChromaSubsampling::*;
+    let unsupported = || Error::Y4m(format!("unsupported colour space C{tag}"));
+    let (layout, rest) = if let Some(rest) = tag.strip_prefix("mono") {
+        (Yuv400, rest)
+    } else if tag.len() >= 3 {
+        let layout = match &tag[..3] {
+            "420" => Yuv420,
+            "422" => Yuv422,
+            "444" => Yuv444,
+            _ => return Err(unsupported()),
+        };
+        (layout, &tag[3..])
+    } else {
+        return Err(unsupported());
+    };
+    match rest {
+        // 8-bit 4:2:0 siting variants carry the same samples.
+        "" | "jpeg" | "mpeg2" | "paldv" if layout == Yuv420 || rest.is_empty() => {
+            Ok((layout, 8, false))
+        }
+        "alpha" if layout == Yuv444 => Ok((layout, 8, true)),
+        _ => {
+            let depth = rest
+                .strip_prefix('p')
+                .or(if layout == Yuv400 { Some(rest) } else { None })
+                .and_then(|d| d.parse::<u8>().ok())
+                .filter(|d| (8..=16).contains(d))
+                .ok_or_else(unsupported)?;
+            Ok((layout, depth, false))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_space_tags() {
+        use ChromaSubsampling::*;
+        assert_eq!(parse_colour_space("420jpeg").unwrap(), (Yuv420, 8, false));
+        assert_eq!(parse_colour_space("420mpeg2").unwrap(), (Yuv420, 8, false));
+        assert_eq!(parse_colour_space("420paldv").unwrap(), (Yuv420, 8, false));
+        assert_eq!(parse_colour_space("420").unwrap(), (Yuv420, 8, false));
+        assert_eq!(parse_colour_space("420p10").unwrap(), (Yuv420, 10, false));
+        assert_eq!(parse_colour_space("422p12").unwrap(), (Yuv422, 12, false));
+        assert_eq!(parse_colour_space("444p16").unwrap(), (Yuv444, 16, false));
+        assert_eq!(parse_colour_space("444alpha").unwrap(), (Yuv444, 8, true));
+        assert_eq!(parse_colour_space("mono").unwrap(), (Yuv400, 8, false));
+        assert_eq!(parse_colour_space("mono16").unwrap(), (Yuv400, 16, false));
+        assert_eq!(parse_colour_space("mono10").unwrap(), (Yuv400, 10, false));
+        assert!(parse_colour_space("411").is_err());
+        assert!(parse_colour_space("422jpeg").is_err());
+        assert!(parse_colour_space("420p17").is_err());
+    }
+
+    #[test]
+    fn header_fields() {
+        let h = parse_header(b"YUV4MPEG2 W337 H191 F30000:1001 Ip A1:1 C420jpeg XYSCSS=420JPEG")
+            .unwrap();
+        assert_eq!(h.format.width(), 337);
+        assert_eq!(h.format.height(), 191);
+        assert_eq!(h.format.plane_width(1), 169);
+        assert_eq!(h.format.plane_height(1), 96);
+        assert_eq!(h.frame_rate, Some((30000, 1001)));
+        assert!(parse_header(b"YUV4MPEG2 W16 C420").is_err());
+        assert!(parse_header(b"YUV4MPEG W16 H16").is_err());
+        assert!(parse_header(b"YUV4MPEG2 W0 H16").is_err());
+        assert!(parse_header(b"YUV4MPEG2 W16 H16 It").is_err());
+    }
+}
