@@ -171,7 +171,10 @@ impl FrameFormat {
 }
 
 /// A sample type a plane can hold: `u8` for 8-bit video, `u16` above.
-pub trait Sample: Copy + Default + Send + Sync + Into<i32> + Into<u32> + Into<i64> + 'static {}
+pub trait Sample:
+    Copy + Default + Send + Sync + Into<i32> + Into<u32> + Into<i64> + 'static
+{
+}
 impl Sample for u8 {}
 impl Sample for u16 {}
 
@@ -294,8 +297,16 @@ impl<'a> FrameView<'a> {
             }
             // libvmaf's pictures may carry floor-sized chroma; accept either rounding.
             let (w, h) = (format.plane_width(i), format.plane_height(i));
-            let floor_w = if i == 0 { w } else { format.width() >> format.chroma().shift_x() };
-            let floor_h = if i == 0 { h } else { format.height() >> format.chroma().shift_y() };
+            let floor_w = if i == 0 {
+                w
+            } else {
+                format.width() >> format.chroma().shift_x()
+            };
+            let floor_h = if i == 0 {
+                h
+            } else {
+                format.height() >> format.chroma().shift_y()
+            };
             let fits = |got: usize, ceil: usize, floor: usize| got == ceil || got == floor.max(1);
             if !fits(plane.width(), w, floor_w) || !fits(plane.height(), h, floor_h) {
                 return Err(Error::InvalidInput(format!(
@@ -360,6 +371,25 @@ impl Frame {
         Self { format, planes }
     }
 
+    /// An owned copy of a borrowed picture. Chroma planes narrower than the format's
+    /// rounded-up size (floor-sized, as some callers store them) are widened by repeating
+    /// their last column and row.
+    pub fn from_view(view: &FrameView<'_>) -> Self {
+        let mut frame = Self::zeroed(*view.format());
+        for i in 0..frame.planes.len() {
+            let (w, h) = (frame.format.plane_width(i), frame.format.plane_height(i));
+            let source = view
+                .plane(i)
+                .expect("views carry every plane of their format");
+            match (&mut frame.planes[i], source) {
+                (PlaneBuffer::U8(dst), PlaneRef::U8(src)) => copy_plane(dst, w, h, &src),
+                (PlaneBuffer::U16(dst), PlaneRef::U16(src)) => copy_plane(dst, w, h, &src),
+                _ => unreachable!("FrameView::new checks sample types against the bit depth"),
+            }
+        }
+        frame
+    }
+
     /// The frame's format.
     pub fn format(&self) -> &FrameFormat {
         &self.format
@@ -377,7 +407,10 @@ impl Frame {
 
     /// A borrowed view of plane `index`.
     pub fn plane(&self, index: usize) -> PlaneRef<'_> {
-        let (w, h) = (self.format.plane_width(index), self.format.plane_height(index));
+        let (w, h) = (
+            self.format.plane_width(index),
+            self.format.plane_height(index),
+        );
         match &self.planes[index] {
             PlaneBuffer::U8(d) => PlaneRef::U8(Plane {
                 data: d,
@@ -404,5 +437,18 @@ impl Frame {
             format: self.format,
             planes,
         }
+    }
+}
+
+/// Copies `src` into a tightly packed `w` x `h` buffer, repeating the last column and row
+/// where `src` is smaller.
+fn copy_plane<T: Sample>(dst: &mut [T], w: usize, h: usize, src: &Plane<'_, T>) {
+    for y in 0..h {
+        let row = src.row(y.min(src.height() - 1));
+        let out = &mut dst[y * w..(y + 1) * w];
+        let n = row.len().min(w);
+        out[..n].copy_from_slice(&row[..n]);
+        let last = row[n - 1];
+        out[n..].fill(last);
     }
 }

@@ -1,11 +1,36 @@
 //! VMAFX: the VMAF video quality metric, frame for frame equal to libvmaf.
+//!
+//! Score a pair of files:
+//! ```no_run
+//! use vmafx::{io::InputKind, Model, ScoreJob, ScorerBuilder, PoolMethod};
+//!
+//! let scorer = ScorerBuilder::new().model(Model::builtin("vmaf_v0.6.1")?).threads(0);
+//! let outcome = ScoreJob::new("ref.y4m", "dist.y4m", InputKind::Y4m).run(scorer, |_| {})?;
+//! println!("VMAF {:.3}", outcome.report.pooled_score("vmaf", PoolMethod::Mean).unwrap());
+//! # Ok::<(), vmafx::Error>(())
+//! ```
+//!
+//! Or push frames you already hold with [`Scorer::push`] and call [`Scorer::finish`].
 #![deny(missing_docs)]
 
 pub mod error;
 pub mod feature;
 pub mod frame;
 pub mod io;
+mod job;
 pub mod model;
+pub mod pool;
+pub mod report;
+mod scorer;
 
 pub use error::{Error, Result};
+pub use feature::registry::{ExtractorKind, FeatureRequest};
 pub use frame::{ChromaSubsampling, Frame, FrameFormat, FrameView, Plane, PlaneRef};
+pub use job::{JobOutcome, ScoreJob};
+pub use model::Model;
+pub use pool::{PoolMethod, Pooled};
+pub use report::{FrameRecord, Report, ReportFormat};
+pub use scorer::{Scorer, ScorerBuilder, DEFAULT_MODEL_NAME};
+
+/// The version string written into reports.
+pub const VERSION: &str = concat!("vmafx ", env!("CARGO_PKG_VERSION"));

@@ -46,8 +46,8 @@ pub fn open(path: &Path, kind: InputKind) -> Result<Box<dyn FrameReader>> {
     let source: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
-        let file =
-            File::open(path).map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+        let file = File::open(path)
+            .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
         Box::new(file)
     };
     let buffered = BufReader::with_capacity(1 << 20, source);

@@ -112,9 +112,7 @@ impl<R: BufRead + Send> FrameReader for Y4mReader<R> {
 fn read_line(source: &mut dyn BufRead, line: &mut Vec<u8>) -> Result<bool> {
     line.clear();
     loop {
-        let available = source
-            .fill_buf()
-            .map_err(|e| Error::io("read error", e))?;
+        let available = source.fill_buf().map_err(|e| Error::io("read error", e))?;
         if available.is_empty() {
             if line.is_empty() {
                 return Ok(false);
@@ -126,7 +124,9 @@ fn read_line(source: &mut dyn BufRead, line: &mut Vec<u8>) -> Result<bool> {
             None => (available, None),
         };
         if line.len() + chunk.len() > MAX_LINE {
-            return Err(Error::Y4m(format!("header line longer than {MAX_LINE} bytes")));
+            return Err(Error::Y4m(format!(
+                "header line longer than {MAX_LINE} bytes"
+            )));
         }
         line.extend_from_slice(chunk);
         let consumed = done.unwrap_or(chunk.len());
@@ -139,8 +139,7 @@ fn read_line(source: &mut dyn BufRead, line: &mut Vec<u8>) -> Result<bool> {
 
 /// Parses a `YUV4MPEG2 ...` header line.
 pub fn parse_header(line: &[u8]) -> Result<Y4mHeader> {
-    let text = std::str::from_utf8(line)
-        .map_err(|_| Error::Y4m("header is not ASCII".into()))?;
+    let text = std::str::from_utf8(line).map_err(|_| Error::Y4m("header is not ASCII".into()))?;
     let mut tokens = text.split(' ').filter(|t| !t.is_empty());
     if tokens.next() != Some(SIGNATURE) {
         return Err(Error::Y4m("missing YUV4MPEG2 signature".into()));
@@ -149,7 +148,10 @@ pub fn parse_header(line: &[u8]) -> Result<Y4mHeader> {
     let mut frame_rate = None;
     let mut colour_space = String::from("420jpeg");
     for token in tokens {
-        let (tag, value) = token.split_at(1);
+        // Tags are one ASCII letter; split after the first character, whatever it is,
+        // so that a non-ASCII byte sequence is rejected instead of splitting a character.
+        let tag_len = token.chars().next().map_or(0, char::len_utf8);
+        let (tag, value) = token.split_at(tag_len);
         match tag {
             "W" => width = Some(parse_number(value, "width")?),
             "H" => height = Some(parse_number(value, "height")?),
@@ -193,14 +195,14 @@ fn parse_colour_space(tag: &str) -> Result<(ChromaSubsampling, u8, bool)> {
     let unsupported = || Error::Y4m(format!("unsupported colour space C{tag}"));
     let (layout, rest) = if let Some(rest) = tag.strip_prefix("mono") {
         (Yuv400, rest)
-    } else if tag.len() >= 3 {
-        let layout = match &tag[..3] {
+    } else if let (Some(prefix), Some(rest)) = (tag.get(..3), tag.get(3..)) {
+        let layout = match prefix {
             "420" => Yuv420,
             "422" => Yuv422,
             "444" => Yuv444,
             _ => return Err(unsupported()),
         };
-        (layout, &tag[3..])
+        (layout, rest)
     } else {
         return Err(unsupported());
     };

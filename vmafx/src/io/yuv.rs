@@ -37,7 +37,10 @@ impl<R: Read + Send> FrameReader for YuvReader<R> {
         let ok = read_planes(
             &mut self.source,
             &self.format,
-            frame, &mut self.scratch, self.frames_read)?;
+            frame,
+            &mut self.scratch,
+            self.frames_read,
+        )?;
         if ok {
             self.frames_read += 1;
         }

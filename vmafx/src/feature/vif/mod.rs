@@ -1,1 +1,291 @@
-//! Placeholder: being written.
+//! Integer VIF (visual information fidelity), the `integer_vif_scale0..3` features.
+//!
+//! VIF compares, at four scales, how much of the reference's local signal survives in the
+//! distorted picture under a Gaussian noise model. Everything runs in libvmaf's fixed-point
+//! arithmetic, so the scores equal libvmaf's integer VIF bit for bit:
+//!
+//! 1. Scale 0 is the luma plane. Each later scale is the previous one low-pass filtered
+//!    with that scale's Gaussian and decimated by two in both directions (sizes round down).
+//! 2. At each scale, separable Gaussian filtering gives local means, variances and the
+//!    covariance of every pixel; borders are mirrored without repeating the edge sample.
+//! 3. Per pixel, the information terms are summed in fixed-point log2 (or a linear
+//!    stand-in where the reference is too flat), giving a numerator and a denominator.
+//! 4. The score of a scale is `num / den`, divided in single precision.
+//!
+//! The enhancement gain limit (`vif_enhn_gain_limit`) caps how much an apparently
+//! sharpened distortion can score above 1; the `neg` models set it to 1.
+
+#[cfg(test)]
+mod conformance_tests;
+mod scalar;
+mod tables;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+use crate::frame::{Plane, PlaneRef, MAX_DIMENSION};
+use scalar::{DecimateScratch, StatParams, StatScratch, VerticalRounding, VifSample};
+use tables::{Log2Table, SCALES};
+
+/// Options of the integer VIF extractor, named after libvmaf's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VifOptions {
+    /// `vif_enhn_gain_limit`: the largest gain credited to a distortion that enhances
+    /// the reference, 1.0..=100.0. 1.0 disables enhancement gain; 100.0 is the default.
+    pub enhn_gain_limit: f64,
+    /// `vif_skip_scale0`: when set, scale 0 is not computed and reported as 0.
+    pub skip_scale0: bool,
+}
+
+impl VifOptions {
+    /// libvmaf's default enhancement gain limit, also its largest accepted value.
+    pub const DEFAULT_ENHN_GAIN_LIMIT: f64 = 100.0;
+
+    /// Builds options from libvmaf option names and values (booleans as 0 or 1):
+    /// `vif_enhn_gain_limit` and `vif_skip_scale0`. Missing keys keep their defaults.
+    pub fn from_dict(opts: &BTreeMap<String, f64>) -> Result<Self> {
+        let mut options = Self::default();
+        for (key, &value) in opts {
+            match key.as_str() {
+                "vif_enhn_gain_limit" => {
+                    if !(1.0..=Self::DEFAULT_ENHN_GAIN_LIMIT).contains(&value) {
+                        return Err(Error::Feature(format!(
+                            "vif_enhn_gain_limit {value} is outside 1.0..=100.0"
+                        )));
+                    }
+                    options.enhn_gain_limit = value;
+                }
+                "vif_skip_scale0" => {
+                    options.skip_scale0 = if value == 0.0 {
+                        false
+                    } else if value == 1.0 {
+                        true
+                    } else {
+                        return Err(Error::Feature(format!(
+                            "vif_skip_scale0 must be 0 or 1, got {value}"
+                        )));
+                    };
+                }
+                _ => {
+                    return Err(Error::Feature(format!(
+                        "unknown vif option {key:?} (known: vif_enhn_gain_limit, vif_skip_scale0)"
+                    )))
+                }
+            }
+        }
+        Ok(options)
+    }
+}
+
+impl Default for VifOptions {
+    fn default() -> Self {
+        Self {
+            enhn_gain_limit: Self::DEFAULT_ENHN_GAIN_LIMIT,
+            skip_scale0: false,
+        }
+    }
+}
+
+/// The VIF results of one frame pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VifScores {
+    /// `integer_vif_scale0..3`: per-scale scores, as libvmaf emits them.
+    pub scale: [f64; 4],
+    /// Per-scale numerators (`integer_vif_num_scaleN`); 0 for a skipped scale 0.
+    pub num: [f32; 4],
+    /// Per-scale denominators (`integer_vif_den_scaleN`); -1 for a skipped scale 0.
+    pub den: [f32; 4],
+}
+
+impl VifScores {
+    /// Stores the numerator, denominator and score of `scale`.
+    fn record(&mut self, scale: usize, sums: scalar::ScaleSums) {
+        let (num, den) = sums.num_den();
+        self.num[scale] = num;
+        self.den[scale] = den;
+        // The reference divides in single precision.
+        self.scale[scale] = f64::from(num / den);
+    }
+
+    /// `integer_vif`: all numerators over all denominators (a skipped scale 0 left out),
+    /// 1.0 when the denominators sum to zero.
+    pub fn combined(&self) -> f64 {
+        let used = |i: &usize| self.den[*i] >= 0.0;
+        let num: f64 = (0..SCALES)
+            .filter(used)
+            .map(|i| f64::from(self.num[i]))
+            .sum();
+        let den: f64 = (0..SCALES)
+            .filter(used)
+            .map(|i| f64::from(self.den[i]))
+            .sum();
+        if den == 0.0 {
+            1.0
+        } else {
+            num / den
+        }
+    }
+}
+
+/// Smallest width and height accepted: every scale must keep at least two samples in
+/// each direction for the mirrored borders to be defined.
+pub const MIN_DIMENSION: usize = 2 << (SCALES - 1);
+
+/// Computes integer VIF for frame pairs of one size and bit depth, reusing its buffers.
+pub struct VifExtractor {
+    width: usize,
+    height: usize,
+    bit_depth: u8,
+    options: VifOptions,
+    log2: &'static Log2Table,
+    /// Scales 1..=3 of the reference, packed (stride = width of that scale).
+    reference_levels: [Vec<u16>; SCALES - 1],
+    /// Scales 1..=3 of the distorted picture.
+    distorted_levels: [Vec<u16>; SCALES - 1],
+    stat_scratch: StatScratch,
+    decimate_scratch: DecimateScratch,
+}
+
+impl VifExtractor {
+    /// An extractor for `width x height` luma planes of `bit_depth` (8..=16) bits.
+    /// Both sides must be at least [`MIN_DIMENSION`]; the gain limit must be 1.0..=100.0.
+    pub fn new(width: usize, height: usize, bit_depth: u8, options: VifOptions) -> Result<Self> {
+        let fits = |d: usize| (MIN_DIMENSION..=MAX_DIMENSION).contains(&d);
+        if !fits(width) || !fits(height) {
+            return Err(Error::InvalidInput(format!(
+                "VIF needs frames of at least {MIN_DIMENSION}x{MIN_DIMENSION} \
+                 (and at most {MAX_DIMENSION}x{MAX_DIMENSION}), got {width}x{height}"
+            )));
+        }
+        if !(8..=16).contains(&bit_depth) {
+            return Err(Error::InvalidInput(format!(
+                "VIF bit depth {bit_depth} is outside 8..=16"
+            )));
+        }
+        if !(1.0..=VifOptions::DEFAULT_ENHN_GAIN_LIMIT).contains(&options.enhn_gain_limit) {
+            return Err(Error::Feature(format!(
+                "vif_enhn_gain_limit {} is outside 1.0..=100.0",
+                options.enhn_gain_limit
+            )));
+        }
+        let level = |s: usize| vec![0u16; (width >> s) * (height >> s)];
+        Ok(Self {
+            width,
+            height,
+            bit_depth,
+            options,
+            log2: Log2Table::shared(),
+            reference_levels: [level(1), level(2), level(3)],
+            distorted_levels: [level(1), level(2), level(3)],
+            stat_scratch: StatScratch::new(width),
+            decimate_scratch: DecimateScratch::new(width),
+        })
+    }
+
+    /// The options this extractor applies.
+    pub fn options(&self) -> &VifOptions {
+        &self.options
+    }
+
+    /// Scores one pair of luma planes, which must match the extractor's size and bit
+    /// depth (8-bit samples as [`PlaneRef::U8`], deeper ones as [`PlaneRef::U16`]).
+    pub fn extract(
+        &mut self,
+        reference: PlaneRef<'_>,
+        distorted: PlaneRef<'_>,
+    ) -> Result<VifScores> {
+        for (what, plane) in [("reference", &reference), ("distorted", &distorted)] {
+            if plane.width() != self.width || plane.height() != self.height {
+                return Err(Error::InvalidInput(format!(
+                    "{what} plane is {}x{}, the VIF extractor was made for {}x{}",
+                    plane.width(),
+                    plane.height(),
+                    self.width,
+                    self.height
+                )));
+            }
+        }
+        let wide = self.bit_depth > 8;
+        match (reference, distorted) {
+            (PlaneRef::U8(r), PlaneRef::U8(d)) if !wide => Ok(self.run(r, d)),
+            (PlaneRef::U16(r), PlaneRef::U16(d)) if wide => Ok(self.run(r, d)),
+            _ => Err(Error::InvalidInput(format!(
+                "VIF at bit depth {} needs {} planes on both sides",
+                self.bit_depth,
+                if wide { "16-bit" } else { "8-bit" }
+            ))),
+        }
+    }
+
+    /// All four scales: statistics of each, then the next scale from it.
+    fn run<T: VifSample>(&mut self, reference: Plane<'_, T>, distorted: Plane<'_, T>) -> VifScores {
+        let Self {
+            width,
+            height,
+            bit_depth,
+            options,
+            log2,
+            reference_levels,
+            distorted_levels,
+            stat_scratch,
+            decimate_scratch,
+        } = self;
+        let bit_depth = *bit_depth;
+        let params = |scale: usize| StatParams {
+            scale,
+            rounding: VerticalRounding::new(scale, bit_depth),
+            gain_limit: options.enhn_gain_limit,
+            log2,
+        };
+        let mut scores = VifScores {
+            scale: [0.0; SCALES],
+            num: [0.0; SCALES],
+            den: [0.0; SCALES],
+        };
+        if options.skip_scale0 {
+            // Reported as libvmaf does when scale 0 is skipped.
+            scores.den[0] = -1.0;
+        } else {
+            let sums = scalar::scale_statistics(reference, distorted, &params(0), stat_scratch);
+            scores.record(0, sums);
+        }
+        scalar::filter_and_decimate(
+            reference,
+            distorted,
+            1,
+            VerticalRounding::new(0, bit_depth),
+            &mut reference_levels[0],
+            &mut distorted_levels[0],
+            decimate_scratch,
+        );
+        for scale in 1..SCALES {
+            let (w, h) = (*width >> scale, *height >> scale);
+            let (done_ref, next_ref) = reference_levels.split_at_mut(scale);
+            let (done_dis, next_dis) = distorted_levels.split_at_mut(scale);
+            let level_ref = packed_plane(&done_ref[scale - 1], w, h);
+            let level_dis = packed_plane(&done_dis[scale - 1], w, h);
+            let sums = scalar::scale_statistics(level_ref, level_dis, &params(scale), stat_scratch);
+            scores.record(scale, sums);
+            if let (Some(out_ref), Some(out_dis)) = (next_ref.first_mut(), next_dis.first_mut()) {
+                scalar::filter_and_decimate(
+                    level_ref,
+                    level_dis,
+                    scale + 1,
+                    VerticalRounding::new(scale, bit_depth),
+                    out_ref,
+                    out_dis,
+                    decimate_scratch,
+                );
+            }
+        }
+        scores
+    }
+}
+
+/// A packed scratch level viewed as a plane.
+fn packed_plane(data: &[u16], width: usize, height: usize) -> Plane<'_, u16> {
+    Plane::new(data, width, height, width)
+        .expect("scale buffers are sized for their scale in new()")
+}

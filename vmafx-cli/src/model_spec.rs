@@ -1,0 +1,107 @@
+//! libvmaf's `--model` syntax: `version=NAME|path=FILE[:name=LABEL][:disable_clip][:enable_transform]`.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use vmafx::model::ModelOptions;
+use vmafx::Model;
+
+/// Where a model comes from and how it is reported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelSpec {
+    /// Built-in version or file.
+    pub source: ModelSource,
+    /// Report name of its score.
+    pub name: String,
+    /// Clip and transform switches.
+    pub options: ModelOptions,
+}
+
+/// A built-in model or a JSON file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelSource {
+    /// `version=NAME`.
+    Builtin(String),
+    /// `path=FILE`.
+    File(PathBuf),
+}
+
+impl Default for ModelSpec {
+    fn default() -> Self {
+        Self {
+            source: ModelSource::Builtin("vmaf_v0.6.1".into()),
+            name: vmafx::DEFAULT_MODEL_NAME.into(),
+            options: ModelOptions::default(),
+        }
+    }
+}
+
+impl ModelSpec {
+    /// Parses one `--model` argument.
+    pub fn parse(text: &str) -> Result<Self> {
+        let mut source = None;
+        let mut name = None;
+        let mut options = ModelOptions::default();
+        for part in text.split(':').filter(|p| !p.is_empty()) {
+            let (key, value) = match part.split_once('=') {
+                Some((k, v)) => (k, Some(v)),
+                None => (part, None),
+            };
+            let flag = || match value {
+                None | Some("true") => Ok(true),
+                Some("false") => Ok(false),
+                Some(v) => bail!("model option {key} takes true or false, not {v:?}"),
+            };
+            match key {
+                "version" => source = Some(ModelSource::Builtin(required(key, value)?.into())),
+                "path" => source = Some(ModelSource::File(required(key, value)?.into())),
+                "name" => name = Some(required(key, value)?.to_string()),
+                "disable_clip" => options.disable_clip = flag()?,
+                "enable_transform" => options.enable_transform = flag()?,
+                _ => bail!("unknown model option {key:?} in {text:?} (expected version, path, name, disable_clip, enable_transform)"),
+            }
+        }
+        let source = source.with_context(|| format!("model {text:?} needs version= or path="))?;
+        Ok(Self {
+            source,
+            name: name.unwrap_or_else(|| vmafx::DEFAULT_MODEL_NAME.into()),
+            options,
+        })
+    }
+
+    /// Loads the model; returns it with its report name.
+    pub fn load(&self) -> Result<(String, Model)> {
+        let model = match &self.source {
+            ModelSource::Builtin(version) => Model::builtin(version)?,
+            ModelSource::File(path) => Model::from_path(path)?,
+        };
+        Ok((self.name.clone(), model.with_options(self.options)))
+    }
+}
+
+fn required<'a>(key: &str, value: Option<&'a str>) -> Result<&'a str> {
+    value
+        .filter(|v| !v.is_empty())
+        .with_context(|| format!("model option {key} needs a value"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_libvmaf_model_strings() {
+        let spec = ModelSpec::parse("version=vmaf_v0.6.1neg:name=neg:disable_clip").unwrap();
+        assert_eq!(spec.source, ModelSource::Builtin("vmaf_v0.6.1neg".into()));
+        assert_eq!(spec.name, "neg");
+        assert!(spec.options.disable_clip);
+        assert!(!spec.options.enable_transform);
+        let file = ModelSpec::parse("path=/tmp/m.json:enable_transform=true").unwrap();
+        assert_eq!(file.source, ModelSource::File("/tmp/m.json".into()));
+        assert_eq!(file.name, "vmaf");
+        assert!(file.options.enable_transform);
+        assert!(ModelSpec::parse("name=x").is_err());
+        assert!(ModelSpec::parse("version=").is_err());
+        assert!(ModelSpec::parse("version=a:colour=blue").is_err());
+    }
+}

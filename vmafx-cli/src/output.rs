@@ -1,0 +1,63 @@
+//! Writing the report file and the summary lines.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use vmafx::{PoolMethod, Report, ReportFormat};
+
+/// Whether the report goes to standard output (then no summary is printed there).
+pub fn writes_to_stdout(path: Option<&Path>) -> bool {
+    path.is_some_and(|p| p.as_os_str() == "-" || p == Path::new("/dev/stdout"))
+}
+
+/// Writes the report in `format` to `path` (`-` for stdout).
+pub fn write_report(report: &Report, format: ReportFormat, path: &Path) -> Result<()> {
+    if path.as_os_str() == "-" {
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        report.write(format, &mut lock)?;
+        return Ok(());
+    }
+    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut out = BufWriter::new(file);
+    report.write(format, &mut out)?;
+    out.flush()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// One line per model (`vmaf: 92.123456`), or per metric when no model ran.
+pub fn print_summary(report: &Report, model_names: &[String]) {
+    let mean = |name: &str| report.pooled_score(name, PoolMethod::Mean);
+    println!(
+        "{} frames, {}x{}, {}",
+        report.frames.len(),
+        report.width,
+        report.height,
+        report.backend
+    );
+    if model_names.is_empty() {
+        for name in &report.metrics {
+            if let Some(v) = mean(name) {
+                println!("{name}: {v:.6}");
+            }
+        }
+        return;
+    }
+    for name in model_names {
+        let Some(score) = mean(name) else { continue };
+        let bootstrap = (
+            mean(&format!("{name}_ci_p95_lo")),
+            mean(&format!("{name}_ci_p95_hi")),
+            mean(&format!("{name}_stddev")),
+        );
+        match bootstrap {
+            (Some(lo), Some(hi), Some(sd)) => {
+                println!("{name}: {score:.6}, ci.p95: [{lo:.6}, {hi:.6}], stddev: {sd:.6}")
+            }
+            _ => println!("{name}: {score:.6}"),
+        }
+    }
+}

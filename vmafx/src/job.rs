@@ -1,0 +1,172 @@
+//! Scoring a reference/distorted pair of files from start to end.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::frame::Frame;
+use crate::io::{self, FrameReader, InputKind};
+use crate::report::Report;
+use crate::scorer::ScorerBuilder;
+
+/// A pair of inputs and which of their frames to score.
+#[derive(Debug, Clone)]
+pub struct ScoreJob {
+    /// The reference (original) video.
+    pub reference: PathBuf,
+    /// The distorted (encoded) video.
+    pub distorted: PathBuf,
+    /// How to read both inputs.
+    pub input: InputKind,
+    /// Frames to drop from the start of the reference.
+    pub skip_reference: u64,
+    /// Frames to drop from the start of the distorted video.
+    pub skip_distorted: u64,
+    /// Score at most this many frames.
+    pub max_frames: Option<u64>,
+    /// Whether inputs of different lengths are an error (else the common frames are
+    /// scored and the outcome says which input was longer, as libvmaf's CLI does).
+    pub require_equal_length: bool,
+}
+
+/// What a finished job produced.
+#[derive(Debug, Clone)]
+pub struct JobOutcome {
+    /// The report.
+    pub report: Report,
+    /// Set when one input ended before the other: which one was longer.
+    pub length_mismatch: Option<String>,
+}
+
+impl ScoreJob {
+    /// A job over two files of the given kind, every frame, equal lengths required.
+    pub fn new(
+        reference: impl Into<PathBuf>,
+        distorted: impl Into<PathBuf>,
+        input: InputKind,
+    ) -> Self {
+        Self {
+            reference: reference.into(),
+            distorted: distorted.into(),
+            input,
+            skip_reference: 0,
+            skip_distorted: 0,
+            max_frames: None,
+            require_equal_length: true,
+        }
+    }
+
+    /// Runs the job; `progress` is called with the number of frames read so far.
+    pub fn run(&self, scorer: ScorerBuilder, mut progress: impl FnMut(u64)) -> Result<JobOutcome> {
+        let mut reference = open_labelled(&self.reference, self.input, "reference")?;
+        let mut distorted = open_labelled(&self.distorted, self.input, "distorted")?;
+        let format = *reference.format();
+        if *distorted.format() != format {
+            return Err(Error::Mismatch(format!(
+                "reference is {}, distorted is {}",
+                describe(&format),
+                describe(distorted.format())
+            )));
+        }
+        let mut ref_frame = Frame::zeroed(format);
+        let mut dist_frame = Frame::zeroed(format);
+        skip(
+            reference.as_mut(),
+            &mut ref_frame,
+            self.skip_reference,
+            &self.reference,
+        )?;
+        skip(
+            distorted.as_mut(),
+            &mut dist_frame,
+            self.skip_distorted,
+            &self.distorted,
+        )?;
+
+        let mut scorer = scorer.build(format)?;
+        let mut length_mismatch = None;
+        let mut count = 0u64;
+        while self.max_frames.is_none_or(|max| count < max) {
+            let got_ref = read_labelled(reference.as_mut(), &mut ref_frame, &self.reference)?;
+            let got_dist = read_labelled(distorted.as_mut(), &mut dist_frame, &self.distorted)?;
+            match (got_ref, got_dist) {
+                (true, true) => {}
+                (false, false) => break,
+                (ref_more, _) => {
+                    let (longer, shorter) = if ref_more {
+                        (&self.reference, &self.distorted)
+                    } else {
+                        (&self.distorted, &self.reference)
+                    };
+                    let message = format!(
+                        "{} ended after {count} frames, before {}",
+                        shorter.display(),
+                        longer.display()
+                    );
+                    if self.require_equal_length {
+                        return Err(Error::Mismatch(message));
+                    }
+                    length_mismatch = Some(message);
+                    break;
+                }
+            }
+            scorer.push(&ref_frame.view(), &dist_frame.view())?;
+            count += 1;
+            progress(count);
+        }
+        Ok(JobOutcome {
+            report: scorer.finish()?,
+            length_mismatch,
+        })
+    }
+}
+
+fn open_labelled(path: &Path, kind: InputKind, what: &str) -> Result<Box<dyn FrameReader>> {
+    io::open(path, kind).map_err(|e| label(e, what, path))
+}
+
+fn read_labelled(reader: &mut dyn FrameReader, frame: &mut Frame, path: &Path) -> Result<bool> {
+    reader.read_into(frame).map_err(|e| label(e, "input", path))
+}
+
+fn skip(reader: &mut dyn FrameReader, frame: &mut Frame, count: u64, path: &Path) -> Result<()> {
+    for n in 0..count {
+        if !read_labelled(reader, frame, path)? {
+            return Err(Error::InvalidInput(format!(
+                "{} has only {n} frames, cannot skip {count}",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Prefixes an error with the file it came from, keeping its variant where it has no text.
+fn label(error: Error, what: &str, path: &Path) -> Error {
+    match error {
+        Error::Io { context, source } => Error::Io {
+            context: format!("{what} {}: {context}", path.display()),
+            source,
+        },
+        Error::Y4m(m) => Error::Y4m(format!("{what} {}: {m}", path.display())),
+        Error::InvalidInput(m) => Error::InvalidInput(format!("{what} {}: {m}", path.display())),
+        Error::Truncated {
+            frame,
+            got,
+            expected,
+        } => Error::InvalidInput(format!(
+            "{what} {} is truncated: frame {frame} has {got} of {expected} bytes",
+            path.display()
+        )),
+        other => other,
+    }
+}
+
+fn describe(format: &crate::frame::FrameFormat) -> String {
+    format!(
+        "{}x{} {} {}-bit",
+        format.width(),
+        format.height(),
+        format.chroma().name(),
+        format.bit_depth()
+    )
+}
