@@ -13,6 +13,7 @@
 //! Or push frames you already hold with [`Scorer::push`] and call [`Scorer::finish`].
 #![deny(missing_docs)]
 
+pub mod cpu;
 pub mod error;
 pub mod feature;
 pub mod frame;

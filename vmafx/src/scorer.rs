@@ -246,7 +246,8 @@ impl Scorer {
     /// A description of what computes the features, e.g. `cpu (2 threads)`.
     pub fn backend(&self) -> String {
         format!(
-            "cpu ({} thread{})",
+            "cpu ({}, {} thread{})",
+            crate::cpu::level().name(),
             self.threads,
             if self.threads == 1 { "" } else { "s" }
         )
