@@ -145,11 +145,10 @@ impl Args {
             // Features only: those the default model would use.
             let (_, model) = ModelSpec::default().load()?;
             for f in model.features() {
-                builder = builder.feature(vmafx::FeatureRequest {
-                    kind: vmafx::ExtractorKind::providing(&f.name)
-                        .context("built-in model uses an unknown feature")?,
-                    options: f.options.clone(),
-                });
+                let kind = vmafx::ExtractorKind::providing(&f.name)
+                    .context("built-in model uses an unknown feature")?;
+                builder =
+                    builder.feature(vmafx::FeatureRequest::with_options(kind, f.options.clone()));
             }
         }
         Ok(builder)

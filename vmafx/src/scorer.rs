@@ -163,10 +163,7 @@ impl Scorer {
                 .map(|f| {
                     let kind = crate::feature::registry::ExtractorKind::providing(&f.name)
                         .ok_or_else(|| unknown_model_feature(model.name(), &f.name))?;
-                    let request = FeatureRequest {
-                        kind,
-                        options: f.options.clone(),
-                    };
+                    let request = model_request(kind, f);
                     let column = request.output_name(&f.name);
                     metrics
                         .iter()
@@ -532,10 +529,7 @@ fn gather_requests(builder: &ScorerBuilder) -> Result<Vec<FeatureRequest>> {
         for feature in model.features() {
             let kind = crate::feature::registry::ExtractorKind::providing(&feature.name)
                 .ok_or_else(|| unknown_model_feature(model.name(), &feature.name))?;
-            add(FeatureRequest {
-                kind,
-                options: feature.options.clone(),
-            });
+            add(model_request(kind, feature));
         }
     }
     for request in &builder.features {
@@ -547,6 +541,18 @@ fn gather_requests(builder: &ScorerBuilder) -> Result<Vec<FeatureRequest>> {
         ));
     }
     Ok(requests)
+}
+
+/// The extractor request a model's feature implies, with the model's options.
+fn model_request(
+    kind: crate::feature::registry::ExtractorKind,
+    feature: &crate::model::ModelFeature,
+) -> FeatureRequest {
+    FeatureRequest {
+        kind,
+        options: feature.options.clone(),
+        text_options: feature.text_options.clone(),
+    }
 }
 
 fn unknown_model_feature(model: &str, feature: &str) -> Error {

@@ -55,6 +55,13 @@ impl Extractor {
         use TemporalExtractor as T;
         let (w, h, depth) = (format.width(), format.height(), format.bit_depth());
         let opts = &request.options;
+        let takes_words = matches!(request.kind, ExtractorKind::FloatVif | ExtractorKind::Cambi);
+        if let Some(key) = request.text_options.keys().next().filter(|_| !takes_words) {
+            return Err(crate::Error::Feature(format!(
+                "option {key:?} of feature {} takes a number",
+                request.kind.name()
+            )));
+        }
         Ok(match request.kind {
             ExtractorKind::IntegerVif => {
                 let options = vif::VifOptions::from_dict(opts)?;
@@ -74,7 +81,11 @@ impl Extractor {
                 Self::Temporal(T::IntegerMotion(Box::new(x)))
             }
             ExtractorKind::FloatVif => {
-                let options = float_vif::FloatVifOptions::from_dict(opts)?;
+                let mut options = float_vif::FloatVifOptions::from_dict(opts)?;
+                if let Some(method) = request.text_options.get("vif_prescale_method") {
+                    options.vif_prescale_method =
+                        crate::feature::float_common::ResampleMethod::from_name(method)?;
+                }
                 let x = float_vif::FloatVifExtractor::new(w, h, depth, options)?;
                 Self::Spatial(S::FloatVif(Box::new(x)))
             }
@@ -112,7 +123,10 @@ impl Extractor {
                 )?)))
             }
             ExtractorKind::Cambi => {
-                let options = cambi::CambiOptions::from_dict(opts)?;
+                let mut options = cambi::CambiOptions::from_dict(opts)?;
+                for (key, value) in &request.text_options {
+                    options.set(key, value)?;
+                }
                 Self::Spatial(S::Cambi(Box::new(cambi::CambiExtractor::new(
                     format, options,
                 )?)))

@@ -326,13 +326,27 @@ impl ExtractorKind {
     }
 }
 
+/// Naming options whose values are words, with libvmaf's aliases and defaults.
+const TEXT_OPTIONS: &[(ExtractorKind, &str, &str, &str)] = &[
+    (
+        ExtractorKind::FloatVif,
+        "vif_prescale_method",
+        "pm",
+        "nearest",
+    ),
+    (ExtractorKind::Cambi, "eotf", "eotf", "bt1886"),
+    (ExtractorKind::Cambi, "cambi_eotf", "ceot", "bt1886"),
+];
+
 /// One extractor with its options, as a model or the user asks for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeatureRequest {
     /// Which extractor.
     pub kind: ExtractorKind,
-    /// Option values by libvmaf option name; booleans are 0 or 1.
+    /// Numeric option values by libvmaf option name; booleans are 0 or 1.
     pub options: BTreeMap<String, f64>,
+    /// Options whose values are words (`eotf=pq`, `vif_prescale_method=bilinear`).
+    pub text_options: BTreeMap<String, String>,
 }
 
 impl FeatureRequest {
@@ -341,6 +355,15 @@ impl FeatureRequest {
         Self {
             kind,
             options: BTreeMap::new(),
+            text_options: BTreeMap::new(),
+        }
+    }
+
+    /// A request with numeric options.
+    pub fn with_options(kind: ExtractorKind, options: BTreeMap<String, f64>) -> Self {
+        Self {
+            options,
+            ..Self::new(kind)
         }
     }
 
@@ -354,14 +377,21 @@ impl FeatureRequest {
                 known.join(", ")
             ))
         })?;
-        let mut options = BTreeMap::new();
+        let mut request = Self::new(kind);
         for pair in rest.split(':').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').ok_or_else(|| {
                 Error::Feature(format!("option {pair:?} of feature {name} lacks '=value'"))
             })?;
-            options.insert(key.to_string(), parse_option_value(name, key, value)?);
+            if text_option(kind, key).is_some() {
+                request
+                    .text_options
+                    .insert(key.to_string(), value.to_string());
+            } else {
+                let number = parse_option_value(name, key, value)?;
+                request.options.insert(key.to_string(), number);
+            }
         }
-        Ok(Self { kind, options })
+        Ok(request)
     }
 
     /// The request with options equal to their defaults removed, so that two requests
@@ -373,39 +403,58 @@ impl FeatureRequest {
                 options.remove(spec.name);
             }
         }
+        let mut text_options = self.text_options.clone();
+        text_options.retain(|key, value| {
+            text_option(self.kind, key).is_none_or(|(_, default)| value != default)
+        });
         Self {
             kind: self.kind,
             options,
+            text_options,
         }
     }
 
     /// The name under which a provided feature is reported with these options.
     pub fn output_name(&self, internal: &str) -> String {
         let mut name = alias(internal).to_string();
-        let mut naming: Vec<&NamingOption> = self
+        // (option name, suffix), sorted by option name as libvmaf sorts its dictionary.
+        let mut suffixes: Vec<(&str, String)> = self
             .kind
             .naming_options()
             .iter()
-            .filter(|spec| {
-                self.options
-                    .get(spec.name)
-                    .is_some_and(|v| *v != spec.default)
+            .filter_map(|spec| {
+                let value = *self.options.get(spec.name)?;
+                (value != spec.default).then(|| {
+                    let suffix = match spec.kind {
+                        Bool => format!("_{}", spec.alias),
+                        Int => format!("_{}_{}", spec.alias, value as i64),
+                        Double => format!("_{}_{}", spec.alias, format_option_value(value)),
+                    };
+                    (spec.name, suffix)
+                })
             })
             .collect();
-        naming.sort_by_key(|spec| spec.name);
-        for spec in naming {
-            let value = self.options[spec.name];
-            match spec.kind {
-                Bool => {
-                    name.push('_');
-                    name.push_str(spec.alias);
+        for (key, value) in &self.text_options {
+            if let Some((alias, default)) = text_option(self.kind, key) {
+                if value != default {
+                    suffixes.push((key.as_str(), format!("_{alias}_{value}")));
                 }
-                Int => name.push_str(&format!("_{}_{}", spec.alias, value as i64)),
-                Double => name.push_str(&format!("_{}_{}", spec.alias, format_option_value(value))),
             }
+        }
+        suffixes.sort_by(|a, b| a.0.cmp(b.0));
+        for (_, suffix) in suffixes {
+            name.push_str(&suffix);
         }
         name
     }
+}
+
+/// The alias and default of a word-valued naming option.
+fn text_option(kind: ExtractorKind, key: &str) -> Option<(&'static str, &'static str)> {
+    TEXT_OPTIONS
+        .iter()
+        .find(|(k, name, _, _)| *k == kind && *name == key)
+        .map(|(_, _, alias, default)| (*alias, *default))
 }
 
 /// Reads an option value: a number, or `true`/`false` for switches.
@@ -466,6 +515,22 @@ mod tests {
                 .output_name("VMAF_integer_feature_motion_sad_score"),
             "VMAF_integer_feature_motion_sad_score"
         );
+    }
+
+    #[test]
+    fn word_options_name_like_libvmaf() {
+        let pq = FeatureRequest::parse("cambi=eotf=pq:window_size=63").unwrap();
+        assert_eq!(pq.text_options["eotf"], "pq");
+        assert_eq!(
+            pq.output_name("Cambi_feature_cambi_score"),
+            "cambi_eotf_pq_ws_63"
+        );
+        let default = FeatureRequest::parse("cambi=eotf=bt1886").unwrap();
+        assert_eq!(
+            default.normalized(),
+            FeatureRequest::new(ExtractorKind::Cambi)
+        );
+        assert!(FeatureRequest::parse("cambi=window_size=big").is_err());
     }
 
     #[test]
