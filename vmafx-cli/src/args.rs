@@ -15,10 +15,10 @@ use crate::model_spec::ModelSpec;
 #[command(name = "vmafx", disable_help_flag = true, disable_version_flag = true)]
 pub struct Args {
     /// Reference video: .y4m, or raw planar .yuv with -w -h -p -b; `-` reads stdin.
-    #[arg(short = 'r', long = "reference", required_unless_present_any = ["version", "list_models"])]
+    #[arg(short = 'r', long = "reference", required_unless_present_any = ["version", "list_models", "list_backends"])]
     pub reference: Option<PathBuf>,
     /// Distorted video, same format as the reference.
-    #[arg(short = 'd', long = "distorted", required_unless_present_any = ["version", "list_models"])]
+    #[arg(short = 'd', long = "distorted", required_unless_present_any = ["version", "list_models", "list_backends"])]
     pub distorted: Option<PathBuf>,
     /// Width of raw input.
     #[arg(short = 'w', long = "width")]
@@ -79,6 +79,12 @@ pub struct Args {
     /// No progress display.
     #[arg(short = 'q', long = "quiet")]
     pub quiet: bool,
+    /// Feature backend: auto, cpu, cuda, hip, sycl or vulkan (default: $VMAFX_BACKEND, else auto).
+    #[arg(long = "backend")]
+    pub backend: Option<String>,
+    /// List the backends this build has and what they found, then exit.
+    #[arg(long = "list-backends")]
+    pub list_backends: bool,
     /// List the built-in models and exit.
     #[arg(long = "list-models")]
     pub list_models: bool,
@@ -132,6 +138,9 @@ impl Args {
         let mut builder = ScorerBuilder::new()
             .threads(self.threads)
             .subsample(self.subsample);
+        if let Some(name) = &self.backend {
+            builder = builder.backend(name.parse()?);
+        }
         if !self.no_prediction {
             for spec in self.model_specs()? {
                 let (name, model) = spec.load()?;

@@ -29,6 +29,17 @@ fn run(args: &Args) -> Result<()> {
         println!("{}", vmafx::VERSION);
         return Ok(());
     }
+    if args.list_backends {
+        for probe in vmafx::backend::probe_all() {
+            match &probe.unavailable {
+                None => println!("{:<7} available: {}", probe.kind, probe.devices.join(", ")),
+                Some(reason) => println!("{:<7} unavailable: {reason}", probe.kind),
+            }
+        }
+        let auto = vmafx::backend::resolve(vmafx::BackendKind::Auto)?;
+        println!("auto    -> {}", vmafx::backend::describe(&auto));
+        return Ok(());
+    }
     if args.list_models {
         for name in vmafx::Model::builtin_versions() {
             println!("{name}");

@@ -236,3 +236,37 @@ fn bad_input_exits_non_zero_with_a_message() {
         assert!(stderr(&out).contains(expect), "{args:?}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn backends_are_listed_and_honoured() {
+    let out = vmafx(&["--list-backends"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("cpu") && l.contains("available")),
+        "{text}"
+    );
+    assert!(text.contains("auto    -> "), "{text}");
+    let out = vmafx(&[
+        "-r",
+        REF,
+        "-d",
+        DIST,
+        "--backend",
+        "cpu",
+        "--json",
+        "-o",
+        "-",
+    ]);
+    let parsed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(parsed["backend"].as_str().unwrap().starts_with("cpu ("));
+    let out = Command::new(env!("CARGO_BIN_EXE_vmafx"))
+        .args(["-r", REF, "-d", DIST])
+        .env("VMAFX_BACKEND", "hip")
+        .current_dir(repo_root())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("hip"), "{}", stderr(&out));
+}

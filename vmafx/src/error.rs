@@ -60,6 +60,9 @@ pub enum Error {
     /// Scoring finished without a single frame.
     #[error("no frames were scored")]
     NoFrames,
+    /// A backend that is unknown or cannot start here, with the reason.
+    #[error("backend unavailable: {0}")]
+    Backend(String),
     /// An option value outside its valid range.
     #[error("invalid option: {0}")]
     InvalidOption(String),

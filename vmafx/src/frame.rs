@@ -81,6 +81,10 @@ pub struct FrameFormat {
 /// Largest width or height accepted; keeps every size computation far from overflow.
 pub const MAX_DIMENSION: usize = 1 << 16;
 
+/// Largest picture accepted, in luma samples (16384 x 16384): a hostile header cannot
+/// make a reader allocate tens of gigabytes.
+pub const MAX_PIXELS: usize = 1 << 28;
+
 impl FrameFormat {
     /// Validates and builds a format. Width and height must be 1..=65536, bit depth 8..=16.
     pub fn new(
@@ -92,6 +96,11 @@ impl FrameFormat {
         if width == 0 || height == 0 || width > MAX_DIMENSION || height > MAX_DIMENSION {
             return Err(Error::InvalidInput(format!(
                 "frame size {width}x{height} is outside 1x1..{MAX_DIMENSION}x{MAX_DIMENSION}"
+            )));
+        }
+        if width * height > MAX_PIXELS {
+            return Err(Error::InvalidInput(format!(
+                "frame size {width}x{height} exceeds {MAX_PIXELS} samples"
             )));
         }
         if !(8..=16).contains(&bit_depth) {

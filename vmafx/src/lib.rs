@@ -13,6 +13,7 @@
 //! Or push frames you already hold with [`Scorer::push`] and call [`Scorer::finish`].
 #![deny(missing_docs)]
 
+pub mod backend;
 pub mod cpu;
 pub mod error;
 pub mod feature;
@@ -24,6 +25,7 @@ pub mod pool;
 pub mod report;
 mod scorer;
 
+pub use backend::{BackendChoice, BackendKind};
 pub use error::{Error, Result};
 pub use feature::registry::{ExtractorKind, FeatureRequest};
 pub use frame::{ChromaSubsampling, Frame, FrameFormat, FrameView, Plane, PlaneRef};

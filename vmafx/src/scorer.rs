@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::backend::{self, BackendChoice, BackendKind};
 use crate::error::{Error, Result};
 use crate::feature::extractor::{self, Extractor, SpatialExtractor, TemporalExtractor};
 use crate::feature::registry::FeatureRequest;
@@ -24,6 +25,7 @@ pub struct ScorerBuilder {
     features: Vec<FeatureRequest>,
     threads: usize,
     subsample: u64,
+    backend: Option<BackendKind>,
 }
 
 impl Default for ScorerBuilder {
@@ -40,7 +42,15 @@ impl ScorerBuilder {
             features: Vec::new(),
             threads: 1,
             subsample: 1,
+            backend: None,
         }
+    }
+
+    /// The backend to extract features with; without this call `VMAFX_BACKEND` decides,
+    /// and `auto` when it is unset. A named backend that cannot start fails `build`.
+    pub fn backend(mut self, backend: BackendKind) -> Self {
+        self.backend = Some(backend);
+        self
     }
 
     /// Adds a model whose score is reported as `vmaf` (libvmaf's default name).
@@ -113,6 +123,7 @@ pub struct Scorer {
     models: Vec<ModelSlot>,
     workers: Option<rayon::ThreadPool>,
     threads: usize,
+    backend: BackendChoice,
     batch: Vec<(u64, Frame, Frame)>,
     batch_capacity: usize,
     subsample: u64,
@@ -132,6 +143,17 @@ impl Scorer {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
             n => n,
         };
+        let requested = match builder.backend {
+            Some(kind) => kind,
+            None => BackendKind::from_env()?,
+        };
+        let backend = backend::resolve(requested)?;
+        if backend.kind != BackendKind::Cpu {
+            return Err(Error::Backend(format!(
+                "{}: the scorer cannot use this backend yet",
+                backend.kind
+            )));
+        }
         let requests = gather_requests(&builder)?;
 
         let mut metrics = Vec::new();
@@ -214,6 +236,7 @@ impl Scorer {
             models,
             workers,
             threads,
+            backend,
             batch: Vec::new(),
             batch_capacity: 2 * threads,
             subsample: builder.subsample,
@@ -240,11 +263,17 @@ impl Scorer {
         self.pushed
     }
 
-    /// A description of what computes the features, e.g. `cpu (2 threads)`.
-    pub fn backend(&self) -> String {
+    /// The backend and device extracting the features.
+    pub fn backend(&self) -> &BackendChoice {
+        &self.backend
+    }
+
+    /// What computes the features, as reports record it, e.g. `cpu (avx512, 2 threads)`.
+    pub fn backend_description(&self) -> String {
         format!(
-            "cpu ({}, {} thread{})",
-            crate::cpu::level().name(),
+            "{} ({}, {} thread{})",
+            self.backend.kind,
+            self.backend.device,
             self.threads,
             if self.threads == 1 { "" } else { "s" }
         )
@@ -322,7 +351,7 @@ impl Scorer {
         } else {
             0.0
         };
-        let backend = self.backend();
+        let backend = self.backend_description();
         Ok(Report::new(
             self.metrics,
             self.completed,
