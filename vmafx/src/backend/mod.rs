@@ -130,7 +130,7 @@ pub fn probe(kind: BackendKind) -> BackendProbe {
         BackendKind::Auto => BackendProbe {
             kind,
             devices: vec![describe(
-                &resolve(BackendKind::Auto).map_or_else(|_| cpu_choice(), |c| c),
+                &resolve(BackendKind::Auto).unwrap_or_else(|_| cpu_choice()),
             )],
             unavailable: None,
         },
