@@ -63,6 +63,9 @@ pub enum Error {
     /// A backend that is unknown or cannot start here, with the reason.
     #[error("backend unavailable: {0}")]
     Backend(String),
+    /// The caller stopped the run before it finished.
+    #[error("scoring was cancelled after {0} frames")]
+    Cancelled(u64),
     /// An option value outside its valid range.
     #[error("invalid option: {0}")]
     InvalidOption(String),

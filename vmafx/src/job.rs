@@ -57,6 +57,19 @@ impl ScoreJob {
 
     /// Runs the job; `progress` is called with the number of frames read so far.
     pub fn run(&self, scorer: ScorerBuilder, mut progress: impl FnMut(u64)) -> Result<JobOutcome> {
+        self.run_until(scorer, |n| {
+            progress(n);
+            true
+        })
+    }
+
+    /// Runs the job while `keep_going` (called after each frame with the count so far)
+    /// returns `true`; stopping yields [`Error::Cancelled`].
+    pub fn run_until(
+        &self,
+        scorer: ScorerBuilder,
+        mut keep_going: impl FnMut(u64) -> bool,
+    ) -> Result<JobOutcome> {
         let mut reference = open_labelled(&self.reference, self.input, "reference")?;
         let mut distorted = open_labelled(&self.distorted, self.input, "distorted")?;
         let format = *reference.format();
@@ -111,7 +124,9 @@ impl ScoreJob {
             }
             scorer.push(&ref_frame.view(), &dist_frame.view())?;
             count += 1;
-            progress(count);
+            if !keep_going(count) {
+                return Err(Error::Cancelled(count));
+            }
         }
         Ok(JobOutcome {
             report: scorer.finish()?,
