@@ -250,7 +250,9 @@ fn tiny_frames_are_clear_errors() {
 #[test]
 fn a_run_can_be_cancelled() {
     let dir = scratch_dir("cancel");
-    let frames: Vec<_> = (0..5).map(|t| textured_frame(small_format(8), t, 0)).collect();
+    let frames: Vec<_> = (0..5)
+        .map(|t| textured_frame(small_format(8), t, 0))
+        .collect();
     let (r, d) = write_pair(&dir, &frames, &frames);
     let error = ScoreJob::new(&r, &d, InputKind::Y4m)
         .run_until(default_scorer(), |n| n < 2)

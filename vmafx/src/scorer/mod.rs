@@ -12,95 +12,13 @@ use crate::error::{Error, Result};
 use crate::feature::extractor::{self, Extractor, SpatialExtractor, TemporalExtractor};
 use crate::feature::registry::FeatureRequest;
 use crate::frame::{Frame, FrameFormat, FrameView};
-use crate::model::Model;
 use crate::report::{FrameRecord, Report};
 
-/// Name libvmaf gives a model's score when the caller names none.
-pub const DEFAULT_MODEL_NAME: &str = "vmaf";
+mod builder;
+mod layout;
 
-/// Options of a scoring run; build a [`Scorer`] from it.
-#[derive(Debug, Clone)]
-pub struct ScorerBuilder {
-    models: Vec<(String, Model)>,
-    features: Vec<FeatureRequest>,
-    threads: usize,
-    subsample: u64,
-    backend: Option<BackendKind>,
-}
-
-impl Default for ScorerBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ScorerBuilder {
-    /// No models, no extra features, one thread, every frame scored.
-    pub fn new() -> Self {
-        Self {
-            models: Vec::new(),
-            features: Vec::new(),
-            threads: 1,
-            subsample: 1,
-            backend: None,
-        }
-    }
-
-    /// The backend to extract features with; without this call `VMAFX_BACKEND` decides,
-    /// and `auto` when it is unset. A named backend that cannot start fails `build`.
-    pub fn backend(mut self, backend: BackendKind) -> Self {
-        self.backend = Some(backend);
-        self
-    }
-
-    /// Adds a model whose score is reported as `vmaf` (libvmaf's default name).
-    pub fn model(self, model: Model) -> Self {
-        self.named_model(DEFAULT_MODEL_NAME, model)
-    }
-
-    /// Adds a model whose score is reported under `name` (bootstrap outputs get
-    /// `name_0001`, `name_bagging`, ... like libvmaf).
-    pub fn named_model(mut self, name: impl Into<String>, model: Model) -> Self {
-        self.models.push((name.into(), model));
-        self
-    }
-
-    /// Adds a feature extractor besides those the models need.
-    pub fn feature(mut self, request: FeatureRequest) -> Self {
-        self.features.push(request);
-        self
-    }
-
-    /// Adds a feature in libvmaf's `--feature` syntax, e.g. `psnr` or
-    /// `cambi=window_size=63`.
-    pub fn feature_spec(self, spec: &str) -> Result<Self> {
-        Ok(self.feature(FeatureRequest::parse(spec)?))
-    }
-
-    /// Worker threads; 0 means one per available core. Results do not depend on it.
-    pub fn threads(mut self, threads: usize) -> Self {
-        self.threads = threads;
-        self
-    }
-
-    /// Scores only every `n`-th frame (`n` >= 1), as libvmaf's `--subsample`.
-    pub fn subsample(mut self, n: u64) -> Self {
-        self.subsample = n;
-        self
-    }
-
-    /// Builds a scorer for frames of `format`.
-    pub fn build(self, format: FrameFormat) -> Result<Scorer> {
-        Scorer::new(self, format)
-    }
-}
-
-/// Where a model reads its inputs and writes its outputs in a frame's value row.
-struct ModelSlot {
-    model: Model,
-    inputs: Vec<usize>,
-    outputs: Range<usize>,
-}
+pub use builder::{ScorerBuilder, DEFAULT_MODEL_NAME};
+use layout::{Layout, ModelSlot};
 
 /// A frame whose values are not all known yet.
 struct PendingFrame {
@@ -154,66 +72,8 @@ impl Scorer {
                 backend.kind
             )));
         }
-        let requests = gather_requests(&builder)?;
-
-        let mut metrics = Vec::new();
-        let mut spatial_ranges = Vec::new();
-        let mut spatial_requests = Vec::new();
-        let mut first_set = Vec::new();
-        let mut temporal = Vec::new();
-        for request in &requests {
-            let start = metrics.len();
-            for internal in extractor::outputs(request, &format) {
-                metrics.push(request.output_name(internal));
-            }
-            let range = start..metrics.len();
-            match Extractor::new(request, &format)? {
-                Extractor::Spatial(x) => {
-                    first_set.push(x);
-                    spatial_ranges.push(range);
-                    spatial_requests.push(request.clone());
-                }
-                Extractor::Temporal(x) => temporal.push((x, range)),
-            }
-        }
-
-        let mut models = Vec::new();
-        for (name, model) in builder.models {
-            let inputs = model
-                .features()
-                .iter()
-                .map(|f| {
-                    let kind = crate::feature::registry::ExtractorKind::providing(&f.name)
-                        .ok_or_else(|| unknown_model_feature(model.name(), &f.name))?;
-                    let request = model_request(kind, f);
-                    let column = request.output_name(&f.name);
-                    metrics
-                        .iter()
-                        .position(|m| *m == column)
-                        .ok_or_else(|| unknown_model_feature(model.name(), &f.name))
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let start = metrics.len();
-            metrics.push(name.clone());
-            if model.is_bootstrap() {
-                for i in 1..=model.bootstrap_count() {
-                    metrics.push(format!("{name}_{i:04}"));
-                }
-                for suffix in ["bagging", "stddev", "ci_p95_lo", "ci_p95_hi"] {
-                    metrics.push(format!("{name}_{suffix}"));
-                }
-            }
-            models.push(ModelSlot {
-                model,
-                inputs,
-                outputs: start..metrics.len(),
-            });
-        }
-        if let Some(duplicate) = first_duplicate(&metrics) {
-            return Err(Error::InvalidOption(format!(
-                "two outputs are both named {duplicate:?}; give models distinct names"
-            )));
-        }
+        let layout = Layout::new(&builder, &format)?;
+        let (spatial_requests, spatial_ranges) = layout.spatial.into_iter().unzip();
 
         let workers = if threads > 1 {
             Some(
@@ -228,12 +88,12 @@ impl Scorer {
         };
         Ok(Self {
             format,
-            metrics,
+            metrics: layout.metrics,
             spatial_ranges,
             spatial_requests,
-            idle_spatial_sets: Mutex::new(vec![first_set]),
-            temporal,
-            models,
+            idle_spatial_sets: Mutex::new(vec![layout.first_spatial_set]),
+            temporal: layout.temporal,
+            models: layout.models,
             workers,
             threads,
             backend,
@@ -503,32 +363,10 @@ impl Scorer {
             let (index, frame) = entry.remove_entry();
             if frame.scored {
                 let mut values = frame.values;
-                self.predict(&mut values);
-                self.completed.push(FrameRecord { index, values });
-            }
-        }
-    }
-
-    fn predict(&self, values: &mut [f64]) {
-        for slot in &self.models {
-            let inputs: Vec<f64> = slot.inputs.iter().map(|&i| values[i]).collect();
-            let out = &mut values[slot.outputs.clone()];
-            match slot.model.predict(&inputs) {
-                Ok(prediction) => {
-                    out[0] = prediction.score;
-                    if let Some(b) = prediction.bootstrap {
-                        let n = b.models.len();
-                        out[1..=n].copy_from_slice(&b.models);
-                        out[n + 1..].copy_from_slice(&[
-                            b.bagging,
-                            b.stddev,
-                            b.ci_p95_lo,
-                            b.ci_p95_hi,
-                        ]);
-                    }
+                for model in &self.models {
+                    model.predict(&mut values);
                 }
-                // Inputs always match the model's length; a NaN feature yields NaN.
-                Err(_) => out.fill(f64::NAN),
+                self.completed.push(FrameRecord { index, values });
             }
         }
     }
@@ -543,58 +381,4 @@ fn push_temporal(
         .iter_mut()
         .map(|(x, _)| x.push(reference, distorted))
         .collect()
-}
-
-/// The extractors a run needs: each model's, then the extra features, without repeats.
-fn gather_requests(builder: &ScorerBuilder) -> Result<Vec<FeatureRequest>> {
-    let mut requests: Vec<FeatureRequest> = Vec::new();
-    let mut add = |request: FeatureRequest| {
-        let request = request.normalized();
-        if !requests.contains(&request) {
-            requests.push(request);
-        }
-    };
-    for (_, model) in &builder.models {
-        for feature in model.features() {
-            let kind = crate::feature::registry::ExtractorKind::providing(&feature.name)
-                .ok_or_else(|| unknown_model_feature(model.name(), &feature.name))?;
-            add(model_request(kind, feature));
-        }
-    }
-    for request in &builder.features {
-        add(request.clone());
-    }
-    if requests.is_empty() {
-        return Err(Error::InvalidOption(
-            "nothing to compute: add a model or a feature".into(),
-        ));
-    }
-    Ok(requests)
-}
-
-/// The extractor request a model's feature implies, with the model's options.
-fn model_request(
-    kind: crate::feature::registry::ExtractorKind,
-    feature: &crate::model::ModelFeature,
-) -> FeatureRequest {
-    FeatureRequest {
-        kind,
-        options: feature.options.clone(),
-        text_options: feature.text_options.clone(),
-    }
-}
-
-fn unknown_model_feature(model: &str, feature: &str) -> Error {
-    Error::Model {
-        name: model.to_string(),
-        reason: format!("feature {feature:?} is not provided by any extractor"),
-    }
-}
-
-fn first_duplicate(names: &[String]) -> Option<&str> {
-    names
-        .iter()
-        .enumerate()
-        .find(|(i, n)| names[..*i].contains(n))
-        .map(|(_, n)| n.as_str())
 }

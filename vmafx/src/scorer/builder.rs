@@ -1,0 +1,89 @@
+//! Options of a scoring run.
+
+use crate::backend::BackendKind;
+use crate::error::Result;
+use crate::feature::registry::FeatureRequest;
+use crate::frame::FrameFormat;
+use crate::model::Model;
+
+use super::Scorer;
+
+/// Name libvmaf gives a model's score when the caller names none.
+pub const DEFAULT_MODEL_NAME: &str = "vmaf";
+
+/// Options of a scoring run; build a [`Scorer`] from it.
+#[derive(Debug, Clone)]
+pub struct ScorerBuilder {
+    pub(super) models: Vec<(String, Model)>,
+    pub(super) features: Vec<FeatureRequest>,
+    pub(super) threads: usize,
+    pub(super) subsample: u64,
+    pub(super) backend: Option<BackendKind>,
+}
+
+impl Default for ScorerBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ScorerBuilder {
+    /// No models, no extra features, one thread, every frame scored.
+    pub fn new() -> Self {
+        Self {
+            models: Vec::new(),
+            features: Vec::new(),
+            threads: 1,
+            subsample: 1,
+            backend: None,
+        }
+    }
+
+    /// The backend to extract features with; without this call `VMAFX_BACKEND` decides,
+    /// and `auto` when it is unset. A named backend that cannot start fails `build`.
+    pub fn backend(mut self, backend: BackendKind) -> Self {
+        self.backend = Some(backend);
+        self
+    }
+
+    /// Adds a model whose score is reported as `vmaf` (libvmaf's default name).
+    pub fn model(self, model: Model) -> Self {
+        self.named_model(DEFAULT_MODEL_NAME, model)
+    }
+
+    /// Adds a model whose score is reported under `name` (bootstrap outputs get
+    /// `name_0001`, `name_bagging`, ... like libvmaf).
+    pub fn named_model(mut self, name: impl Into<String>, model: Model) -> Self {
+        self.models.push((name.into(), model));
+        self
+    }
+
+    /// Adds a feature extractor besides those the models need.
+    pub fn feature(mut self, request: FeatureRequest) -> Self {
+        self.features.push(request);
+        self
+    }
+
+    /// Adds a feature in libvmaf's `--feature` syntax, e.g. `psnr` or
+    /// `cambi=window_size=63`.
+    pub fn feature_spec(self, spec: &str) -> Result<Self> {
+        Ok(self.feature(FeatureRequest::parse(spec)?))
+    }
+
+    /// Worker threads; 0 means one per available core. Results do not depend on it.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+
+    /// Scores only every `n`-th frame (`n` >= 1), as libvmaf's `--subsample`.
+    pub fn subsample(mut self, n: u64) -> Self {
+        self.subsample = n;
+        self
+    }
+
+    /// Builds a scorer for frames of `format`.
+    pub fn build(self, format: FrameFormat) -> Result<Scorer> {
+        Scorer::new(self, format)
+    }
+}

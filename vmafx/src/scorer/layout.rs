@@ -1,0 +1,169 @@
+//! Where every value of a frame lives: one column per extractor output and per model
+//! output, and which columns each model reads.
+
+use std::ops::Range;
+
+use crate::error::{Error, Result};
+use crate::feature::extractor::{self, Extractor, SpatialExtractor, TemporalExtractor};
+use crate::feature::registry::{ExtractorKind, FeatureRequest};
+use crate::frame::FrameFormat;
+use crate::model::{Model, ModelFeature};
+
+use super::ScorerBuilder;
+
+/// Where a model reads its inputs and writes its outputs in a frame's value row.
+pub(super) struct ModelSlot {
+    model: Model,
+    inputs: Vec<usize>,
+    outputs: Range<usize>,
+}
+
+/// The columns of a run and the extractors that fill them.
+pub(super) struct Layout {
+    /// Output names, in report order.
+    pub metrics: Vec<String>,
+    /// Spatial extractor requests and their columns.
+    pub spatial: Vec<(FeatureRequest, Range<usize>)>,
+    /// One ready set of spatial extractors, in the order of `spatial`.
+    pub first_spatial_set: Vec<SpatialExtractor>,
+    /// Temporal extractors and their columns.
+    pub temporal: Vec<(TemporalExtractor, Range<usize>)>,
+    /// Models and their columns.
+    pub models: Vec<ModelSlot>,
+}
+
+impl Layout {
+    /// Builds the extractors the models and extra features need and names every column.
+    pub fn new(builder: &ScorerBuilder, format: &FrameFormat) -> Result<Self> {
+        let mut metrics = Vec::new();
+        let mut spatial = Vec::new();
+        let mut first_spatial_set = Vec::new();
+        let mut temporal = Vec::new();
+        for request in gather_requests(builder)? {
+            let start = metrics.len();
+            for internal in extractor::outputs(&request, format) {
+                metrics.push(request.output_name(internal));
+            }
+            let range = start..metrics.len();
+            match Extractor::new(&request, format)? {
+                Extractor::Spatial(x) => {
+                    first_spatial_set.push(x);
+                    spatial.push((request, range));
+                }
+                Extractor::Temporal(x) => temporal.push((x, range)),
+            }
+        }
+        let mut models = Vec::new();
+        for (name, model) in &builder.models {
+            let inputs = model
+                .features()
+                .iter()
+                .map(|f| {
+                    let column = model_request(model, f)?.output_name(&f.name);
+                    metrics
+                        .iter()
+                        .position(|m| *m == column)
+                        .ok_or_else(|| unknown_model_feature(model.name(), &f.name))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let start = metrics.len();
+            metrics.push(name.clone());
+            if model.is_bootstrap() {
+                for i in 1..=model.bootstrap_count() {
+                    metrics.push(format!("{name}_{i:04}"));
+                }
+                for suffix in ["bagging", "stddev", "ci_p95_lo", "ci_p95_hi"] {
+                    metrics.push(format!("{name}_{suffix}"));
+                }
+            }
+            models.push(ModelSlot {
+                model: model.clone(),
+                inputs,
+                outputs: start..metrics.len(),
+            });
+        }
+        if let Some(duplicate) = first_duplicate(&metrics) {
+            return Err(Error::InvalidOption(format!(
+                "two outputs are both named {duplicate:?}; give models distinct names"
+            )));
+        }
+        Ok(Self {
+            metrics,
+            spatial,
+            first_spatial_set,
+            temporal,
+            models,
+        })
+    }
+}
+
+impl ModelSlot {
+    /// Writes the model's outputs into a complete row of values.
+    pub fn predict(&self, values: &mut [f64]) {
+        let inputs: Vec<f64> = self.inputs.iter().map(|&i| values[i]).collect();
+        let out = &mut values[self.outputs.clone()];
+        match self.model.predict(&inputs) {
+            Ok(prediction) => {
+                out[0] = prediction.score;
+                if let Some(b) = prediction.bootstrap {
+                    let n = b.models.len();
+                    out[1..=n].copy_from_slice(&b.models);
+                    out[n + 1..].copy_from_slice(&[b.bagging, b.stddev, b.ci_p95_lo, b.ci_p95_hi]);
+                }
+            }
+            // The layout gives every model exactly its inputs, so this cannot fail.
+            Err(_) => out.fill(f64::NAN),
+        }
+    }
+}
+
+/// The extractors a run needs: each model's, then the extra features, without repeats.
+fn gather_requests(builder: &ScorerBuilder) -> Result<Vec<FeatureRequest>> {
+    let mut requests: Vec<FeatureRequest> = Vec::new();
+    let mut add = |request: FeatureRequest| {
+        let request = request.normalized();
+        if !requests.contains(&request) {
+            requests.push(request);
+        }
+    };
+    for (_, model) in &builder.models {
+        for feature in model.features() {
+            add(model_request(model, feature)?);
+        }
+    }
+    for request in &builder.features {
+        add(request.clone());
+    }
+    if requests.is_empty() {
+        return Err(Error::InvalidOption(
+            "nothing to compute: add a model or a feature".into(),
+        ));
+    }
+    Ok(requests)
+}
+
+/// The extractor request a model's feature implies, with the model's options.
+fn model_request(model: &Model, feature: &ModelFeature) -> Result<FeatureRequest> {
+    let kind = ExtractorKind::providing(&feature.name)
+        .ok_or_else(|| unknown_model_feature(model.name(), &feature.name))?;
+    Ok(FeatureRequest {
+        kind,
+        options: feature.options.clone(),
+        text_options: feature.text_options.clone(),
+    })
+}
+
+fn unknown_model_feature(model: &str, feature: &str) -> Error {
+    Error::Model {
+        name: model.to_string(),
+        reason: format!("feature {feature:?} is not provided by any extractor"),
+    }
+}
+
+fn first_duplicate(names: &[String]) -> Option<&str> {
+    names
+        .iter()
+        .enumerate()
+        .find(|(i, n)| names[..*i].contains(n))
+        .map(|(_, n)| n.as_str())
+}
