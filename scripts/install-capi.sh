@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Builds the VMAFX C library (crate vmafx-sys) and installs it for C and C++ programs:
+#   PREFIX/include/vmafx.h
+#   PREFIX/lib/libvmafx.so.X.Y.Z, libvmafx.so.ABI, libvmafx.so, libvmafx.a
+#   PREFIX/lib/pkgconfig/vmafx.pc
+#
+# Usage: scripts/install-capi.sh [--prefix DIR] [--libdir DIR] [--no-build]
+#   --prefix DIR   install root (default /usr/local)
+#   --libdir DIR   library folder, absolute or relative to the prefix (default lib)
+#   --no-build     install what target/release already holds
+# DESTDIR is honoured, as in `make install`. Needs cargo, a C toolchain and coreutils.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+prefix=/usr/local
+libdir=lib
+build=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --prefix) prefix=${2:?--prefix needs a folder}; shift 2 ;;
+        --prefix=*) prefix=${1#--prefix=}; shift ;;
+        --libdir) libdir=${2:?--libdir needs a folder}; shift 2 ;;
+        --libdir=*) libdir=${1#--libdir=}; shift ;;
+        --no-build) build=0; shift ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        *) echo "install-capi.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+case "$prefix" in
+    /*) ;;
+    *) prefix=$(pwd)/$prefix ;;
+esac
+case "$libdir" in
+    /*) ;;
+    *) libdir=$prefix/$libdir ;;
+esac
+includedir=$prefix/include
+
+if [ "$build" = 1 ]; then
+    (cd "$root" && cargo build --release -p vmafx-sys)
+fi
+target=${CARGO_TARGET_DIR:-$root/target}/release
+for file in libvmafx.so libvmafx.a; do
+    [ -f "$target/$file" ] || { echo "install-capi.sh: $target/$file is missing" >&2; exit 1; }
+done
+
+# Version and ABI name, as vmafx-sys/build.rs sets the soname: 0.MINOR before 1.0.
+version=$(cd "$root" && cargo pkgid -p vmafx-sys | sed 's/.*[#@]//')
+major=${version%%.*}
+minor=${version#*.}; minor=${minor%%.*}
+if [ "$major" = 0 ]; then abi=0.$minor; else abi=$major; fi
+
+# The system libraries a Rust static library needs, as rustc reports them for this
+# target (the same for every staticlib that uses only std).
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+echo 'pub fn unused() {}' > "$scratch/probe.rs"
+private_libs=$(rustc --crate-type staticlib --print native-static-libs \
+    -o "$scratch/libprobe.a" "$scratch/probe.rs" 2>&1 |
+    sed -n 's/.*native-static-libs: //p' | tail -n 1)
+
+dest_lib=${DESTDIR:-}$libdir
+dest_include=${DESTDIR:-}$includedir
+install -d "$dest_lib/pkgconfig" "$dest_include"
+install -m 644 "$root/include/vmafx.h" "$dest_include/vmafx.h"
+install -m 755 "$target/libvmafx.so" "$dest_lib/libvmafx.so.$version"
+ln -sf "libvmafx.so.$version" "$dest_lib/libvmafx.so.$abi"
+ln -sf "libvmafx.so.$abi" "$dest_lib/libvmafx.so"
+install -m 644 "$target/libvmafx.a" "$dest_lib/libvmafx.a"
+
+# Paths under the prefix are written relative to ${prefix}, so a moved tree still works
+# with pkg-config --define-prefix.
+pc_libdir=$libdir
+pc_includedir=$includedir
+case "$libdir" in "$prefix"/*) pc_libdir="\${prefix}${libdir#"$prefix"}" ;; esac
+case "$includedir" in "$prefix"/*) pc_includedir="\${prefix}${includedir#"$prefix"}" ;; esac
+cat > "$dest_lib/pkgconfig/vmafx.pc" <<PC
+prefix=$prefix
+libdir=$pc_libdir
+includedir=$pc_includedir
+
+Name: vmafx
+Description: VMAF video quality scores equal to libvmaf's (VMAFX C API)
+Version: $version
+Libs: -L\${libdir} -lvmafx
+Libs.private: $private_libs
+Cflags: -I\${includedir}
+PC
+
+echo "installed vmafx $version into ${DESTDIR:-}$prefix (headers $includedir, libraries $libdir)"
