@@ -24,6 +24,8 @@ pub mod model;
 pub mod pool;
 pub mod report;
 mod scorer;
+#[cfg(test)]
+mod test_support;
 
 pub use backend::{BackendChoice, BackendKind};
 pub use error::{Error, Result};

@@ -7,11 +7,13 @@
 //! repository; without it the second test says so and passes.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
 use super::{Model, ModelFeature, ModelOptions};
+use crate::feature::registry::{ExtractorKind, FeatureRequest};
+use crate::test_support::{clips_dir, golden_files};
 
 /// Largest |delta| accepted on any score, given inputs rounded to 1e-6.
 const TOLERANCE: f64 = 1e-3;
@@ -23,42 +25,10 @@ const MODELS: [&str; 4] = [
     "vmaf_float_v0.6.1",
 ];
 
-fn conformance_clips() -> Option<PathBuf> {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|dir| dir.join("shared/conformance/clips"))
-        .find(|dir| dir.is_dir())
-}
-
-/// The golden JSON's key for a model feature: libvmaf's short alias, with the `_egl_1`
-/// suffix that enhancement-gain-limit options add.
+/// The golden JSON's key for a model feature: the name the registry gives it.
 fn golden_key(feature: &ModelFeature) -> String {
-    let base = feature.name.strip_suffix("_score").unwrap_or(&feature.name);
-    let short = if let Some(rest) = base.strip_prefix("VMAF_integer_feature_") {
-        format!("integer_{rest}")
-    } else if let Some(rest) = base.strip_prefix("VMAF_feature_") {
-        rest.to_owned()
-    } else {
-        base.to_owned()
-    };
-    let limited = feature.options.contains_key("adm_enhn_gain_limit")
-        || feature.options.contains_key("vif_enhn_gain_limit");
-    if limited {
-        format!("{short}_egl_1")
-    } else {
-        short
-    }
-}
-
-fn golden_files(clips: &Path, model: &str) -> Vec<PathBuf> {
-    let suffix = format!(".{model}.json");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(clips)
-        .expect("conformance clips folder is readable")
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| path.to_string_lossy().ends_with(&suffix))
-        .collect();
-    files.sort();
-    files
+    let kind = ExtractorKind::providing(&feature.name).expect("built-in models use known features");
+    FeatureRequest::with_options(kind, feature.options.clone()).output_name(&feature.name)
 }
 
 /// Compares every frame of one golden file; records the worst |delta| per output.
@@ -90,7 +60,7 @@ fn check_file(model: &Model, path: &Path, worst: &mut BTreeMap<String, f64>) {
 
 #[test]
 fn predictions_match_golden_output() {
-    let Some(clips) = conformance_clips() else {
+    let Some(clips) = clips_dir() else {
         eprintln!("golden model test skipped: shared/conformance/clips not found");
         return;
     };

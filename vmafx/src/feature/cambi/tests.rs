@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 use crate::frame::{ChromaSubsampling, Frame, PlaneBuffer};
+use crate::test_support::{as_printed, clips_dir};
 
 fn format(width: usize, height: usize, bit_depth: u8) -> FrameFormat {
     FrameFormat::new(width, height, ChromaSubsampling::Yuv420, bit_depth).unwrap()
@@ -168,29 +169,6 @@ fn extreme_aspect_ratios_are_scored() {
     assert!(cambi_of(&wide, CambiOptions::default()).cambi.is_finite());
     let tall = frame(format(30, 1200, 8), |x, y| staircase(y, x));
     assert!(cambi_of(&tall, CambiOptions::default()).cambi.is_finite());
-}
-
-/// The golden corpus: `VMAFX_CONFORMANCE_DIR`, else `shared/conformance` in or above
-/// the crate.
-fn clips_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("VMAFX_CONFORMANCE_DIR") {
-        return Some(PathBuf::from(dir).join("clips"));
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|dir| dir.join("shared/conformance/clips"))
-        .find(|dir| dir.is_dir())
-}
-
-/// Our value as libvmaf's JSON writer prints it (`%.6f`, or `%.16f` below 1e-6), read back.
-fn as_printed(value: f64) -> f64 {
-    let fraction = value.fract().abs();
-    let text = if fraction != 0.0 && fraction < 1e-6 {
-        format!("{value:.16}")
-    } else {
-        format!("{value:.6}")
-    };
-    text.parse().expect("a formatted number parses")
 }
 
 /// Per-frame `cambi` of libvmaf's golden JSON, `None` for frames without it.

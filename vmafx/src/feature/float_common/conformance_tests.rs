@@ -1,17 +1,17 @@
 //! Holds float VIF, ADM and motion equal to libvmaf's golden JSON for the
 //! `vmaf_float_v0.6.1` runs of the conformance corpus, frame by frame.
 //!
-//! The corpus is found through `VMAFX_CONFORMANCE_DIR`, else `shared/conformance` in or
-//! next to the workspace; without it the test says so and passes.
+//! Without the corpus (see `test_support::corpus_dir`) the test says so and passes.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::feature::float_adm::{FloatAdmExtractor, FloatAdmOptions};
 use crate::feature::float_motion::{FloatMotionExtractor, FloatMotionOptions};
 use crate::feature::float_vif::{FloatVifExtractor, FloatVifOptions};
 use crate::frame::Frame;
 use crate::io::{self, InputKind};
+use crate::test_support::{as_printed, clips_dir, golden_frames};
 
 /// libvmaf prints `%.6f`, so a value computed the same way lies within half a unit of
 /// the sixth decimal of the golden one, on a host like the one that made it. ADM divides
@@ -20,53 +20,10 @@ use crate::io::{self, InputKind};
 /// allow a full unit of the sixth decimal.
 const TOLERANCE: f64 = 1e-6;
 
-/// Our value as libvmaf's JSON writer would print it, read back.
-fn as_printed(value: f64) -> f64 {
-    let fraction = value.fract().abs();
-    let text = if fraction != 0.0 && fraction < 1e-6 {
-        format!("{value:.16}")
-    } else {
-        format!("{value:.6}")
-    };
-    text.parse().expect("a formatted number parses")
-}
-
 const PAIRS: [&str; 2] = [
     "carphone_176x144_yuv420p__x264_crf35",
     "bikes_337x191_yuv420p__x264_crf30",
 ];
-
-fn corpus() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("VMAFX_CONFORMANCE_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [
-        manifest.join("../shared/conformance"),
-        manifest.join("../../shared/conformance"),
-    ]
-    .into_iter()
-    .find(|p| p.join("clips").is_dir())
-}
-
-/// Per-frame golden values by metric name.
-fn golden(path: &Path) -> Vec<BTreeMap<String, f64>> {
-    let text = std::fs::read_to_string(path).expect("golden JSON reads");
-    let json: serde_json::Value = serde_json::from_str(&text).expect("golden JSON parses");
-    json["frames"]
-        .as_array()
-        .expect("frames array")
-        .iter()
-        .map(|f| {
-            f["metrics"]
-                .as_object()
-                .expect("metrics object")
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_f64().expect("numeric metric")))
-                .collect()
-        })
-        .collect()
-}
 
 /// Our per-frame float features for one pair, by libvmaf's names.
 fn ours(clips: &Path, pair: &str) -> Vec<BTreeMap<String, f64>> {
@@ -114,15 +71,14 @@ fn ours(clips: &Path, pair: &str) -> Vec<BTreeMap<String, f64>> {
 
 #[test]
 fn float_features_equal_libvmaf_on_conformance_pairs() {
-    let Some(dir) = corpus() else {
+    let Some(clips) = clips_dir() else {
         eprintln!("conformance corpus not found; set VMAFX_CONFORMANCE_DIR to run this test");
         return;
     };
-    let clips = dir.join("clips");
     let mut worst: BTreeMap<String, (f64, String)> = BTreeMap::new();
     let mut misprinted: BTreeMap<String, usize> = BTreeMap::new();
     for pair in PAIRS {
-        let expected = golden(&clips.join(format!("{pair}.vmaf_float_v0.6.1.json")));
+        let expected = golden_frames(&clips.join(format!("{pair}.vmaf_float_v0.6.1.json")));
         let got = ours(&clips, pair);
         assert_eq!(expected.len(), got.len(), "{pair}: frame count");
         for (i, (e, g)) in expected.iter().zip(&got).enumerate() {
