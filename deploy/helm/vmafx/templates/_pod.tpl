@@ -1,0 +1,243 @@
+{{/*
+The one pod template of every workload (Deployment, StatefulSet, Job). What
+differs between the server and the batch Job is switched here, nowhere else.
+*/}}
+{{- define "vmafx.podTemplate" -}}
+{{- $server := include "vmafx.isServer" . -}}
+{{- $fullname := include "vmafx.fullname" . -}}
+metadata:
+  labels:
+    {{- include "vmafx.selectorLabels" . | nindent 4 }}
+    app.kubernetes.io/component: {{ if $server }}server{{ else }}batch{{ end }}
+    {{- with .Values.podLabels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  annotations:
+    {{- if and $server .Values.auth.enabled (not .Values.auth.existingSecret) }}
+    checksum/auth: {{ include (print $.Template.BasePath "/secret.yaml") . | sha256sum }}
+    {{- end }}
+    {{- if not $server }}
+    checksum/batch: {{ include (print $.Template.BasePath "/configmap-batch.yaml") . | sha256sum }}
+    {{- end }}
+    {{- with .Values.podAnnotations }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  serviceAccountName: {{ include "vmafx.serviceAccountName" . }}
+  automountServiceAccountToken: false
+  {{- with .Values.imagePullSecrets }}
+  imagePullSecrets:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- if eq .Values.gpu.access "runtimeClass" }}
+  runtimeClassName: {{ include "vmafx.gpu.runtimeClassName" . }}
+  {{- end }}
+  {{- with .Values.priorityClassName }}
+  priorityClassName: {{ . }}
+  {{- end }}
+  {{- if not $server }}
+  restartPolicy: Never
+  {{- end }}
+  terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
+  securityContext:
+    runAsNonRoot: true
+    runAsUser: 65532
+    runAsGroup: 65532
+    fsGroup: 65532
+    fsGroupChangePolicy: OnRootMismatch
+    {{- with .Values.gpu.supplementalGroups }}
+    supplementalGroups:
+      {{- toYaml . | nindent 6 }}
+    {{- end }}
+    seccompProfile:
+      type: RuntimeDefault
+  {{- with .Values.nodeSelector }}
+  nodeSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .Values.tolerations }}
+  tolerations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .Values.affinity }}
+  affinity:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .Values.topologySpreadConstraints }}
+  topologySpreadConstraints:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- if eq .Values.gpu.access "dra" }}
+  resourceClaims:
+    - name: gpu
+      {{- if .Values.gpu.dra.existingClaim }}
+      resourceClaimName: {{ .Values.gpu.dra.existingClaim }}
+      {{- else }}
+      resourceClaimTemplateName: {{ include "vmafx.gpu.claimTemplateName" . }}
+      {{- end }}
+  {{- end }}
+  containers:
+    - name: vmafx
+      image: {{ include "vmafx.image" . }}
+      imagePullPolicy: {{ .Values.image.pullPolicy }}
+      {{- if $server }}
+      command: ["vmafx-server"]
+      args:
+        - serve
+        {{- with .Values.server.extraArgs }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      {{- else }}
+      command: ["/bin/sh", "/etc/vmafx/batch/vmafx-batch.sh"]
+      {{- with .Values.batch.args }}
+      args:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- end }}
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 65532
+        runAsGroup: 65532
+        privileged: false
+        allowPrivilegeEscalation: false
+        readOnlyRootFilesystem: true
+        capabilities:
+          drop: ["ALL"]
+        seccompProfile:
+          type: RuntimeDefault
+      env:
+        - name: VMAFX_BACKEND
+          value: {{ include "vmafx.gpu.backend" . | quote }}
+        {{- if eq .Values.gpu.vendor "nvidia" }}
+        - name: NVIDIA_DRIVER_CAPABILITIES
+          value: compute
+        {{- if and (eq .Values.gpu.access "runtimeClass") (not .Values.gpu.runtimeClass.requestResource) }}
+        - name: NVIDIA_VISIBLE_DEVICES
+          value: {{ .Values.gpu.runtimeClass.visibleDevices | quote }}
+        {{- end }}
+        {{- end }}
+        - name: TMPDIR
+          value: /tmp
+        {{- if $server }}
+        - name: VMAFX_LISTEN
+          value: "0.0.0.0:{{ .Values.server.port }}"
+        - name: VMAFX_DATA_DIR
+          value: {{ .Values.server.dataDir | quote }}
+        - name: VMAFX_DB
+          value: {{ printf "%s/%s" .Values.server.dataDir .Values.server.dbFile | quote }}
+        - name: VMAFX_SHUTDOWN_GRACE
+          value: {{ .Values.server.shutdownGraceSeconds | quote }}
+        {{- with .Values.inputs }}
+        - name: VMAFX_ROOTS
+          value: {{ include "vmafx.rootsValue" $ | quote }}
+        {{- end }}
+        {{- if .Values.auth.enabled }}
+        - name: VMAFX_API_TOKENS_FILE
+          value: /etc/vmafx/auth/{{ .Values.auth.secretKey }}
+        {{- else }}
+        - name: VMAFX_INSECURE_NO_AUTH
+          value: "true"
+        {{- end }}
+        {{- else }}
+        - name: VMAFX_BATCH_PAIRS_FILE
+          value: /etc/vmafx/batch/pairs.tsv
+        - name: VMAFX_BATCH_OUTPUT_DIR
+          value: {{ .Values.batch.outputDir | quote }}
+        - name: VMAFX_PUSHGATEWAY_URL
+          value: {{ .Values.batch.pushgateway.url | quote }}
+        - name: VMAFX_PUSHGATEWAY_JOB
+          value: {{ .Values.batch.pushgateway.job | quote }}
+        {{- end }}
+        {{- with .Values.extraEnv }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      {{- if $server }}
+      ports:
+        - name: http
+          containerPort: {{ .Values.server.port }}
+          protocol: TCP
+      {{- with .Values.server.probes }}
+      startupProbe:
+        httpGet:
+          path: {{ .startup.path }}
+          port: http
+        periodSeconds: {{ .startup.periodSeconds }}
+        failureThreshold: {{ .startup.failureThreshold }}
+      livenessProbe:
+        httpGet:
+          path: {{ .liveness.path }}
+          port: http
+        initialDelaySeconds: {{ .liveness.initialDelaySeconds }}
+        periodSeconds: {{ .liveness.periodSeconds }}
+        timeoutSeconds: {{ .liveness.timeoutSeconds }}
+        failureThreshold: {{ .liveness.failureThreshold }}
+      readinessProbe:
+        httpGet:
+          path: {{ .readiness.path }}
+          port: http
+        initialDelaySeconds: {{ .readiness.initialDelaySeconds }}
+        periodSeconds: {{ .readiness.periodSeconds }}
+        timeoutSeconds: {{ .readiness.timeoutSeconds }}
+        failureThreshold: {{ .readiness.failureThreshold }}
+      {{- end }}
+      {{- end }}
+      resources:
+        {{- include "vmafx.resources" . | nindent 8 }}
+      volumeMounts:
+        - name: tmp
+          mountPath: /tmp
+        - name: data
+          mountPath: {{ if $server }}{{ .Values.server.dataDir }}{{ else }}{{ .Values.batch.outputDir }}{{ end }}
+        {{- if and $server .Values.auth.enabled }}
+        - name: auth
+          mountPath: /etc/vmafx/auth
+          readOnly: true
+        {{- end }}
+        {{- if not $server }}
+        - name: batch
+          mountPath: /etc/vmafx/batch
+          readOnly: true
+        {{- end }}
+        {{- range .Values.inputs }}
+        - name: input-{{ .name }}
+          mountPath: {{ .mountPath }}
+          readOnly: true
+        {{- end }}
+  volumes:
+    - name: tmp
+      emptyDir:
+        sizeLimit: {{ .Values.tmpSizeLimit }}
+    {{- if ne .Values.workload "StatefulSet" }}
+    - name: data
+      {{- if .Values.persistence.existingClaim }}
+      persistentVolumeClaim:
+        claimName: {{ .Values.persistence.existingClaim }}
+      {{- else }}
+      emptyDir:
+        sizeLimit: {{ .Values.persistence.emptyDirSizeLimit }}
+      {{- end }}
+    {{- end }}
+    {{- if and $server .Values.auth.enabled }}
+    - name: auth
+      secret:
+        secretName: {{ include "vmafx.authSecretName" . }}
+        defaultMode: 0440
+    {{- end }}
+    {{- if not $server }}
+    - name: batch
+      configMap:
+        name: {{ $fullname }}-batch
+        defaultMode: 0444
+    {{- end }}
+    {{- range .Values.inputs }}
+    - name: input-{{ .name }}
+      {{- toYaml .volume | nindent 6 }}
+    {{- end }}
+{{- end }}
+
+{{/* VMAFX_ROOTS: the input mount paths, comma-separated as vmafx-server reads them. */}}
+{{- define "vmafx.rootsValue" -}}
+{{- $paths := list -}}
+{{- range .Values.inputs }}{{ $paths = append $paths .mountPath }}{{ end -}}
+{{- join "," $paths }}
+{{- end }}
