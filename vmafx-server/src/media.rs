@@ -1,0 +1,282 @@
+//! Turning two input files into something `vmafx::ScoreJob` reads: Y4M and raw YUV as
+//! they are, compressed video (mp4, mkv, webm, ...) through an `ffmpeg` child that
+//! decodes to Y4M on a pipe.
+//!
+//! The pipe is handed to the job by its `/dev/fd/N` name, so every input, decoded or not,
+//! goes through the same `ScoreJob::run_until` path.
+
+use std::io::Read;
+use std::os::fd::AsRawFd;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use vmafx::io::InputKind;
+use vmafx::FrameFormat;
+
+use crate::control::RunControl;
+use crate::errors::ApiError;
+
+/// What the first bytes of a file say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Container {
+    /// YUV4MPEG2.
+    Y4m,
+    /// Anything else: raw YUV when the caller gave a geometry, else compressed video.
+    Other,
+}
+
+/// Looks at the start of a file.
+pub fn sniff(path: &Path) -> Result<Container, ApiError> {
+    let mut head = [0u8; 10];
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| ApiError::bad_media(format!("cannot open input: {e}")))?;
+    let mut got = 0;
+    while got < head.len() {
+        match file.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) => return Err(ApiError::bad_media(format!("cannot read input: {e}"))),
+        }
+    }
+    if got == 0 {
+        return Err(ApiError::bad_media("input is empty"));
+    }
+    Ok(if head[..got].starts_with(b"YUV4MPEG2") {
+        Container::Y4m
+    } else {
+        Container::Other
+    })
+}
+
+/// An ffmpeg process decoding one input to Y4M; killed and reaped when dropped.
+struct Decoder<'a> {
+    child: Arc<Mutex<Child>>,
+    control: &'a RunControl,
+    /// Held open so that the `/dev/fd` name stays valid while the job reads it.
+    stdout: Option<ChildStdout>,
+    stderr: Option<JoinHandle<String>>,
+    label: &'static str,
+}
+
+impl<'a> Decoder<'a> {
+    fn spawn(
+        ffmpeg: &Path,
+        input: &Path,
+        label: &'static str,
+        control: &'a RunControl,
+    ) -> Result<Self, ApiError> {
+        let mut child = Command::new(ffmpeg)
+            .args(["-nostdin", "-hide_banner", "-loglevel", "error", "-i"])
+            .arg(input)
+            .args([
+                "-map",
+                "0:v:0",
+                "-f",
+                "yuv4mpegpipe",
+                "-strict",
+                "-1",
+                "pipe:1",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .map_err(|e| {
+                ApiError::unsupported_media(format!("cannot start {}: {e}", ffmpeg.display()))
+            })?;
+        let stdout = child.stdout.take();
+        // Drain stderr on a thread so a chatty decoder can never block on a full pipe;
+        // keep only its start for the error message.
+        let stderr = child.stderr.take().map(|mut pipe| {
+            std::thread::spawn(move || {
+                let mut kept = Vec::new();
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = pipe.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    if kept.len() < 4096 {
+                        kept.extend_from_slice(&buf[..n.min(4096 - kept.len())]);
+                    }
+                }
+                String::from_utf8_lossy(&kept).trim().to_owned()
+            })
+        });
+        let child = Arc::new(Mutex::new(child));
+        control.add_decoder(child.clone());
+        Ok(Decoder {
+            child,
+            control,
+            stdout,
+            stderr,
+            label,
+        })
+    }
+
+    /// The name under which this process can open the decoder's output.
+    fn pipe_path(&self) -> Result<PathBuf, ApiError> {
+        let stdout = self
+            .stdout
+            .as_ref()
+            .ok_or_else(|| ApiError::internal("decoder has no output pipe"))?;
+        Ok(PathBuf::from(format!("/dev/fd/{}", stdout.as_raw_fd())))
+    }
+
+    /// Stops the decoder; returns its complaint if it failed.
+    fn finish(&mut self) -> Option<String> {
+        // Closing our end makes a decoder that is still writing stop on a broken pipe;
+        // give it a moment to exit by itself, so its own complaint is not lost.
+        self.stdout = None;
+        self.control.remove_decoder(&self.child);
+        let mut child = self.child.lock().unwrap_or_else(|p| p.into_inner());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+        let mut status = None;
+        while status.is_none() && std::time::Instant::now() < deadline {
+            match child.try_wait() {
+                Ok(Some(s)) => status = Some(s),
+                Ok(None) => std::thread::sleep(std::time::Duration::from_millis(10)),
+                Err(_) => break,
+            }
+        }
+        if status.is_none() {
+            crate::control::kill_decoder(&mut child);
+            status = child.wait().ok();
+        }
+        let stderr = self
+            .stderr
+            .take()
+            .and_then(|t| t.join().ok())
+            .unwrap_or_default();
+        match status {
+            Some(s) if !s.success() && s.code().is_some() => Some(format!(
+                "ffmpeg could not decode the {}: {}",
+                self.label,
+                if stderr.is_empty() {
+                    s.to_string()
+                } else {
+                    stderr
+                }
+            )),
+            _ => None,
+        }
+    }
+}
+
+impl Drop for Decoder<'_> {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// Two inputs ready for a `ScoreJob`, with any decoders that feed them.
+pub struct PreparedInputs<'a> {
+    /// What the job opens as the reference.
+    pub reference: PathBuf,
+    /// What the job opens as the distorted video.
+    pub distorted: PathBuf,
+    /// How the job reads both.
+    pub kind: InputKind,
+    decoders: Vec<Decoder<'a>>,
+}
+
+impl PreparedInputs<'_> {
+    /// Stops the decoders. When scoring failed because a decoder did, the decoder's
+    /// message is the better explanation, so it replaces `error`.
+    pub fn finish(mut self, error: Option<ApiError>) -> Option<ApiError> {
+        let complaints: Vec<String> = self
+            .decoders
+            .iter_mut()
+            .filter_map(Decoder::finish)
+            .collect();
+        match error {
+            Some(e) if e.code == "bad_media" && !complaints.is_empty() => {
+                Some(ApiError::bad_media(complaints.join("; ")))
+            }
+            other => other,
+        }
+    }
+}
+
+/// Decides how to read `reference` and `distorted`: with a raw geometry both are raw
+/// YUV; otherwise each is Y4M or, through ffmpeg, compressed video.
+pub fn prepare<'a>(
+    reference: &Path,
+    distorted: &Path,
+    raw: Option<FrameFormat>,
+    ffmpeg: Option<&Path>,
+    control: &'a RunControl,
+) -> Result<PreparedInputs<'a>, ApiError> {
+    let containers = [sniff(reference)?, sniff(distorted)?];
+    if let Some(format) = raw {
+        if containers.contains(&Container::Y4m) {
+            return Err(ApiError::bad_request(
+                "a raw geometry was given, but an input is Y4M; drop the geometry or send raw YUV",
+            ));
+        }
+        return Ok(PreparedInputs {
+            reference: reference.to_path_buf(),
+            distorted: distorted.to_path_buf(),
+            kind: InputKind::Raw(format),
+            decoders: Vec::new(),
+        });
+    }
+    let mut decoders = Vec::new();
+    let mut paths = Vec::new();
+    for ((path, container), label) in [reference, distorted]
+        .into_iter()
+        .zip(containers)
+        .zip(["reference", "distorted video"])
+    {
+        if container == Container::Y4m {
+            paths.push(path.to_path_buf());
+            continue;
+        }
+        let ffmpeg = ffmpeg.ok_or_else(|| {
+            ApiError::unsupported_media(format!(
+                "the {label} is neither Y4M nor raw YUV with a geometry, and decoding \
+                 compressed video needs ffmpeg, which is not on this server's PATH \
+                 (install it or set VMAFX_FFMPEG)"
+            ))
+        })?;
+        let decoder = Decoder::spawn(ffmpeg, path, label, control)?;
+        paths.push(decoder.pipe_path()?);
+        decoders.push(decoder);
+    }
+    let distorted = paths.pop().expect("two paths were pushed");
+    let reference = paths.pop().expect("two paths were pushed");
+    Ok(PreparedInputs {
+        reference,
+        distorted,
+        kind: InputKind::Y4m,
+        decoders,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_y4m_and_refuses_empty_files() {
+        let dir = std::env::temp_dir().join(format!("vmafx-media-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let y4m = dir.join("a");
+        let other = dir.join("b");
+        let empty = dir.join("c");
+        std::fs::write(&y4m, b"YUV4MPEG2 W2 H2 F1:1 C420\n").unwrap();
+        std::fs::write(&other, b"\0\0\0\x18ftypmp42").unwrap();
+        std::fs::write(&empty, b"").unwrap();
+        assert_eq!(sniff(&y4m).unwrap(), Container::Y4m);
+        assert_eq!(sniff(&other).unwrap(), Container::Other);
+        assert_eq!(sniff(&empty).unwrap_err().code, "bad_media");
+        let control = RunControl::default();
+        let error = prepare(&other, &y4m, None, None, &control).err().unwrap();
+        assert_eq!(error.code, "unsupported_media");
+        assert!(error.message.contains("ffmpeg"), "{}", error.message);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -1,0 +1,143 @@
+//! The Model Context Protocol on stdio: `vmafx-server mcp` as an MCP client starts it.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::process::Stdio;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::*;
+use serde_json::{json, Value};
+
+#[test]
+fn initialize_list_and_score_over_stdio() {
+    let dir = TempDir::new("mcp-stdio");
+    let (reference, distorted) = samples();
+    let root = reference.parent().unwrap().display().to_string();
+    let mut launch = Launch::new(dir.path());
+    launch.env.clear(); // stdio needs no token
+    let mut child = launch
+        .command()
+        .args(["mcp", "--root", &root, "--data-dir"])
+        .arg(dir.path().join("data"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start vmafx-server mcp");
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (send, receive) = mpsc::channel::<Value>();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let line = line.expect("stdout line");
+            let message: Value =
+                serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+            let _ = send.send(message);
+        }
+    });
+    let mut send_line = |message: &str| {
+        stdin.write_all(message.as_bytes()).unwrap();
+        stdin.write_all(b"\n").unwrap();
+        stdin.flush().unwrap();
+    };
+    let mut answers: HashMap<String, Value> = HashMap::new();
+    let mut wait_for = |id: &str| -> Value {
+        while !answers.contains_key(id) {
+            let message = receive
+                .recv_timeout(Duration::from_secs(60))
+                .unwrap_or_else(|_| panic!("no answer for id {id}"));
+            answers.insert(message["id"].to_string(), message);
+        }
+        answers.remove(id).unwrap()
+    };
+
+    send_line(&json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "0"}}}).to_string());
+    let init = wait_for("1");
+    assert_eq!(init["result"]["protocolVersion"], "2025-06-18");
+    assert_eq!(
+        init["result"]["capabilities"]["tools"]["listChanged"],
+        false
+    );
+    send_line(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#);
+
+    send_line(r#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#);
+    let tools = wait_for("2");
+    let names: Vec<&str> = tools["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["score", "list_models", "list_backends", "get_job"]);
+    for tool in tools["result"]["tools"].as_array().unwrap() {
+        assert_eq!(tool["inputSchema"]["type"], "object");
+    }
+
+    send_line(&json!({"jsonrpc": "2.0", "id": "score-1", "method": "tools/call", "params": {
+        "name": "score",
+        "arguments": {"reference": file_uri(&reference), "distorted": file_uri(&distorted), "frames": true}}}).to_string());
+    // Answered while the score runs: requests are handled concurrently.
+    send_line(r#"{"jsonrpc":"2.0","id":3,"method":"ping"}"#);
+    assert_eq!(wait_for("3")["result"], json!({}));
+    let score = wait_for("\"score-1\"");
+    let result = &score["result"];
+    assert_eq!(result["isError"], false, "{score}");
+    assert_sample_vmaf(&result["structuredContent"]);
+    assert_eq!(
+        result["structuredContent"]["frames"]
+            .as_array()
+            .unwrap()
+            .len(),
+        10
+    );
+    let text: Value = serde_json::from_str(result["content"][0]["text"].as_str().unwrap()).unwrap();
+    assert_sample_vmaf(&text);
+
+    send_line(
+        r#"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"list_models","arguments":{}}}"#,
+    );
+    let models = wait_for("4");
+    assert!(
+        models["result"]["structuredContent"]["models"]
+            .as_array()
+            .unwrap()
+            .len()
+            >= 9
+    );
+    send_line(
+        r#"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"list_backends"}}"#,
+    );
+    assert_eq!(
+        wait_for("5")["result"]["structuredContent"]["default"]["backend"],
+        "cpu"
+    );
+    send_line(
+        r#"{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"get_job","arguments":{"id":"0123456789abcdef0123456789abcdef"}}}"#,
+    );
+    let missing = wait_for("6");
+    assert_eq!(missing["result"]["isError"], true);
+    assert!(missing["result"]["content"][0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("not_found"));
+    send_line(
+        r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"score","arguments":{"reference":"file:///etc/passwd","distorted":"file:///etc/passwd"}}}"#,
+    );
+    assert_eq!(wait_for("7")["result"]["isError"], true);
+    send_line(r#"{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"nope"}}"#);
+    assert_eq!(wait_for("8")["error"]["code"], -32602);
+    send_line(r#"{"jsonrpc":"2.0","id":9,"method":"prompts/list"}"#);
+    assert_eq!(wait_for("9")["error"]["code"], -32601);
+    send_line("{not json");
+    assert_eq!(wait_for("null")["error"]["code"], -32700);
+
+    // End of input ends the server cleanly.
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    reader.join().unwrap();
+}
