@@ -85,7 +85,7 @@ impl PlaneGeometry {
             )));
         }
         let stride_bytes = stride_bytes.unsigned_abs();
-        if stride_bytes % bytes != 0 {
+        if !stride_bytes.is_multiple_of(bytes) {
             return Err(FfiError::invalid(format!(
                 "{what}->stride[{i}] is {stride_bytes} bytes, not a whole number of \
                  {bytes}-byte samples"
@@ -99,7 +99,7 @@ impl PlaneGeometry {
                 width * bytes
             )));
         }
-        if (data as usize) % bytes != 0 {
+        if !(data as usize).is_multiple_of(bytes) {
             return Err(FfiError::invalid(format!(
                 "{what}->data[{i}] is not aligned to {bytes} bytes"
             )));

@@ -212,7 +212,7 @@ proptest! {
 
         let bytes = raw(&clip);
         let cut = (cut_at * bytes.len() as f64) as usize;
-        if cut % frame_bytes != 0 {
+        if !cut.is_multiple_of(frame_bytes) {
             let mut reader = YuvReader::new(Cursor::new(&bytes[..cut]), clip.format);
             let (frames, error) = read_all(&mut reader);
             let whole = cut / frame_bytes;

@@ -223,7 +223,7 @@ impl Scorer {
     }
 
     fn scores_spatially(&self, index: u64) -> bool {
-        index % self.subsample == 0
+        index.is_multiple_of(self.subsample)
     }
 
     fn take_spatial_set(&self) -> Result<Vec<SpatialExtractor>> {

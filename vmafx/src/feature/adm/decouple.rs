@@ -37,7 +37,7 @@ impl<T: Copy + Default> Decoupled<T> {
 }
 
 /// `cos(1 degree)^2`, rounded to `f32` as libvmaf keeps it.
-fn cos_one_degree_squared() -> f32 {
+pub(crate) fn cos_one_degree_squared() -> f32 {
     let c = (PI / 180.0).cos();
     (c * c) as f32
 }
@@ -45,7 +45,7 @@ fn cos_one_degree_squared() -> f32 {
 /// Whether the distorted (h, v) vector lies within one degree of the reference one. The
 /// products are compared in floating point after a rounding through `f32`.
 #[inline]
-fn within_one_degree(o: (i64, i64), t: (i64, i64), cos_sq: f32) -> bool {
+pub(crate) fn within_one_degree(o: (i64, i64), t: (i64, i64), cos_sq: f32) -> bool {
     // Only -2^31 squared twice could leave 64 bits; wrap as C would there.
     let dot2 = |a: (i64, i64), b: (i64, i64)| a.0.wrapping_mul(b.0).wrapping_add(a.1 * b.1);
     let dot = dot2(o, t);
@@ -60,7 +60,7 @@ fn within_one_degree(o: (i64, i64), t: (i64, i64), cos_sq: f32) -> bool {
 /// restored part may grow to `gain * restored` but not past the distorted value (and
 /// symmetrically for negative ones).
 #[inline]
-fn limit_gain(
+pub(crate) fn limit_gain(
     restored: i64,
     k: i64,
     reference: i64,
@@ -79,6 +79,66 @@ fn limit_gain(
     }
 }
 
+/// Per-level constants of the decoupling step.
+#[derive(Clone, Copy)]
+pub(crate) struct DecoupleParams {
+    /// `2^30 / d` by `d + RECIPROCAL_ZERO`.
+    pub recip: &'static [i32],
+    /// `cos(1 degree)^2` in `f32`.
+    pub cos_sq: f32,
+    /// Enhancement gain limit.
+    pub gain_limit: f64,
+}
+
+impl DecoupleParams {
+    /// The constants for `gain_limit`.
+    pub fn new(gain_limit: f64) -> Self {
+        Self {
+            recip: reciprocals(),
+            cos_sq: cos_one_degree_squared(),
+            gain_limit,
+        }
+    }
+}
+
+/// Decouples one sample of the finest level from the reference (`o`) and distorted (`t`)
+/// coefficients by orientation: (restored, additive).
+#[inline(always)]
+pub(crate) fn decouple_fine_sample(
+    o: [i32; 3],
+    t: [i32; 3],
+    params: &DecoupleParams,
+) -> ([i16; 3], [i16; 3]) {
+    let aligned = within_one_degree(
+        (i64::from(o[H]), i64::from(o[V])),
+        (i64::from(t[H]), i64::from(t[V])),
+        params.cos_sq,
+    );
+    let mut restored_out = [0i16; 3];
+    let mut additive_out = [0i16; 3];
+    for b in [H, V, D] {
+        let ratio = if o[b] == 0 {
+            32768
+        } else {
+            let r = i64::from(params.recip[(o[b] + RECIPROCAL_ZERO as i32) as usize]);
+            ((r * i64::from(t[b]) + 16384) >> 15) as i32
+        };
+        let k = ratio.clamp(0, 32768);
+        let restored = ((k * o[b] + 16384) >> 15) as i16;
+        let restored = limit_gain(
+            i64::from(restored),
+            i64::from(k),
+            i64::from(o[b]),
+            i64::from(t[b]),
+            aligned,
+            params.gain_limit,
+        ) as i16;
+        restored_out[b] = restored;
+        additive_out[b] = (t[b] - i32::from(restored)) as i16;
+    }
+    (restored_out, additive_out)
+}
+
 /// Decouples the finest level's 16-bit bands over `region`.
 pub(crate) fn decouple_fine(
     reference: &Bands<i16>,
@@ -87,38 +147,17 @@ pub(crate) fn decouple_fine(
     gain_limit: f64,
     out: &mut Decoupled<i16>,
 ) {
-    let recip = reciprocals();
-    let cos_sq = cos_one_degree_squared();
+    let params = DecoupleParams::new(gain_limit);
     let stride = reference.width;
     for i in region.rows() {
         for j in region.cols() {
             let at = i * stride + j;
             let o = [H, V, D].map(|b| i32::from(reference.detail[b][at]));
             let t = [H, V, D].map(|b| i32::from(distorted.detail[b][at]));
-            let aligned = within_one_degree(
-                (i64::from(o[H]), i64::from(o[V])),
-                (i64::from(t[H]), i64::from(t[V])),
-                cos_sq,
-            );
+            let (restored, additive) = decouple_fine_sample(o, t, &params);
             for b in [H, V, D] {
-                let ratio = if o[b] == 0 {
-                    32768
-                } else {
-                    let r = i64::from(recip[(o[b] + RECIPROCAL_ZERO as i32) as usize]);
-                    ((r * i64::from(t[b]) + 16384) >> 15) as i32
-                };
-                let k = ratio.clamp(0, 32768);
-                let restored = ((k * o[b] + 16384) >> 15) as i16;
-                let restored = limit_gain(
-                    i64::from(restored),
-                    i64::from(k),
-                    i64::from(o[b]),
-                    i64::from(t[b]),
-                    aligned,
-                    gain_limit,
-                ) as i16;
-                out.restored[b][at] = restored;
-                out.additive[b][at] = (t[b] - i32::from(restored)) as i16;
+                out.restored[b][at] = restored[b];
+                out.additive[b][at] = additive[b];
             }
         }
     }
@@ -127,7 +166,7 @@ pub(crate) fn decouple_fine(
 /// A 32-bit magnitude reduced to at most 15 significant bits (rounded), with the number
 /// of bits dropped. The result may reach 32768 when rounding carries.
 #[inline]
-fn best_15_bits(magnitude: u32) -> (u32, u32) {
+pub(crate) fn best_15_bits(magnitude: u32) -> (u32, u32) {
     if magnitude < 32768 {
         return (magnitude, 0);
     }
@@ -139,7 +178,7 @@ fn best_15_bits(magnitude: u32) -> (u32, u32) {
 /// `distorted / reference` in Q15, through the reciprocal table on the reference's 15
 /// most significant bits.
 #[inline]
-fn coarse_ratio(reference: i32, distorted: i32, recip: &[i32]) -> i64 {
+pub(crate) fn coarse_ratio(reference: i32, distorted: i32, recip: &[i32]) -> i64 {
     if reference == 0 {
         return 32768;
     }
@@ -150,6 +189,37 @@ fn coarse_ratio(reference: i32, distorted: i32, recip: &[i32]) -> i64 {
     (r * i64::from(distorted) * sign + round) >> (15 + dropped)
 }
 
+/// Decouples one sample of a coarse level: (restored, additive) by orientation.
+#[inline(always)]
+pub(crate) fn decouple_coarse_sample(
+    o: [i32; 3],
+    t: [i32; 3],
+    params: &DecoupleParams,
+) -> ([i32; 3], [i32; 3]) {
+    let aligned = within_one_degree(
+        (i64::from(o[H]), i64::from(o[V])),
+        (i64::from(t[H]), i64::from(t[V])),
+        params.cos_sq,
+    );
+    let mut restored_out = [0i32; 3];
+    let mut additive_out = [0i32; 3];
+    for b in [H, V, D] {
+        let k = coarse_ratio(o[b], t[b], params.recip).clamp(0, 32768);
+        let restored = ((k * i64::from(o[b]) + 16384) >> 15) as i32;
+        let restored = limit_gain(
+            i64::from(restored),
+            k,
+            i64::from(o[b]),
+            i64::from(t[b]),
+            aligned,
+            params.gain_limit,
+        ) as i32;
+        restored_out[b] = restored;
+        additive_out[b] = t[b].wrapping_sub(restored);
+    }
+    (restored_out, additive_out)
+}
+
 /// Decouples a coarse level's 32-bit bands over `region`.
 pub(crate) fn decouple_coarse(
     reference: &Bands<i32>,
@@ -158,32 +228,17 @@ pub(crate) fn decouple_coarse(
     gain_limit: f64,
     out: &mut Decoupled<i32>,
 ) {
-    let recip = reciprocals();
-    let cos_sq = cos_one_degree_squared();
+    let params = DecoupleParams::new(gain_limit);
     let stride = reference.width;
     for i in region.rows() {
         for j in region.cols() {
             let at = i * stride + j;
             let o = [H, V, D].map(|b| reference.detail[b][at]);
             let t = [H, V, D].map(|b| distorted.detail[b][at]);
-            let aligned = within_one_degree(
-                (i64::from(o[H]), i64::from(o[V])),
-                (i64::from(t[H]), i64::from(t[V])),
-                cos_sq,
-            );
+            let (restored, additive) = decouple_coarse_sample(o, t, &params);
             for b in [H, V, D] {
-                let k = coarse_ratio(o[b], t[b], recip).clamp(0, 32768);
-                let restored = ((k * i64::from(o[b]) + 16384) >> 15) as i32;
-                let restored = limit_gain(
-                    i64::from(restored),
-                    k,
-                    i64::from(o[b]),
-                    i64::from(t[b]),
-                    aligned,
-                    gain_limit,
-                ) as i32;
-                out.restored[b][at] = restored;
-                out.additive[b][at] = t[b].wrapping_sub(restored);
+                out.restored[b][at] = restored[b];
+                out.additive[b][at] = additive[b];
             }
         }
     }

@@ -87,11 +87,40 @@ fn filter4_wide(taps: &[i32; 4], s: [i64; 4]) -> i64 {
     taps.iter().zip(s).map(|(&t, x)| i64::from(t) * x).sum()
 }
 
+/// One column of the finest level's vertical pass: the low- and high-pass sums of four
+/// `bits`-bit samples, the low-pass one centred (minus half the range times the low-pass
+/// gain), both rounded down by `bits` and kept in 16 bits. Above 15 bits the sums leave
+/// 32 bits; they then wrap as libvmaf's do on two's complement machines.
+#[inline(always)]
+pub(crate) fn fine_vertical_sample(s: [i32; 4], bits: u32) -> (i16, i16) {
+    let half = 1i32 << (bits - 1);
+    let centring = DB2_LO_SUM.wrapping_mul(half);
+    let wrapping_filter =
+        |taps: &[i32; 4]| (0..4).fold(0i32, |acc, k| acc.wrapping_add(taps[k].wrapping_mul(s[k])));
+    let lo = wrapping_filter(&DB2_LO).wrapping_sub(centring);
+    let hi = wrapping_filter(&DB2_HI);
+    (
+        (lo.wrapping_add(half) >> bits) as i16,
+        (hi.wrapping_add(half) >> bits) as i16,
+    )
+}
+
+/// One output of the finest level's horizontal pass from the four vertical low-pass and
+/// high-pass inputs: the approximation and the detail by orientation ([`H`], [`V`], [`D`]).
+#[inline(always)]
+pub(crate) fn fine_horizontal_sample(lo: [i32; 4], hi: [i32; 4]) -> (i16, [i16; 3]) {
+    let round = |v: i32| ((v + 32768) >> 16) as i16;
+    (
+        round(filter4(&DB2_LO, lo)),
+        [
+            round(filter4(&DB2_LO, hi)),
+            round(filter4(&DB2_HI, lo)),
+            round(filter4(&DB2_HI, hi)),
+        ],
+    )
+}
+
 /// Analyses a `bits`-bit plane into 16-bit bands (the finest level).
-///
-/// The vertical pass centres the samples (subtracting half the range times the low-pass
-/// gain) and keeps 16 bits; the horizontal pass drops 16 more. Above 15 bits the vertical
-/// sum leaves 32 bits; it then wraps as libvmaf's does on two's complement machines.
 pub(crate) fn analyse_fine<T: Sample>(
     src: &Plane<'_, T>,
     bits: u32,
@@ -101,8 +130,6 @@ pub(crate) fn analyse_fine<T: Sample>(
     out: &mut Bands<i16>,
 ) {
     let w = src.width();
-    let half = 1i32 << (bits - 1);
-    let centring = DB2_LO_SUM.wrapping_mul(half);
     let [tmp_lo, tmp_hi] = tmp;
     tmp_lo.resize(w, 0);
     tmp_hi.resize(w, 0);
@@ -112,34 +139,100 @@ pub(crate) fn analyse_fine<T: Sample>(
         let r = rows.map(|y| src.row(y));
         for j in 0..w {
             let s: [i32; 4] = std::array::from_fn(|k| r[k][j].into());
-            let wrapping_filter = |taps: &[i32; 4]| {
-                (0..4).fold(0i32, |acc, k| acc.wrapping_add(taps[k].wrapping_mul(s[k])))
-            };
-            let lo = wrapping_filter(&DB2_LO).wrapping_sub(centring);
-            let hi = wrapping_filter(&DB2_HI);
-            tmp_lo[j] = (lo.wrapping_add(half) >> bits) as i16;
-            tmp_hi[j] = (hi.wrapping_add(half) >> bits) as i16;
+            (tmp_lo[j], tmp_hi[j]) = fine_vertical_sample(s, bits);
         }
         let row = i * bw;
         for (j, cols) in taps_x.iter().enumerate() {
             let lo = cols.map(|x| i32::from(tmp_lo[x]));
             let hi = cols.map(|x| i32::from(tmp_hi[x]));
-            let round = |v: i32| ((v + 32768) >> 16) as i16;
-            out.approx[row + j] = round(filter4(&DB2_LO, lo));
-            out_v[row + j] = round(filter4(&DB2_HI, lo));
-            out_h[row + j] = round(filter4(&DB2_LO, hi));
-            out_d[row + j] = round(filter4(&DB2_HI, hi));
+            let (approx, [h, v, d]) = fine_horizontal_sample(lo, hi);
+            out.approx[row + j] = approx;
+            out_h[row + j] = h;
+            out_v[row + j] = v;
+            out_d[row + j] = d;
         }
     }
 }
 
-/// Rounding offsets and shifts of one coarse level: (vertical add, vertical shift,
-/// horizontal add, horizontal shift), for scales 1, 2 and 3.
-const COARSE_ROUNDING: [(i64, u32, i64, u32); 3] = [
-    (0, 0, 16384, 15),
-    (32768, 16, 32768, 16),
-    (32768, 16, 16384, 15),
+/// A rounding step of the coarse levels: add, then shift right (in 64 bits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rounding {
+    /// Added before the shift.
+    pub add: i64,
+    /// Right shift.
+    pub shift: u32,
+}
+
+impl Rounding {
+    /// `(v + add) >> shift`, kept in 32 bits (wrapping, as C's conversion does).
+    #[inline(always)]
+    pub fn apply(self, v: i64) -> i32 {
+        ((v + self.add) >> self.shift) as i32
+    }
+}
+
+/// Vertical and horizontal rounding of the coarse levels, for scales 1, 2 and 3.
+const COARSE_ROUNDING: [(Rounding, Rounding); 3] = [
+    (
+        Rounding { add: 0, shift: 0 },
+        Rounding {
+            add: 16384,
+            shift: 15,
+        },
+    ),
+    (
+        Rounding {
+            add: 32768,
+            shift: 16,
+        },
+        Rounding {
+            add: 32768,
+            shift: 16,
+        },
+    ),
+    (
+        Rounding {
+            add: 32768,
+            shift: 16,
+        },
+        Rounding {
+            add: 16384,
+            shift: 15,
+        },
+    ),
 ];
+
+/// The (vertical, horizontal) rounding of coarse `scale` (1..=3).
+pub(crate) fn coarse_rounding(scale: usize) -> (Rounding, Rounding) {
+    COARSE_ROUNDING[scale - 1]
+}
+
+/// One column of a coarse level's vertical pass: (low-pass, high-pass).
+#[inline(always)]
+pub(crate) fn coarse_vertical_sample(s: [i64; 4], round: Rounding) -> (i32, i32) {
+    (
+        round.apply(filter4_wide(&DB2_LO, s)),
+        round.apply(filter4_wide(&DB2_HI, s)),
+    )
+}
+
+/// One output of a coarse level's horizontal pass: the approximation and the detail by
+/// orientation ([`H`], [`V`], [`D`]).
+#[inline(always)]
+pub(crate) fn coarse_horizontal_sample(
+    lo: [i64; 4],
+    hi: [i64; 4],
+    round: Rounding,
+) -> (i32, [i32; 3]) {
+    (
+        round.apply(filter4_wide(&DB2_LO, lo)),
+        [
+            round.apply(filter4_wide(&DB2_LO, hi)),
+            round.apply(filter4_wide(&DB2_HI, lo)),
+            round.apply(filter4_wide(&DB2_HI, hi)),
+        ],
+    )
+}
 
 /// Analyses the previous level's approximation (`width x height`, rows `stride` apart)
 /// into 32-bit bands at `scale` (1..=3).
@@ -154,7 +247,7 @@ pub(crate) fn analyse_coarse<S: Copy + Into<i64>>(
     tmp: &mut [Vec<i32>; 2],
     out: &mut Bands<i32>,
 ) {
-    let (v_add, v_shift, h_add, h_shift) = COARSE_ROUNDING[scale - 1];
+    let (vertical, horizontal) = coarse_rounding(scale);
     let [tmp_lo, tmp_hi] = tmp;
     tmp_lo.resize(width, 0);
     tmp_hi.resize(width, 0);
@@ -164,18 +257,17 @@ pub(crate) fn analyse_coarse<S: Copy + Into<i64>>(
         let r = rows.map(|y| &src[y * stride..y * stride + width]);
         for j in 0..width {
             let s: [i64; 4] = std::array::from_fn(|k| r[k][j].into());
-            tmp_lo[j] = ((filter4_wide(&DB2_LO, s) + v_add) >> v_shift) as i32;
-            tmp_hi[j] = ((filter4_wide(&DB2_HI, s) + v_add) >> v_shift) as i32;
+            (tmp_lo[j], tmp_hi[j]) = coarse_vertical_sample(s, vertical);
         }
         let row = i * bw;
         for (j, cols) in taps_x.iter().enumerate() {
             let lo = cols.map(|x| i64::from(tmp_lo[x]));
             let hi = cols.map(|x| i64::from(tmp_hi[x]));
-            let round = |v: i64| ((v + h_add) >> h_shift) as i32;
-            out.approx[row + j] = round(filter4_wide(&DB2_LO, lo));
-            out_v[row + j] = round(filter4_wide(&DB2_HI, lo));
-            out_h[row + j] = round(filter4_wide(&DB2_LO, hi));
-            out_d[row + j] = round(filter4_wide(&DB2_HI, hi));
+            let (approx, [h, v, d]) = coarse_horizontal_sample(lo, hi, horizontal);
+            out.approx[row + j] = approx;
+            out_h[row + j] = h;
+            out_v[row + j] = v;
+            out_d[row + j] = d;
         }
     }
 }

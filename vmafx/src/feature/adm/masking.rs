@@ -54,7 +54,7 @@ pub(crate) fn weigh_bands<A: MaskingArithmetic>(
 
 /// Index of the neighbour before `k`: the first sample mirrors to 1.
 #[inline(always)]
-fn before(k: usize) -> usize {
+pub(crate) fn before(k: usize) -> usize {
     if k == 0 {
         1
     } else {
@@ -64,7 +64,7 @@ fn before(k: usize) -> usize {
 
 /// Index of the neighbour after `k`: the last sample repeats itself.
 #[inline(always)]
-fn after(k: usize, len: usize) -> usize {
+pub(crate) fn after(k: usize, len: usize) -> usize {
     if k + 1 == len {
         k
     } else {
@@ -154,6 +154,84 @@ pub(crate) fn masked_energy<A: MaskingArithmetic>(
     total
 }
 
+/// CSF-weighs column `j` of the three masker rows: the sum of the three orientations'
+/// neighbour shares, and the centre's correction (its self shares minus its neighbour
+/// shares). A threshold is the 3x3 sum of the first plus the centre's second.
+#[inline(always)]
+pub(crate) fn weigh_column<A: MaskingArithmetic>(
+    arith: &A,
+    masker: &[&[A::Coef]; 3],
+    j: usize,
+) -> (i32, i32) {
+    let (mut sum, mut centre) = (0i32, 0i32);
+    for (o, band) in masker.iter().enumerate() {
+        let (weighted, share) = arith.weigh(o, band[j]);
+        sum = sum.wrapping_add(A::share(share));
+        centre = centre
+            .wrapping_add(A::self_share(weighted))
+            .wrapping_sub(A::share(share));
+    }
+    (sum, centre)
+}
+
+/// [`weigh_column`] over columns `from..` of one row.
+pub(crate) fn weigh_row<A: MaskingArithmetic>(
+    arith: &A,
+    masker: [&[A::Coef]; 3],
+    sums: &mut [i32],
+    centre: &mut [i32],
+    from: usize,
+) {
+    for j in from..sums.len() {
+        (sums[j], centre[j]) = weigh_column(arith, &masker, j);
+    }
+}
+
+/// Per column, the sum of three rows' share sums (wrapping), for columns `from..`.
+pub(crate) fn column_sums(rows: [&[i32]; 3], out: &mut [i32], from: usize) {
+    for j in from..out.len() {
+        out[j] = rows[0][j].wrapping_add(rows[1][j]).wrapping_add(rows[2][j]);
+    }
+}
+
+/// The cubed excesses of one row's targets over columns `cols`, by orientation (wrapping
+/// sums). `column_sums` covers the whole row (its length is the band width, for the
+/// mirroring at the edges); `centre` holds the centre corrections.
+pub(crate) fn masked_row<A: MaskingArithmetic>(
+    arith: &A,
+    column_sums: &[i32],
+    centre: &[i32],
+    target: [&[A::Coef]; 3],
+    cols: std::ops::Range<usize>,
+) -> [i64; 3] {
+    let width = column_sums.len();
+    let mut sums = [0i64; 3];
+    for j in cols {
+        let threshold = column_sums[before(j)]
+            .wrapping_add(column_sums[j])
+            .wrapping_add(column_sums[after(j, width)])
+            .wrapping_add(centre[j]);
+        for (o, acc) in sums.iter_mut().enumerate() {
+            *acc = acc.wrapping_add(arith.excess_cubed(o, target[o][j], threshold));
+        }
+    }
+    sums
+}
+
+/// Adds one row's masked sums into `totals`, each rounded down by the row shift.
+#[inline]
+pub(crate) fn accumulate_row<A: MaskingArithmetic>(
+    arith: &A,
+    totals: &mut [i64; 3],
+    row: [i64; 3],
+) {
+    let shift = arith.row_shift();
+    let round = if shift == 0 { 0 } else { 1i64 << (shift - 1) };
+    for (t, r) in totals.iter_mut().zip(row) {
+        *t = t.wrapping_add(r.wrapping_add(round) >> shift);
+    }
+}
+
 /// The per-orientation scale of a masked energy: cube root plus the noise floor's cube
 /// root, summed over the three orientations in `f32`.
 pub(crate) fn cube_root_sum(energy: [f32; 3], region: Region, noise_weight: f64) -> f32 {
@@ -191,11 +269,11 @@ pub(crate) struct FineArithmetic {
 
 impl FineArithmetic {
     /// Weighting step's rounding offsets and shifts, per orientation.
-    const WEIGH_ROUND: [(i32, u32); 3] = [(16384, 15), (16384, 15), (65535, 17)];
+    pub(crate) const WEIGH_ROUND: [(i32, u32); 3] = [(16384, 15), (16384, 15), (65535, 17)];
     /// Left shift aligning the threshold with the weighted target, per orientation.
-    const THRESHOLD_SHIFT: [u32; 3] = [10, 10, 12];
+    pub(crate) const THRESHOLD_SHIFT: [u32; 3] = [10, 10, 12];
     /// Shift after squaring, per orientation.
-    const SQUARE_SHIFT: [u32; 3] = [29, 29, 30];
+    pub(crate) const SQUARE_SHIFT: [u32; 3] = [29, 29, 30];
 
     /// The arithmetic for a `width x height` band.
     pub fn new(weights: [u16; 3], width: usize, height: usize) -> Self {
@@ -270,7 +348,7 @@ pub(crate) struct CoarseArithmetic {
 impl CoarseArithmetic {
     /// libvmaf rounds the 1/15 and 1/30 shares with `(int32_t)(1u << 31)`, which is
     /// -2^31: the products are in effect rounded down by one half.
-    const SHARE_ROUND: i64 = -(1i64 << 31);
+    pub(crate) const SHARE_ROUND: i64 = -(1i64 << 31);
 
     /// The arithmetic for a `width x height` band.
     pub fn new(weights: [u32; 3], width: usize, height: usize) -> Self {

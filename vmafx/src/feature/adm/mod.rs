@@ -8,32 +8,41 @@
 //! masked by the restored part, and `adm3` blends the two.
 //!
 //! Every step reproduces libvmaf's scalar C bit for bit: its integer widths, shifts and
-//! roundings (quirks included), and its float conversions of the sums.
+//! roundings (quirks included), and its float conversions of the sums. The reference runs
+//! one pass per step (`reference`); the vector kernels run the same steps fused row by
+//! row (`pipeline`, `fused`) and must give identical integers.
 
 mod csf;
 mod decouple;
 mod denominator;
 mod dwt;
+mod fused;
+mod kernels;
 mod masking;
 mod options;
+mod pipeline;
+mod reference;
 mod region;
+mod rows;
 mod tables;
+#[cfg(target_arch = "x86_64")]
+mod x86;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_levels;
 
 pub use options::{AdmOptions, CsfMode};
 
+use crate::cpu::CpuLevel;
 use crate::error::{Error, Result};
 use crate::frame::{PlaneRef, MAX_DIMENSION};
 
-use decouple::{decouple_coarse, decouple_fine, Decoupled};
-use denominator::{denominator_coarse, denominator_fine};
-use dwt::{analyse_coarse, analyse_fine, fill_taps, Bands};
-use masking::{
-    cube_root_sum, masked_energy, weigh_bands, CoarseArithmetic, FineArithmetic, MaskingArithmetic,
-    MaskingInput,
-};
+use fused::FusedState;
+use kernels::Portable;
+use masking::{cube_root_sum, CoarseArithmetic, FineArithmetic};
+use reference::ReferenceState;
 use region::Region;
 
 /// Smallest width and height accepted. The coarsest level needs at least 5 input samples
@@ -62,100 +71,26 @@ pub struct AdmScores {
     pub scale_den: [f64; 4],
 }
 
-/// Working bands of one precision: both pictures' analysis, the decoupled parts and the
-/// CSF-weighted masker.
-struct Workspace<T> {
-    reference: Bands<T>,
-    distorted: Bands<T>,
-    decoupled: Decoupled<T>,
-    weighted: [Vec<T>; 3],
-    shares: [Vec<T>; 3],
-    column_sums: Vec<i32>,
-}
-
-impl<T: Copy + Default> Workspace<T> {
-    fn with_capacity(capacity: usize) -> Self {
-        Self {
-            reference: Bands::with_capacity(capacity),
-            distorted: Bands::with_capacity(capacity),
-            decoupled: Decoupled::with_capacity(capacity),
-            weighted: std::array::from_fn(|_| Vec::with_capacity(capacity)),
-            shares: std::array::from_fn(|_| Vec::with_capacity(capacity)),
-            column_sums: Vec::new(),
-        }
-    }
-
-    /// Sizes everything for a level whose input is `width x height`.
-    fn resize_for_input(&mut self, width: usize, height: usize) {
-        self.reference.resize_for_input(width, height);
-        self.distorted.resize_for_input(width, height);
-        let n = self.reference.width * self.reference.height;
-        self.decoupled.resize(n);
-        for band in self.weighted.iter_mut().chain(&mut self.shares) {
-            band.resize(n, T::default());
-        }
-    }
-
-    /// The detail-loss and AIM numerators of a decoupled level; `to_energy` turns the
-    /// integer totals into the float energies of the precision at hand.
-    fn numerators<A: MaskingArithmetic<Coef = T>>(
-        &mut self,
-        arith: &A,
-        to_energy: impl Fn([i64; 3]) -> [f32; 3],
-        options: &AdmOptions,
-    ) -> (f32, f32) {
-        let scored = Region::scored(self.reference.width, self.reference.height);
-        let loss = to_energy(self.numerator(arith, false));
-        let num = cube_root_sum(loss, scored, options.noise_weight);
-        let aim_num = if options.skip_aim {
-            0.0
-        } else {
-            cube_root_sum(to_energy(self.numerator(arith, true)), scored, 0.0)
-        };
-        (num, aim_num)
-    }
-
-    /// Numerator of the level: the detail-loss one (restored part masked by the
-    /// impairment), or AIM's (impairment masked by the restored part, no noise floor).
-    fn numerator<A: MaskingArithmetic<Coef = T>>(&mut self, arith: &A, aim: bool) -> [i64; 3] {
-        let (w, h) = (self.reference.width, self.reference.height);
-        let (masker, target) = if aim {
-            (&self.decoupled.restored, &self.decoupled.additive)
-        } else {
-            (&self.decoupled.additive, &self.decoupled.restored)
-        };
-        let reach = Region::with_filter_reach(w, h);
-        weigh_bands(
-            arith,
-            masker,
-            &mut self.weighted,
-            &mut self.shares,
-            w,
-            reach,
-        );
-        let input = MaskingInput {
-            target,
-            weighted: &self.weighted,
-            shares: &self.shares,
-            width: w,
-            height: h,
-            stride: w,
-        };
-        masked_energy(arith, &input, Region::scored(w, h), &mut self.column_sums)
-    }
-}
-
 /// Per-level numerator and denominator.
-#[derive(Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct LevelScores {
     num: f32,
     den: f32,
     aim_num: f32,
 }
 
-/// The integer ADM extractor for one frame size and bit depth. Scratch memory is
-/// allocated once and reused for every frame.
-pub struct AdmExtractor {
+impl LevelScores {
+    /// A skipped finest scale: libvmaf keeps a tiny denominator so that the scale's ratio
+    /// stays defined.
+    const SKIPPED: Self = Self {
+        num: 0.0,
+        den: 1e-10_f64 as f32,
+        aim_num: 0.0,
+    };
+}
+
+/// What every level needs to know about the extractor.
+struct Setup {
     width: usize,
     height: usize,
     bit_depth: u8,
@@ -164,21 +99,138 @@ pub struct AdmExtractor {
     weights: [[f32; 3]; 4],
     fine_weights: [u16; 3],
     coarse_weights: [[u32; 3]; 3],
-    taps_y: Vec<[usize; 4]>,
-    taps_x: Vec<[usize; 4]>,
-    fine_tmp: [Vec<i16>; 2],
-    coarse_tmp: [Vec<i32>; 2],
-    fine: Workspace<i16>,
-    coarse: Workspace<i32>,
-    /// The previous coarse level's approximations, the next level's input.
-    previous_ref: Vec<i32>,
-    previous_dis: Vec<i32>,
+}
+
+impl Setup {
+    /// The finest level's scores from its denominator and numerator totals.
+    fn fine_scores(
+        &self,
+        arith: &FineArithmetic,
+        scored: Region,
+        den: f32,
+        loss: [i64; 3],
+        aim: Option<[i64; 3]>,
+    ) -> LevelScores {
+        let to_energy = |totals: [i64; 3]| -> [f32; 3] {
+            std::array::from_fn(|o| {
+                let divisor = 2f64.powf(f64::from(arith.energy_exponent(o)));
+                (totals[o] as f64 / divisor) as f32
+            })
+        };
+        self.level_scores(scored, den, loss, aim, to_energy)
+    }
+
+    /// A coarse level's scores from its denominator and numerator totals.
+    fn coarse_scores(
+        &self,
+        scale: usize,
+        arith: &CoarseArithmetic,
+        scored: Region,
+        den: f32,
+        loss: [i64; 3],
+        aim: Option<[i64; 3]>,
+    ) -> LevelScores {
+        // libvmaf keeps this power of two in a float and divides in float.
+        let divisor = 2f64.powf(f64::from(arith.energy_exponent(scale))) as f32;
+        let to_energy = |totals: [i64; 3]| totals.map(|t| t as f32 / divisor);
+        self.level_scores(scored, den, loss, aim, to_energy)
+    }
+
+    /// The cube-root sums of the numerators; AIM has no noise floor.
+    fn level_scores(
+        &self,
+        scored: Region,
+        den: f32,
+        loss: [i64; 3],
+        aim: Option<[i64; 3]>,
+        to_energy: impl Fn([i64; 3]) -> [f32; 3],
+    ) -> LevelScores {
+        let num = cube_root_sum(to_energy(loss), scored, self.options.noise_weight);
+        let aim_num = aim.map_or(0.0, |a| cube_root_sum(to_energy(a), scored, 0.0));
+        LevelScores { num, den, aim_num }
+    }
+}
+
+/// The kernels an extractor runs, chosen once.
+#[derive(Debug, Clone, Copy)]
+enum Backend {
+    /// The reference passes.
+    Reference,
+    /// The fused pipeline with scalar row kernels (tests only).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Portable,
+    /// The fused pipeline with AVX2 row kernels.
+    #[cfg(target_arch = "x86_64")]
+    Avx2(x86::Avx2),
+    /// The fused pipeline with AVX-512 row kernels.
+    #[cfg(target_arch = "x86_64")]
+    Avx512(x86::Avx512),
+}
+
+impl Backend {
+    /// The best backend for `level` (already capped to what the processor supports).
+    fn for_level(level: CpuLevel) -> Self {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let chosen = match level {
+                CpuLevel::Avx512 => x86::Avx512::new()
+                    .map(Self::Avx512)
+                    .or_else(|| x86::Avx2::new().map(Self::Avx2)),
+                CpuLevel::Avx2 => x86::Avx2::new().map(Self::Avx2),
+                _ => None,
+            };
+            if let Some(backend) = chosen {
+                return backend;
+            }
+        }
+        let _ = level;
+        Self::Reference
+    }
+}
+
+/// The scratch of the chosen backend.
+enum State {
+    Reference(Box<ReferenceState>),
+    Fused(Box<FusedState>),
+}
+
+/// The integer ADM extractor for one frame size and bit depth. Scratch memory is
+/// allocated once and reused for every frame.
+pub struct AdmExtractor {
+    setup: Setup,
+    backend: Backend,
+    state: State,
 }
 
 impl AdmExtractor {
-    /// An extractor for `width x height` luma planes of `bit_depth` (8..=16) bits.
+    /// An extractor for `width x height` luma planes of `bit_depth` (8..=16) bits, with
+    /// the kernels of the process-wide [`crate::cpu::level`].
     /// Width and height must be at least [`MIN_DIMENSION`].
     pub fn new(width: usize, height: usize, bit_depth: u8, options: AdmOptions) -> Result<Self> {
+        Self::with_cpu_level(width, height, bit_depth, options, crate::cpu::level())
+    }
+
+    /// Same as [`AdmExtractor::new`], with the kernels of `level`, lowered to what this
+    /// processor supports. Every level gives identical scores.
+    pub fn with_cpu_level(
+        width: usize,
+        height: usize,
+        bit_depth: u8,
+        options: AdmOptions,
+        level: CpuLevel,
+    ) -> Result<Self> {
+        let backend = Backend::for_level(CpuLevel::capped(level));
+        Self::with_backend(width, height, bit_depth, options, backend)
+    }
+
+    /// An extractor running `backend`.
+    fn with_backend(
+        width: usize,
+        height: usize,
+        bit_depth: u8,
+        options: AdmOptions,
+        backend: Backend,
+    ) -> Result<Self> {
         if width < MIN_DIMENSION || height < MIN_DIMENSION {
             return Err(Error::InvalidInput(format!(
                 "adm needs frames of at least {MIN_DIMENSION}x{MIN_DIMENSION}, got {width}x{height}"
@@ -198,30 +250,28 @@ impl AdmExtractor {
         let weights = csf::scale_weights(&options);
         let fine_weights = csf::fine_fixed_weights(&options, &weights[0]);
         let coarse_weights = std::array::from_fn(|s| csf::coarse_fixed_weights(&weights[s + 1]));
-        let fine_len = width.div_ceil(2) * height.div_ceil(2);
-        let coarse_len = width.div_ceil(4) * height.div_ceil(4);
+        let state = match backend {
+            Backend::Reference => State::Reference(Box::new(ReferenceState::new(width, height))),
+            _ => State::Fused(Box::new(FusedState::new(width, height))),
+        };
         Ok(Self {
-            width,
-            height,
-            bit_depth,
-            options,
-            weights,
-            fine_weights,
-            coarse_weights,
-            taps_y: Vec::with_capacity(height.div_ceil(2)),
-            taps_x: Vec::with_capacity(width.div_ceil(2)),
-            fine_tmp: [Vec::with_capacity(width), Vec::with_capacity(width)],
-            coarse_tmp: [Vec::with_capacity(width), Vec::with_capacity(width)],
-            fine: Workspace::with_capacity(fine_len),
-            coarse: Workspace::with_capacity(coarse_len),
-            previous_ref: Vec::with_capacity(coarse_len),
-            previous_dis: Vec::with_capacity(coarse_len),
+            setup: Setup {
+                width,
+                height,
+                bit_depth,
+                options,
+                weights,
+                fine_weights,
+                coarse_weights,
+            },
+            backend,
+            state,
         })
     }
 
     /// The options this extractor scores with.
     pub fn options(&self) -> &AdmOptions {
-        &self.options
+        &self.setup.options
     }
 
     /// Scores one pair of luma planes of the extractor's size and bit depth.
@@ -230,133 +280,65 @@ impl AdmExtractor {
         reference: PlaneRef<'_>,
         distorted: PlaneRef<'_>,
     ) -> Result<AdmScores> {
+        let setup = &self.setup;
         for (name, plane) in [("reference", &reference), ("distorted", &distorted)] {
-            if plane.width() != self.width || plane.height() != self.height {
+            if plane.width() != setup.width || plane.height() != setup.height {
                 return Err(Error::Mismatch(format!(
                     "adm {name} plane is {}x{}, extractor expects {}x{}",
                     plane.width(),
                     plane.height(),
-                    self.width,
-                    self.height
+                    setup.width,
+                    setup.height
                 )));
             }
-            if matches!(plane, PlaneRef::U16(_)) != (self.bit_depth > 8) {
+            if matches!(plane, PlaneRef::U16(_)) != (setup.bit_depth > 8) {
                 return Err(Error::Mismatch(format!(
                     "adm {name} plane sample type does not match bit depth {}",
-                    self.bit_depth
+                    setup.bit_depth
                 )));
             }
         }
-        let mut levels = [LevelScores::default(); 4];
-        levels[0] = self.fine_level(&reference, &distorted);
-        for (scale, level) in levels.iter_mut().enumerate().skip(1) {
-            *level = self.coarse_level(scale);
-        }
-        Ok(self.combine(&levels))
-    }
-
-    /// Level 0: analyses the pictures and scores the 16-bit bands.
-    fn fine_level(&mut self, reference: &PlaneRef<'_>, distorted: &PlaneRef<'_>) -> LevelScores {
-        let (w, h) = (self.width, self.height);
-        fill_taps(h, &mut self.taps_y);
-        fill_taps(w, &mut self.taps_x);
-        let ws = &mut self.fine;
-        ws.resize_for_input(w, h);
-        let bits = u32::from(self.bit_depth);
-        for (plane, out) in [
-            (reference, &mut ws.reference),
-            (distorted, &mut ws.distorted),
-        ] {
-            match plane {
-                PlaneRef::U8(p) => {
-                    analyse_fine(p, bits, &self.taps_y, &self.taps_x, &mut self.fine_tmp, out)
+        let levels = match (&mut self.state, self.backend) {
+            (State::Reference(state), _) => {
+                let mut levels = [LevelScores::default(); 4];
+                levels[0] = state.fine_level(setup, &reference, &distorted);
+                for (scale, level) in levels.iter_mut().enumerate().skip(1) {
+                    *level = state.coarse_level(setup, scale);
                 }
-                PlaneRef::U16(p) => {
-                    analyse_fine(p, bits, &self.taps_y, &self.taps_x, &mut self.fine_tmp, out)
-                }
+                levels
             }
-        }
-        if self.options.skip_scale0 {
-            // libvmaf keeps a tiny denominator so that the scale's ratio stays defined.
-            return LevelScores {
-                num: 0.0,
-                den: 1e-10_f64 as f32,
-                aim_num: 0.0,
-            };
-        }
-        let (bw, bh) = (ws.reference.width, ws.reference.height);
-        let reach = Region::with_filter_reach(bw, bh);
-        let gain_limit = self.options.enhn_gain_limit;
-        decouple_fine(
-            &ws.reference,
-            &ws.distorted,
-            reach,
-            gain_limit,
-            &mut ws.decoupled,
-        );
-        let scored = Region::scored(bw, bh);
-        let weights = &self.weights[0];
-        let den = denominator_fine(&ws.reference, scored, weights, self.options.noise_weight);
-        let arith = FineArithmetic::new(self.fine_weights, bw, bh);
-        let to_energy = |totals: [i64; 3]| -> [f32; 3] {
-            std::array::from_fn(|o| {
-                let divisor = 2f64.powf(f64::from(arith.energy_exponent(o)));
-                (totals[o] as f64 / divisor) as f32
-            })
+            (State::Fused(state), Backend::Portable | Backend::Reference) => {
+                fused_levels(state, Portable, setup, [&reference, &distorted])
+            }
+            #[cfg(target_arch = "x86_64")]
+            (State::Fused(state), Backend::Avx2(k)) => {
+                fused_levels(state, k, setup, [&reference, &distorted])
+            }
+            #[cfg(target_arch = "x86_64")]
+            (State::Fused(state), Backend::Avx512(k)) => {
+                fused_levels(state, k, setup, [&reference, &distorted])
+            }
         };
-        let (num, aim_num) = ws.numerators(&arith, to_energy, &self.options);
-        LevelScores { num, den, aim_num }
+        Ok(self.setup.combine(&levels))
     }
+}
 
-    /// Levels 1..=3: analyses the previous level's approximations in 32 bits and scores.
-    fn coarse_level(&mut self, scale: usize) -> LevelScores {
-        let ws = &mut self.coarse;
-        let (iw, ih) = if scale == 1 {
-            (self.fine.reference.width, self.fine.reference.height)
-        } else {
-            (ws.reference.width, ws.reference.height)
-        };
-        if scale > 1 {
-            std::mem::swap(&mut ws.reference.approx, &mut self.previous_ref);
-            std::mem::swap(&mut ws.distorted.approx, &mut self.previous_dis);
-        }
-        fill_taps(ih, &mut self.taps_y);
-        fill_taps(iw, &mut self.taps_x);
-        ws.resize_for_input(iw, ih);
-        let (taps, tmp) = ((&self.taps_y[..], &self.taps_x[..]), &mut self.coarse_tmp);
-        if scale == 1 {
-            let sources = [
-                &self.fine.reference.approx[..],
-                &self.fine.distorted.approx[..],
-            ];
-            analyse_coarse_pair(sources, iw, scale, taps, tmp, ws);
-        } else {
-            let sources = [&self.previous_ref[..], &self.previous_dis[..]];
-            analyse_coarse_pair(sources, iw, scale, taps, tmp, ws);
-        }
-
-        let (bw, bh) = (ws.reference.width, ws.reference.height);
-        let reach = Region::with_filter_reach(bw, bh);
-        let gain_limit = self.options.enhn_gain_limit;
-        decouple_coarse(
-            &ws.reference,
-            &ws.distorted,
-            reach,
-            gain_limit,
-            &mut ws.decoupled,
-        );
-        let scored = Region::scored(bw, bh);
-        let weights = &self.weights[scale];
-        let noise_weight = self.options.noise_weight;
-        let den = denominator_coarse(&ws.reference, scale, scored, weights, noise_weight);
-        let arith = CoarseArithmetic::new(self.coarse_weights[scale - 1], bw, bh);
-        // libvmaf keeps this power of two in a float and divides in float.
-        let divisor = 2f64.powf(f64::from(arith.energy_exponent(scale))) as f32;
-        let to_energy = |totals: [i64; 3]| totals.map(|t| t as f32 / divisor);
-        let (num, aim_num) = ws.numerators(&arith, to_energy, &self.options);
-        LevelScores { num, den, aim_num }
+/// The four levels through the fused pipeline with kernels `k`.
+fn fused_levels<K: kernels::Kernels>(
+    state: &mut FusedState,
+    k: K,
+    setup: &Setup,
+    planes: [&PlaneRef<'_>; 2],
+) -> [LevelScores; 4] {
+    let mut levels = [LevelScores::default(); 4];
+    levels[0] = state.fine_level(k, setup, planes);
+    for (scale, level) in levels.iter_mut().enumerate().skip(1) {
+        *level = state.coarse_level(k, setup, scale);
     }
+    levels
+}
 
+impl Setup {
     /// Sums the levels into the frame's scores.
     fn combine(&self, levels: &[LevelScores; 4]) -> AdmScores {
         let (mut num, mut den, mut aim_num) = (0.0f64, 0.0f64, 0.0f64);
@@ -393,37 +375,4 @@ impl AdmExtractor {
             scale_den: levels.map(|l| f64::from(l.den)),
         }
     }
-}
-
-/// Analyses both pictures' previous approximations (`width` wide, tightly packed) at
-/// `scale` into the workspace.
-fn analyse_coarse_pair<S: Copy + Into<i64>>(
-    sources: [&[S]; 2],
-    width: usize,
-    scale: usize,
-    (taps_y, taps_x): (&[[usize; 4]], &[[usize; 4]]),
-    tmp: &mut [Vec<i32>; 2],
-    ws: &mut Workspace<i32>,
-) {
-    let [reference, distorted] = sources;
-    analyse_coarse(
-        reference,
-        width,
-        width,
-        scale,
-        taps_y,
-        taps_x,
-        tmp,
-        &mut ws.reference,
-    );
-    analyse_coarse(
-        distorted,
-        width,
-        width,
-        scale,
-        taps_y,
-        taps_x,
-        tmp,
-        &mut ws.distorted,
-    );
 }

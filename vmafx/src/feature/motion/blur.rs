@@ -6,15 +6,21 @@
 //! the two pictures separately and subtracting would round differently. Each comparison
 //! is therefore a self-contained job on two planes, and jobs for different frames can run
 //! on different threads, one [`MotionSad`] (which owns its scratch row) per thread.
+//!
+//! The row kernels come in one version per instruction-set level ([`super::scalar`] is
+//! the reference, `x86` holds AVX2 and AVX-512); all give the same integers.
 
+use crate::cpu::{self, CpuLevel};
 use crate::error::{Error, Result};
 use crate::frame::{Plane, PlaneRef, Sample};
 
+use super::scalar;
+
 /// The 5-tap blur; its taps sum to 2^16.
-const FILTER: [i64; 5] = [3571, 16004, 26386, 16004, 3571];
-const RADIUS: usize = FILTER.len() / 2;
+pub(super) const FILTER: [i64; 5] = [3571, 16004, 26386, 16004, 3571];
+pub(super) const RADIUS: usize = FILTER.len() / 2;
 /// Rounding term of the horizontal pass, which shifts by 16 bits.
-const HORIZONTAL_ROUND: i64 = 1 << 15;
+pub(super) const HORIZONTAL_ROUND: i64 = 1 << 15;
 /// Smallest width and height whose mirrored borders stay inside the picture.
 pub const MIN_DIMENSION: usize = RADIUS + 1;
 
@@ -24,14 +30,27 @@ pub struct MotionSad {
     width: usize,
     height: usize,
     bit_depth: u8,
+    kernels: RowKernels,
     /// The vertically filtered difference of the current row.
     row: Vec<i32>,
 }
 
 impl MotionSad {
-    /// A kernel for `width` x `height` luma planes of `bit_depth` (8..=16) bits.
-    /// Width and height must be at least [`MIN_DIMENSION`].
+    /// A kernel for `width` x `height` luma planes of `bit_depth` (8..=16) bits, using
+    /// the process-wide [`cpu::level`]. Width and height must be at least
+    /// [`MIN_DIMENSION`].
     pub fn new(width: usize, height: usize, bit_depth: u8) -> Result<Self> {
+        Self::with_cpu_level(width, height, bit_depth, cpu::level())
+    }
+
+    /// As [`MotionSad::new`], with row kernels of `level`, lowered to what this processor
+    /// supports ([`CpuLevel::capped`]). Every level gives the same results.
+    pub fn with_cpu_level(
+        width: usize,
+        height: usize,
+        bit_depth: u8,
+        level: CpuLevel,
+    ) -> Result<Self> {
         if !(8..=16).contains(&bit_depth) {
             return Err(Error::InvalidInput(format!(
                 "motion: bit depth {bit_depth} is outside 8..=16"
@@ -52,6 +71,7 @@ impl MotionSad {
             width,
             height,
             bit_depth,
+            kernels: RowKernels::for_level(CpuLevel::capped(level)),
             row: vec![0; width],
         })
     }
@@ -69,6 +89,11 @@ impl MotionSad {
     /// Bit depth of the planes this kernel compares.
     pub fn bit_depth(&self) -> u8 {
         self.bit_depth
+    }
+
+    /// The instruction-set level whose row kernels run.
+    pub fn cpu_level(&self) -> CpuLevel {
+        self.kernels.level
     }
 
     /// Checks that `plane` has this kernel's size and the sample type of its bit depth.
@@ -97,9 +122,10 @@ impl MotionSad {
     pub fn sad(&mut self, earlier: PlaneRef<'_>, current: PlaneRef<'_>) -> Result<u64> {
         self.check(&earlier)?;
         self.check(&current)?;
+        let kernels = self.kernels;
         Ok(match (earlier, current) {
-            (PlaneRef::U8(a), PlaneRef::U8(b)) => self.sad_with(a, b, vertical_pass_8bit),
-            (PlaneRef::U16(a), PlaneRef::U16(b)) => self.sad_with(a, b, vertical_pass_wide),
+            (PlaneRef::U8(a), PlaneRef::U8(b)) => self.sad_with(a, b, kernels.vertical_8bit),
+            (PlaneRef::U16(a), PlaneRef::U16(b)) => self.sad_with(a, b, kernels.vertical_wide),
             _ => unreachable!("check() accepts only the sample type of this bit depth"),
         })
     }
@@ -111,6 +137,7 @@ impl MotionSad {
         vertical_pass: VerticalPass<T>,
     ) -> u64 {
         let shift = u32::from(self.bit_depth);
+        let horizontal_sad = self.kernels.horizontal_sad;
         let mut total = 0u64;
         for y in 0..self.height {
             let taps: [usize; 5] = std::array::from_fn(|k| {
@@ -120,9 +147,12 @@ impl MotionSad {
                 earlier: taps.map(|t| earlier.row(t)),
                 current: taps.map(|t| current.row(t)),
             };
-            if vertical_pass(&rows, shift, &mut self.row) {
+            // SAFETY: `self.kernels` was chosen for a level this processor supports, and
+            // every row is `self.row.len()` samples long.
+            if unsafe { vertical_pass(&rows, shift, &mut self.row) } {
                 // A row that filtered to zero everywhere adds nothing.
-                total += u64::from(horizontal_sad(&self.row));
+                // SAFETY: as above.
+                total += u64::from(unsafe { horizontal_sad(&self.row) });
             }
         }
         total
@@ -130,19 +160,71 @@ impl MotionSad {
 }
 
 /// The five source rows of each picture under the vertical filter for one output row.
-struct Taps<'a, T> {
-    earlier: [&'a [T]; 5],
-    current: [&'a [T]; 5],
+pub(super) struct Taps<'a, T> {
+    pub(super) earlier: [&'a [T]; 5],
+    pub(super) current: [&'a [T]; 5],
+}
+
+impl<'a, T> Taps<'a, T> {
+    /// The same rows from column `x` on.
+    pub(super) fn starting_at(&self, x: usize) -> Taps<'a, T> {
+        Taps {
+            earlier: self.earlier.map(|r| &r[x..]),
+            current: self.current.map(|r| &r[x..]),
+        }
+    }
 }
 
 /// Fills a row with the vertically filtered difference, rounded and shifted down by the
-/// given number of bits; returns whether any value is non-zero.
-type VerticalPass<T> = fn(&Taps<'_, T>, u32, &mut [i32]) -> bool;
+/// given number of bits (the bit depth); returns whether any value is non-zero. Each
+/// source row holds at least as many samples as the output row.
+///
+/// Unsafe because SIMD versions need their instruction set (see [`RowKernels`]).
+pub(super) type VerticalPass<T> = unsafe fn(&Taps<'_, T>, u32, &mut [i32]) -> bool;
+
+/// Filters a row horizontally and sums the absolute rounded values into a wrapping
+/// 32-bit total (see [`scalar::horizontal_sad`]).
+pub(super) type HorizontalSad = unsafe fn(&[i32]) -> u32;
+
+/// The row kernels of one instruction-set level.
+///
+/// The function pointers are unsafe to call only because SIMD kernels need their
+/// instruction set; a table comes only from [`RowKernels::for_level`] with a level
+/// [`CpuLevel::capped`] has checked, so calling them is sound.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct RowKernels {
+    pub(super) level: CpuLevel,
+    pub(super) vertical_8bit: VerticalPass<u8>,
+    pub(super) vertical_wide: VerticalPass<u16>,
+    pub(super) horizontal_sad: HorizontalSad,
+}
+
+impl RowKernels {
+    const SCALAR: RowKernels = RowKernels {
+        level: CpuLevel::Scalar,
+        vertical_8bit: scalar::vertical_8bit,
+        vertical_wide: scalar::vertical_wide,
+        horizontal_sad: scalar::horizontal_sad,
+    };
+
+    /// The kernels of `level`, which must be supported by this processor (a level
+    /// without kernels of its own gets the scalar ones).
+    pub(super) fn for_level(level: CpuLevel) -> RowKernels {
+        debug_assert!(CpuLevel::supported().contains(&level));
+        match level {
+            #[cfg(target_arch = "x86_64")]
+            CpuLevel::Avx512 => super::x86::AVX512,
+            #[cfg(target_arch = "x86_64")]
+            CpuLevel::Avx2 => super::x86::AVX2,
+            _ => Self::SCALAR,
+        }
+    }
+}
 
 /// Reflects `index` into `0..size` about the first and last sample (the edge sample is
 /// not repeated). Valid for indices at most `size - 1` outside the range.
 #[inline]
-fn mirror(index: isize, size: usize) -> usize {
+pub(super) fn mirror(index: isize, size: usize) -> usize {
     let size = size as isize;
     let reflected = if index < 0 {
         -index
@@ -152,72 +234,6 @@ fn mirror(index: isize, size: usize) -> usize {
         index
     };
     reflected as usize
-}
-
-/// The vertical pass for 8-bit samples, where 32 bits hold every sum exactly
-/// (|sum| <= 255 * 2^16).
-fn vertical_pass_8bit(rows: &Taps<'_, u8>, shift: u32, out: &mut [i32]) -> bool {
-    let n = out.len();
-    let [e0, e1, e2, e3, e4] = rows.earlier.map(|r| &r[..n]);
-    let [c0, c1, c2, c3, c4] = rows.current.map(|r| &r[..n]);
-    let [f0, f1, f2] = [FILTER[0] as i32, FILTER[1] as i32, FILTER[2] as i32];
-    let round = 1i32 << (shift - 1);
-    let mut any = 0i32;
-    for x in 0..n {
-        let d = |e: &[u8], c: &[u8]| i32::from(e[x]) - i32::from(c[x]);
-        // The filter is symmetric, so mirrored taps share a multiplication.
-        let sum = f0 * (d(e0, c0) + d(e4, c4)) + f1 * (d(e1, c1) + d(e3, c3)) + f2 * d(e2, c2);
-        out[x] = (sum + round) >> shift;
-        any |= out[x];
-    }
-    any != 0
-}
-
-/// The vertical pass for 9- to 16-bit samples, whose sums need more than 32 bits.
-fn vertical_pass_wide(rows: &Taps<'_, u16>, shift: u32, out: &mut [i32]) -> bool {
-    let n = out.len();
-    let [e0, e1, e2, e3, e4] = rows.earlier.map(|r| &r[..n]);
-    let [c0, c1, c2, c3, c4] = rows.current.map(|r| &r[..n]);
-    let [f0, f1, f2] = [FILTER[0], FILTER[1], FILTER[2]];
-    let round = 1i64 << (shift - 1);
-    let mut any = 0i32;
-    for x in 0..n {
-        let d = |e: &[u16], c: &[u16]| i64::from(e[x]) - i64::from(c[x]);
-        let sum = f0 * (d(e0, c0) + d(e4, c4)) + f1 * (d(e1, c1) + d(e3, c3)) + f2 * d(e2, c2);
-        // |sum| < 2^32 and the shift is at least 9 bits, so the result fits.
-        out[x] = ((sum + round) >> shift) as i32;
-        any |= out[x];
-    }
-    any != 0
-}
-
-/// Filters `row` horizontally (mirrored borders), rounds away 16 bits and sums the
-/// absolute values. The sum is 32-bit and wraps, as the reference's per-row total does.
-fn horizontal_sad(row: &[i32]) -> u32 {
-    let filtered = |outer: i64, inner: i64, centre: i64| -> u32 {
-        let sum = FILTER[0] * outer + FILTER[1] * inner + FILTER[2] * centre;
-        (((sum + HORIZONTAL_ROUND) >> 16) as i32).unsigned_abs()
-    };
-    let width = row.len();
-    let at = |x: isize| i64::from(row[mirror(x, width)]);
-    let mut total = 0u32;
-    let interior_start = RADIUS.min(width);
-    let interior_end = width.saturating_sub(RADIUS).max(interior_start);
-    for x in (0..interior_start).chain(interior_end..width) {
-        let x = x as isize;
-        let value = filtered(at(x - 2) + at(x + 2), at(x - 1) + at(x + 1), at(x));
-        total = total.wrapping_add(value);
-    }
-    if width >= FILTER.len() {
-        let n = width - (FILTER.len() - 1);
-        let [r0, r1, r2, r3, r4] = std::array::from_fn(|k| &row[k..k + n]);
-        for x in 0..n {
-            let wide = |r: &[i32]| i64::from(r[x]);
-            let value = filtered(wide(r0) + wide(r4), wide(r1) + wide(r3), wide(r2));
-            total = total.wrapping_add(value);
-        }
-    }
-    total
 }
 
 #[cfg(test)]

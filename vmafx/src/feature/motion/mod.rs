@@ -10,16 +10,26 @@
 //!   frame order and derives `motion2` and `motion3`, one frame late.
 //!
 //! [`MotionExtractor`] chains both for callers that feed frames one by one.
+//!
+//! The blur runs with AVX2 or AVX-512 row kernels where the processor has them, chosen
+//! from [`crate::cpu::level`] (or per extractor with `with_cpu_level`); every level gives
+//! the scalar reference's integers exactly.
 
 mod blur;
 mod options;
+mod scalar;
 mod tracker;
+#[cfg(target_arch = "x86_64")]
+mod x86;
 
 #[cfg(test)]
 mod conformance_tests;
+#[cfg(test)]
+mod simd_tests;
 
 use std::collections::VecDeque;
 
+use crate::cpu::CpuLevel;
 use crate::error::Result;
 use crate::frame::{Plane, PlaneBuffer, PlaneRef};
 
@@ -56,11 +66,24 @@ pub struct MotionExtractor {
 }
 
 impl MotionExtractor {
-    /// An extractor for `width` x `height` luma planes of `bit_depth` bits.
+    /// An extractor for `width` x `height` luma planes of `bit_depth` bits, using the
+    /// process-wide [`crate::cpu::level`].
     pub fn new(width: usize, height: usize, bit_depth: u8, options: MotionOptions) -> Result<Self> {
+        Self::with_cpu_level(width, height, bit_depth, options, crate::cpu::level())
+    }
+
+    /// As [`MotionExtractor::new`], with kernels of `level` lowered to what this
+    /// processor supports ([`CpuLevel::capped`]). Every level gives the same scores.
+    pub fn with_cpu_level(
+        width: usize,
+        height: usize,
+        bit_depth: u8,
+        options: MotionOptions,
+        level: CpuLevel,
+    ) -> Result<Self> {
         Ok(Self {
             options,
-            kernel: MotionSad::new(width, height, bit_depth)?,
+            kernel: MotionSad::with_cpu_level(width, height, bit_depth, level)?,
             tracker: MotionTracker::new(options),
             history: VecDeque::with_capacity(2),
         })
@@ -69,6 +92,11 @@ impl MotionExtractor {
     /// The options in use.
     pub fn options(&self) -> &MotionOptions {
         &self.options
+    }
+
+    /// The instruction-set level whose kernels run.
+    pub fn cpu_level(&self) -> CpuLevel {
+        self.kernel.cpu_level()
     }
 
     /// Scores the next reference luma plane and returns the next frame whose scores are

@@ -14,19 +14,31 @@
 //!
 //! The enhancement gain limit (`vif_enhn_gain_limit`) caps how much an apparently
 //! sharpened distortion can score above 1; the `neg` models set it to 1.
+//!
+//! `scalar.rs` is the reference. On x86_64, `x86/` runs the same arithmetic with AVX2 or
+//! AVX-512 (chosen once per extractor from [`crate::cpu::level`]), fusing the filtering,
+//! the statistics and the decimation into one pass over the rows; its sums are the
+//! reference's bit for bit, which the tests check on random frames at every level.
 
 #[cfg(test)]
 mod conformance_tests;
+mod engine;
 mod scalar;
+#[cfg(test)]
+mod simd_tests;
 mod tables;
 #[cfg(test)]
 mod tests;
+#[cfg(target_arch = "x86_64")]
+mod x86;
 
 use std::collections::BTreeMap;
 
+use crate::cpu::CpuLevel;
 use crate::error::{Error, Result};
 use crate::frame::{Plane, PlaneRef, MAX_DIMENSION};
-use scalar::{DecimateScratch, StatParams, StatScratch, VerticalRounding, VifSample};
+use engine::{Engine, KernelSample, Step};
+use scalar::{StatParams, VerticalRounding};
 use tables::{Log2Table, SCALES};
 
 /// Options of the integer VIF extractor, named after libvmaf's.
@@ -144,14 +156,26 @@ pub struct VifExtractor {
     reference_levels: [Vec<u16>; SCALES - 1],
     /// Scales 1..=3 of the distorted picture.
     distorted_levels: [Vec<u16>; SCALES - 1],
-    stat_scratch: StatScratch,
-    decimate_scratch: DecimateScratch,
+    /// The kernels, chosen once, and their buffers.
+    engine: Engine,
 }
 
 impl VifExtractor {
     /// An extractor for `width x height` luma planes of `bit_depth` (8..=16) bits.
     /// Both sides must be at least [`MIN_DIMENSION`]; the gain limit must be 1.0..=100.0.
     pub fn new(width: usize, height: usize, bit_depth: u8, options: VifOptions) -> Result<Self> {
+        Self::with_cpu_level(width, height, bit_depth, options, crate::cpu::level())
+    }
+
+    /// Like [`VifExtractor::new`], with kernels of at most `level` (lowered to what this
+    /// processor supports), so that tests and benchmarks can compare levels.
+    pub fn with_cpu_level(
+        width: usize,
+        height: usize,
+        bit_depth: u8,
+        options: VifOptions,
+        level: CpuLevel,
+    ) -> Result<Self> {
         let fits = |d: usize| (MIN_DIMENSION..=MAX_DIMENSION).contains(&d);
         if !fits(width) || !fits(height) {
             return Err(Error::InvalidInput(format!(
@@ -170,18 +194,22 @@ impl VifExtractor {
                 options.enhn_gain_limit
             )));
         }
-        let level = |s: usize| vec![0u16; (width >> s) * (height >> s)];
+        let buffer = |s: usize| vec![0u16; (width >> s) * (height >> s)];
         Ok(Self {
             width,
             height,
             bit_depth,
             options,
             log2: Log2Table::shared(),
-            reference_levels: [level(1), level(2), level(3)],
-            distorted_levels: [level(1), level(2), level(3)],
-            stat_scratch: StatScratch::new(width),
-            decimate_scratch: DecimateScratch::new(width),
+            reference_levels: [buffer(1), buffer(2), buffer(3)],
+            distorted_levels: [buffer(1), buffer(2), buffer(3)],
+            engine: Engine::new(width, CpuLevel::capped(level)),
         })
+    }
+
+    /// The instruction-set level of the kernels this extractor runs.
+    pub fn cpu_level(&self) -> CpuLevel {
+        self.engine.level()
     }
 
     /// The options this extractor applies.
@@ -219,8 +247,12 @@ impl VifExtractor {
         }
     }
 
-    /// All four scales: statistics of each, then the next scale from it.
-    fn run<T: VifSample>(&mut self, reference: Plane<'_, T>, distorted: Plane<'_, T>) -> VifScores {
+    /// All four scales: statistics of each, and the next scale from it.
+    fn run<T: KernelSample>(
+        &mut self,
+        reference: Plane<'_, T>,
+        distorted: Plane<'_, T>,
+    ) -> VifScores {
         let Self {
             width,
             height,
@@ -229,8 +261,7 @@ impl VifExtractor {
             log2,
             reference_levels,
             distorted_levels,
-            stat_scratch,
-            decimate_scratch,
+            engine,
         } = self;
         let bit_depth = *bit_depth;
         let params = |scale: usize| StatParams {
@@ -244,41 +275,32 @@ impl VifExtractor {
             num: [0.0; SCALES],
             den: [0.0; SCALES],
         };
+        let sums = engine.scale(Step {
+            reference,
+            distorted,
+            params: params(0),
+            statistics: !options.skip_scale0,
+            next: Some((&mut reference_levels[0], &mut distorted_levels[0])),
+        });
         if options.skip_scale0 {
             // Reported as libvmaf does when scale 0 is skipped.
             scores.den[0] = -1.0;
         } else {
-            let sums = scalar::scale_statistics(reference, distorted, &params(0), stat_scratch);
             scores.record(0, sums);
         }
-        scalar::filter_and_decimate(
-            reference,
-            distorted,
-            1,
-            VerticalRounding::new(0, bit_depth),
-            &mut reference_levels[0],
-            &mut distorted_levels[0],
-            decimate_scratch,
-        );
         for scale in 1..SCALES {
             let (w, h) = (*width >> scale, *height >> scale);
             let (done_ref, next_ref) = reference_levels.split_at_mut(scale);
             let (done_dis, next_dis) = distorted_levels.split_at_mut(scale);
-            let level_ref = packed_plane(&done_ref[scale - 1], w, h);
-            let level_dis = packed_plane(&done_dis[scale - 1], w, h);
-            let sums = scalar::scale_statistics(level_ref, level_dis, &params(scale), stat_scratch);
+            let next = next_ref.first_mut().zip(next_dis.first_mut());
+            let sums = engine.scale(Step {
+                reference: packed_plane(&done_ref[scale - 1], w, h),
+                distorted: packed_plane(&done_dis[scale - 1], w, h),
+                params: params(scale),
+                statistics: true,
+                next: next.map(|(r, d)| (r.as_mut_slice(), d.as_mut_slice())),
+            });
             scores.record(scale, sums);
-            if let (Some(out_ref), Some(out_dis)) = (next_ref.first_mut(), next_dis.first_mut()) {
-                scalar::filter_and_decimate(
-                    level_ref,
-                    level_dis,
-                    scale + 1,
-                    VerticalRounding::new(scale, bit_depth),
-                    out_ref,
-                    out_dis,
-                    decimate_scratch,
-                );
-            }
         }
         scores
     }

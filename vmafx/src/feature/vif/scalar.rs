@@ -55,6 +55,16 @@ impl Rounding {
         Self { round, shift }
     }
 
+    /// The constant added before the shift.
+    pub fn round(self) -> u64 {
+        self.round
+    }
+
+    /// The right shift.
+    pub fn shift(self) -> u32 {
+        self.shift
+    }
+
     #[inline]
     fn apply(self, sum: u64) -> u64 {
         (sum + self.round) >> self.shift
@@ -71,6 +81,16 @@ pub struct VerticalRounding {
 }
 
 impl VerticalRounding {
+    /// Rounding of the filtered means.
+    pub fn mean(self) -> Rounding {
+        self.mean
+    }
+
+    /// Rounding of the filtered second moments.
+    pub fn square(self) -> Rounding {
+        self.square
+    }
+
     /// The roundings for `scale` of a `bit_depth`-bit input.
     pub fn new(scale: usize, bit_depth: u8) -> Self {
         if scale == 0 {
@@ -94,7 +114,7 @@ impl VerticalRounding {
 /// the reference's in-place padding yields for planes smaller than the filter.
 /// Needs `len >= 2`.
 #[inline]
-fn mirror(index: isize, len: usize) -> usize {
+pub fn mirror(index: isize, len: usize) -> usize {
     let last = len as isize - 1;
     let mut i = index;
     loop {
@@ -111,7 +131,7 @@ fn mirror(index: isize, len: usize) -> usize {
 /// Fills the `MAX_RADIUS`-wide margins of a padded row whose samples sit at
 /// `MAX_RADIUS..MAX_RADIUS + width`, mirroring `reach` samples on each side.
 #[inline]
-fn pad_row<T: Copy>(row: &mut [T], width: usize, reach: usize) {
+pub fn pad_row<T: Copy>(row: &mut [T], width: usize, reach: usize) {
     for k in 1..=reach {
         let left = mirror(-(k as isize), width);
         row[MAX_RADIUS - k] = row[MAX_RADIUS + left];
@@ -130,10 +150,14 @@ fn tap_rows(y: usize, reach: usize, height: usize) -> impl Iterator<Item = usize
 /// The four sums of one scale from which its numerator and denominator follow.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct ScaleSums {
-    num_log: i64,
-    den_log: i64,
-    num_non_log: i64,
-    den_non_log: i64,
+    /// Sum of the fixed-point log2 information terms of the numerator.
+    pub num_log: i64,
+    /// Sum of the fixed-point log2 terms of the denominator.
+    pub den_log: i64,
+    /// Sum of the distorted variances where the reference is too flat for the log model.
+    pub num_non_log: i64,
+    /// Number of those flat pixels.
+    pub den_non_log: i64,
 }
 
 impl ScaleSums {

@@ -33,6 +33,7 @@ pub const SIGMA_NSQ: u32 = 65536 << 1;
 
 /// `log2(x) * 2048` rounded, for `x` in 32768..=65535: the 16 leading bits of any larger value.
 pub struct Log2Table {
+    /// 65536 entries plus one spare, so that a 32-bit gather at the last index stays inside.
     entries: Box<[u16]>,
 }
 
@@ -44,8 +45,8 @@ impl Log2Table {
     }
 
     fn build() -> Self {
-        let mut entries = vec![0u16; 1 << 16].into_boxed_slice();
-        for (i, entry) in entries.iter_mut().enumerate().skip(1 << 15) {
+        let mut entries = vec![0u16; (1 << 16) + 1].into_boxed_slice();
+        for (i, entry) in entries.iter_mut().enumerate().take(1 << 16).skip(1 << 15) {
             // The reference takes a single-precision log2 scaled by 2048 (exact in f32)
             // and rounds half away from zero. Rounding a double log2 to f32 yields the
             // correctly rounded single value, independent of the platform's log2f.
@@ -53,6 +54,12 @@ impl Log2Table {
             *entry = (f64::from(log2_single * 2048.0)).round() as u16;
         }
         Self { entries }
+    }
+
+    /// The entries, indexable up to 65536 inclusive (the last one is a zero spare), for
+    /// gathers that read 32 bits at an entry.
+    pub fn entries(&self) -> &[u16] {
+        &self.entries
     }
 
     /// `log2(value) * 2048` in fixed point, from the 16 leading bits of `value`.

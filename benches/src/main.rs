@@ -1,0 +1,157 @@
+//! `vmafx-bench`: generate synthetic Y4M pairs, or time the `vmafx` command against a
+//! baseline command on them (see `benches/README.md`).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use vmafx_bench::compare::{self, CompareConfig, DEFAULT_VMAFX_COMMAND};
+use vmafx_bench::gen::{generate_pair, ClipSpec};
+use vmafx_bench::size::parse_size_with_frames;
+
+#[derive(Parser)]
+#[command(name = "vmafx-bench", version, about = "Benchmark tools for vmafx")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write a deterministic synthetic pair, DIR/ref.y4m and DIR/dist.y4m (4:2:0).
+    Gen {
+        /// Width in pixels (even).
+        #[arg(long, default_value_t = 1920)]
+        width: usize,
+        /// Height in pixels (even).
+        #[arg(long, default_value_t = 1080)]
+        height: usize,
+        /// Number of frames.
+        #[arg(long, default_value_t = 120)]
+        frames: u64,
+        /// Bits per sample (8..=16).
+        #[arg(long, default_value_t = 8)]
+        bit_depth: u8,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Time vmafx (and a baseline command, if given) on generated pairs and print fps,
+    /// peak memory, their ratio and the pooled VMAF of each.
+    Compare {
+        /// Clip sizes, comma-separated: 1080p, 2160p, WIDTHxHEIGHT, each optionally with
+        /// its own frame count as SIZE:FRAMES.
+        #[arg(long, value_delimiter = ',', default_value = "1080p,2160p")]
+        sizes: Vec<String>,
+        /// Frames of each clip without its own count.
+        #[arg(long, default_value_t = 120)]
+        frames: u64,
+        /// Bits per sample of the clips.
+        #[arg(long, default_value_t = 8)]
+        bit_depth: u8,
+        /// Thread counts, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,2")]
+        threads: Vec<usize>,
+        /// Runs of each command per setting (the best and the median are shown).
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+        /// The vmafx executable (default: `vmafx` next to this program).
+        #[arg(long)]
+        vmafx: Option<PathBuf>,
+        /// The vmafx command template; placeholders {vmafx} {ref} {dist} {threads}
+        /// {out} {width} {height} {frames} {bitdepth}.
+        #[arg(long, default_value = DEFAULT_VMAFX_COMMAND)]
+        vmafx_command: String,
+        /// The baseline command template, same placeholders; with {out} (a JSON report)
+        /// its pooled VMAF is compared with vmafx's.
+        #[arg(long)]
+        baseline: Option<String>,
+        /// Where clips are cached and run logs written (default: the temp dir).
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
+    },
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().command {
+        Command::Gen {
+            width,
+            height,
+            frames,
+            bit_depth,
+            out,
+        } => {
+            let spec = ClipSpec {
+                width,
+                height,
+                frames,
+                bit_depth,
+            };
+            let pair = generate_pair(&spec, &out, |done| {
+                eprint!("\r{done}/{frames} frames");
+            })?;
+            eprintln!();
+            println!("{}\n{}", pair.reference.display(), pair.distorted.display());
+        }
+        Command::Compare {
+            sizes,
+            frames,
+            bit_depth,
+            threads,
+            repeat,
+            vmafx,
+            vmafx_command,
+            baseline,
+            cache_dir,
+        } => {
+            let clips = sizes
+                .iter()
+                .map(|text| {
+                    let (width, height, own) = parse_size_with_frames(text)?;
+                    Ok(ClipSpec {
+                        width,
+                        height,
+                        frames: own.unwrap_or(frames),
+                        bit_depth,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let config = CompareConfig {
+                clips,
+                threads,
+                repeat,
+                vmafx: vmafx.map_or_else(default_vmafx, Ok)?,
+                vmafx_command,
+                baseline,
+                cache_dir: cache_dir.unwrap_or_else(|| std::env::temp_dir().join("vmafx-bench")),
+            };
+            let mut stdout = std::io::stdout().lock();
+            writeln!(stdout, "# {}", machine_summary())?;
+            compare::run(&config, &mut stdout)?;
+        }
+    }
+    Ok(())
+}
+
+/// `vmafx` in the directory of this program (both build into `target/release`).
+fn default_vmafx() -> Result<PathBuf> {
+    let exe = std::env::current_exe().context("locating this program")?;
+    Ok(exe.with_file_name("vmafx"))
+}
+
+/// The processor model, core count and any `VMAFX_CPU` cap, for the record.
+fn machine_summary() -> String {
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, name)| name.trim().to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_string());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cap = std::env::var("VMAFX_CPU").map_or(String::new(), |c| format!(", VMAFX_CPU={c}"));
+    format!("{model}, {cores} cores{cap}")
+}
