@@ -1,6 +1,7 @@
 //! Scoring a reference/distorted pair of files from start to end.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use crate::error::{Error, Result};
 use crate::frame::Frame;
@@ -70,8 +71,8 @@ impl ScoreJob {
         scorer: ScorerBuilder,
         mut keep_going: impl FnMut(u64) -> bool,
     ) -> Result<JobOutcome> {
-        let mut reference = open_labelled(&self.reference, self.input, "reference")?;
-        let mut distorted = open_labelled(&self.distorted, self.input, "distorted")?;
+        let reference = open_labelled(&self.reference, self.input, "reference")?;
+        let distorted = open_labelled(&self.distorted, self.input, "distorted")?;
         let format = *reference.format();
         if *distorted.format() != format {
             return Err(Error::Mismatch(format!(
@@ -80,27 +81,113 @@ impl ScoreJob {
                 describe(distorted.format())
             )));
         }
-        let mut ref_frame = Frame::zeroed(format);
-        let mut dist_frame = Frame::zeroed(format);
-        skip(
+        let mut scorer = scorer.build(format)?;
+        // A reader thread decodes the next frames while the scorer works on these; the
+        // bounded channel and recycled buffers keep memory flat.
+        let (frames_tx, frames_rx) = mpsc::sync_channel::<ReadEvent>(2);
+        let (spare_tx, spare_rx) = mpsc::channel::<Frame>();
+        let mut length_mismatch = None;
+        let mut count = 0u64;
+        std::thread::scope(|scope| -> Result<()> {
+            scope.spawn(move || self.read_pairs(reference, distorted, format, frames_tx, spare_rx));
+            // Dropping `frames_rx` on any early return stops the reader.
+            let frames_rx = frames_rx;
+            loop {
+                let event = frames_rx.recv().unwrap_or(ReadEvent::End(None));
+                match event {
+                    ReadEvent::Pair(reference, distorted) => {
+                        scorer.push_frames(reference, distorted)?;
+                        for frame in scorer.take_spare_frames() {
+                            let _ = spare_tx.send(frame);
+                        }
+                        count += 1;
+                        if !keep_going(count) {
+                            return Err(Error::Cancelled(count));
+                        }
+                    }
+                    ReadEvent::End(mismatch) => {
+                        length_mismatch = mismatch;
+                        return Ok(());
+                    }
+                    ReadEvent::Failed(error) => return Err(error),
+                }
+            }
+        })?;
+        if let Some(message) = &length_mismatch {
+            if self.require_equal_length {
+                return Err(Error::Mismatch(message.clone()));
+            }
+        }
+        Ok(JobOutcome {
+            report: scorer.finish()?,
+            length_mismatch,
+        })
+    }
+}
+
+/// What the reader thread hands to the scorer.
+enum ReadEvent {
+    /// The next reference/distorted pair.
+    Pair(Frame, Frame),
+    /// Both inputs ended; the text says which one was longer when they differ.
+    End(Option<String>),
+    /// Reading failed.
+    Failed(Error),
+}
+
+impl ScoreJob {
+    /// Runs on the reader thread: skips, then sends frame pairs until an input ends,
+    /// the frame limit is reached or the receiver goes away.
+    fn read_pairs(
+        &self,
+        mut reference: Box<dyn FrameReader>,
+        mut distorted: Box<dyn FrameReader>,
+        format: crate::frame::FrameFormat,
+        frames: mpsc::SyncSender<ReadEvent>,
+        spares: mpsc::Receiver<Frame>,
+    ) {
+        let event = match self.read_all(
             reference.as_mut(),
-            &mut ref_frame,
+            distorted.as_mut(),
+            format,
+            &frames,
+            &spares,
+        ) {
+            Ok(Some(end)) => end,
+            Ok(None) => return,
+            Err(error) => ReadEvent::Failed(error),
+        };
+        let _ = frames.send(event);
+    }
+
+    /// Returns the closing event, or `None` when the scorer stopped listening.
+    fn read_all(
+        &self,
+        reference: &mut dyn FrameReader,
+        distorted: &mut dyn FrameReader,
+        format: crate::frame::FrameFormat,
+        frames: &mpsc::SyncSender<ReadEvent>,
+        spares: &mpsc::Receiver<Frame>,
+    ) -> Result<Option<ReadEvent>> {
+        let fresh = || spares.try_recv().unwrap_or_else(|_| Frame::zeroed(format));
+        let mut scratch = fresh();
+        skip(
+            reference,
+            &mut scratch,
             self.skip_reference,
             &self.reference,
         )?;
         skip(
-            distorted.as_mut(),
-            &mut dist_frame,
+            distorted,
+            &mut scratch,
             self.skip_distorted,
             &self.distorted,
         )?;
-
-        let mut scorer = scorer.build(format)?;
-        let mut length_mismatch = None;
         let mut count = 0u64;
         while self.max_frames.is_none_or(|max| count < max) {
-            let got_ref = read_labelled(reference.as_mut(), &mut ref_frame, &self.reference)?;
-            let got_dist = read_labelled(distorted.as_mut(), &mut dist_frame, &self.distorted)?;
+            let (mut ref_frame, mut dist_frame) = (fresh(), fresh());
+            let got_ref = read_labelled(reference, &mut ref_frame, &self.reference)?;
+            let got_dist = read_labelled(distorted, &mut dist_frame, &self.distorted)?;
             match (got_ref, got_dist) {
                 (true, true) => {}
                 (false, false) => break,
@@ -115,23 +202,15 @@ impl ScoreJob {
                         shorter.display(),
                         longer.display()
                     );
-                    if self.require_equal_length {
-                        return Err(Error::Mismatch(message));
-                    }
-                    length_mismatch = Some(message);
-                    break;
+                    return Ok(Some(ReadEvent::End(Some(message))));
                 }
             }
-            scorer.push(&ref_frame.view(), &dist_frame.view())?;
-            count += 1;
-            if !keep_going(count) {
-                return Err(Error::Cancelled(count));
+            if frames.send(ReadEvent::Pair(ref_frame, dist_frame)).is_err() {
+                return Ok(None);
             }
+            count += 1;
         }
-        Ok(JobOutcome {
-            report: scorer.finish()?,
-            length_mismatch,
-        })
+        Ok(Some(ReadEvent::End(None)))
     }
 }
 

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::backend::{self, BackendChoice, BackendKind};
 use crate::error::{Error, Result};
-use crate::feature::extractor::{self, Extractor, SpatialExtractor, TemporalExtractor};
+use crate::feature::extractor::{self, Devices, Extractor, SpatialExtractor, TemporalExtractor};
 use crate::feature::registry::FeatureRequest;
 use crate::frame::{Frame, FrameFormat, FrameView};
 use crate::report::{FrameRecord, Report};
@@ -42,6 +42,7 @@ pub struct Scorer {
     workers: Option<rayon::ThreadPool>,
     threads: usize,
     backend: BackendChoice,
+    devices: Devices,
     batch: Vec<(u64, Frame, Frame)>,
     batch_capacity: usize,
     subsample: u64,
@@ -49,6 +50,7 @@ pub struct Scorer {
     pending: BTreeMap<u64, PendingFrame>,
     completed: Vec<FrameRecord>,
     delivered: usize,
+    spare: Vec<Frame>,
     started: Option<Instant>,
 }
 
@@ -66,13 +68,8 @@ impl Scorer {
             None => BackendKind::from_env()?,
         };
         let backend = backend::resolve(requested)?;
-        if backend.kind != BackendKind::Cpu {
-            return Err(Error::Backend(format!(
-                "{}: the scorer cannot use this backend yet",
-                backend.kind
-            )));
-        }
-        let layout = Layout::new(&builder, &format)?;
+        let devices = Devices::open(&backend)?;
+        let layout = Layout::new(&builder, &format, &devices)?;
         let (spatial_requests, spatial_ranges) = layout.spatial.into_iter().unzip();
 
         let workers = if threads > 1 {
@@ -97,6 +94,7 @@ impl Scorer {
             workers,
             threads,
             backend,
+            devices,
             batch: Vec::new(),
             batch_capacity: 2 * threads,
             subsample: builder.subsample,
@@ -104,6 +102,7 @@ impl Scorer {
             pending: BTreeMap::new(),
             completed: Vec::new(),
             delivered: 0,
+            spare: Vec::new(),
             started: None,
         })
     }
@@ -141,36 +140,74 @@ impl Scorer {
 
     /// Scores the next frame pair.
     pub fn push(&mut self, reference: &FrameView<'_>, distorted: &FrameView<'_>) -> Result<()> {
-        for (what, view) in [("reference", reference), ("distorted", distorted)] {
-            if *view.format() != self.format {
+        self.check_formats(reference.format(), distorted.format())?;
+        if self.workers.is_none() {
+            return self.score_now(reference, distorted);
+        }
+        let (reference, distorted) = (Frame::from_view(reference), Frame::from_view(distorted));
+        self.enqueue(reference, distorted)
+    }
+
+    /// Scores the next frame pair, taking ownership so that no copy is made. Buffers the
+    /// scorer is done with come back through [`Scorer::take_spare_frames`].
+    pub fn push_frames(&mut self, reference: Frame, distorted: Frame) -> Result<()> {
+        self.check_formats(reference.format(), distorted.format())?;
+        if self.workers.is_none() {
+            self.score_now(&reference.view(), &distorted.view())?;
+            self.recycle(reference);
+            self.recycle(distorted);
+            return Ok(());
+        }
+        self.enqueue(reference, distorted)
+    }
+
+    /// Frame buffers no longer needed, for a reader to fill again (keeps memory flat
+    /// without an allocation per frame).
+    pub fn take_spare_frames(&mut self) -> Vec<Frame> {
+        std::mem::take(&mut self.spare)
+    }
+
+    /// Keeps a finished buffer for reuse, at most two batches' worth.
+    fn recycle(&mut self, frame: Frame) {
+        if self.spare.len() < 2 * self.batch_capacity.max(2) {
+            self.spare.push(frame);
+        }
+    }
+
+    fn check_formats(&self, reference: &FrameFormat, distorted: &FrameFormat) -> Result<()> {
+        for (what, format) in [("reference", reference), ("distorted", distorted)] {
+            if *format != self.format {
                 return Err(Error::Mismatch(format!(
-                    "{what} frame {} is {:?}, the scorer expects {:?}",
-                    self.pushed,
-                    view.format(),
-                    self.format
+                    "{what} frame {} is {format:?}, the scorer expects {:?}",
+                    self.pushed, self.format
                 )));
             }
         }
+        Ok(())
+    }
+
+    /// Single-threaded path: extract at once, straight from the caller's planes.
+    fn score_now(&mut self, reference: &FrameView<'_>, distorted: &FrameView<'_>) -> Result<()> {
         self.started.get_or_insert_with(Instant::now);
         let index = self.pushed;
         self.pushed += 1;
-        if self.workers.is_none() {
-            let spatial = self.scores_spatially(index).then(|| {
-                let mut set = self.take_spatial_set()?;
-                let row = self.extract_spatial(&mut set, reference, distorted);
-                self.return_spatial_set(set);
-                row
-            });
-            let spatial = spatial.transpose()?;
-            let temporal = push_temporal(&mut self.temporal, reference, distorted)?;
-            self.record(index, spatial, temporal);
-            return Ok(());
-        }
-        self.batch.push((
-            index,
-            Frame::from_view(reference),
-            Frame::from_view(distorted),
-        ));
+        let spatial = self.scores_spatially(index).then(|| {
+            let mut set = self.take_spatial_set()?;
+            let row = self.extract_spatial(&mut set, reference, distorted);
+            self.return_spatial_set(set);
+            row
+        });
+        let spatial = spatial.transpose()?;
+        let temporal = push_temporal(&mut self.temporal, reference, distorted)?;
+        self.record(index, spatial, temporal);
+        Ok(())
+    }
+
+    fn enqueue(&mut self, reference: Frame, distorted: Frame) -> Result<()> {
+        self.started.get_or_insert_with(Instant::now);
+        let index = self.pushed;
+        self.pushed += 1;
+        self.batch.push((index, reference, distorted));
         if self.batch.len() >= self.batch_capacity {
             self.run_batch()?;
         }
@@ -233,7 +270,7 @@ impl Scorer {
             None => self
                 .spatial_requests
                 .iter()
-                .map(|r| match Extractor::new(r, &self.format)? {
+                .map(|r| match Extractor::new(r, &self.format, &self.devices)? {
                     Extractor::Spatial(x) => Ok(x),
                     Extractor::Temporal(_) => {
                         unreachable!("spatial requests build spatial extractors")
@@ -307,8 +344,10 @@ impl Scorer {
         self.temporal = temporal;
         let spatial = spatial?;
         let produced = produced?;
-        for ((index, _, _), row) in batch.iter().zip(spatial) {
-            self.open_frame(*index, row);
+        for ((index, reference, distorted), row) in batch.into_iter().zip(spatial) {
+            self.open_frame(index, row);
+            self.recycle(reference);
+            self.recycle(distorted);
         }
         self.apply_temporal(produced);
         Ok(())
