@@ -85,6 +85,13 @@ fn every_pair_and_model_matches_libvmaf() {
                 .run(scorer, |_| {})
                 .unwrap_or_else(|e| panic!("{name} / {model_name}: {e}"))
                 .report;
+            if let Ok(wanted) = std::env::var("VMAFX_BACKEND") {
+                assert!(
+                    report.backend.starts_with(wanted.trim()),
+                    "{name}: ran on {}, not {wanted}",
+                    report.backend
+                );
+            }
             // Compare through our own JSON writer, so the layout is checked too.
             let ours: Value = serde_json::from_str(&report.to_string(ReportFormat::Json))
                 .unwrap_or_else(|e| panic!("{name}: our JSON does not parse: {e}"));

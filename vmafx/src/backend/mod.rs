@@ -7,6 +7,8 @@
 //! silent fallback.
 
 mod pci;
+#[cfg(feature = "vulkan")]
+pub mod vulkan;
 
 use crate::error::{Error, Result};
 
@@ -139,7 +141,7 @@ pub fn probe(kind: BackendKind) -> BackendProbe {
             devices: vec![cpu_choice().device],
             unavailable: None,
         },
-        gpu => match gpu_devices(gpu) {
+        gpu => match gpu_devices(gpu, false) {
             Ok(devices) if !devices.is_empty() => BackendProbe {
                 kind,
                 devices,
@@ -162,7 +164,7 @@ pub fn resolve(requested: BackendKind) -> Result<BackendChoice> {
         BackendKind::Cpu => Ok(cpu_choice()),
         BackendKind::Auto => {
             for gpu in auto_order() {
-                if let Ok(devices) = gpu_devices(gpu) {
+                if let Ok(devices) = gpu_devices(gpu, true) {
                     if let Some(device) = devices.into_iter().next() {
                         return Ok(BackendChoice { kind: gpu, device });
                     }
@@ -170,7 +172,7 @@ pub fn resolve(requested: BackendKind) -> Result<BackendChoice> {
             }
             Ok(cpu_choice())
         }
-        gpu => match gpu_devices(gpu) {
+        gpu => match gpu_devices(gpu, false) {
             Ok(devices) => devices
                 .into_iter()
                 .next()
@@ -211,12 +213,32 @@ fn auto_order() -> Vec<BackendKind> {
     order
 }
 
-/// Devices a GPU backend can use, or why it cannot start.
-fn gpu_devices(kind: BackendKind) -> std::result::Result<Vec<String>, String> {
-    Err(format!(
-        "{kind}: not compiled in (build vmafx with the Cargo feature \"{}\")",
-        kind.cargo_feature().unwrap_or(kind.name())
-    ))
+/// Devices a GPU backend can use, or why it cannot start. `real_gpus_only` leaves out
+/// software devices (Mesa's lavapipe): `auto` must not pick a CPU emulation of a GPU
+/// over the CPU backend, while naming the backend explicitly may.
+fn gpu_devices(
+    kind: BackendKind,
+    real_gpus_only: bool,
+) -> std::result::Result<Vec<String>, String> {
+    match kind {
+        #[cfg(feature = "vulkan")]
+        BackendKind::Vulkan => {
+            let devices = vulkan::VulkanDevice::enumerate().map_err(|e| e.to_string())?;
+            Ok(devices
+                .into_iter()
+                .filter(|d| d.usable)
+                .filter(|d| !real_gpus_only || d.device_type != vulkan::DeviceType::Cpu)
+                .map(|d| d.name)
+                .collect())
+        }
+        _ => {
+            let _ = real_gpus_only;
+            Err(format!(
+                "{kind}: not compiled in (build vmafx with the Cargo feature \"{}\")",
+                kind.cargo_feature().unwrap_or(kind.name())
+            ))
+        }
+    }
 }
 
 #[cfg(test)]

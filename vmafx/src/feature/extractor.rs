@@ -19,6 +19,34 @@ pub(crate) enum SpatialExtractor {
     FloatMsSsim(Box<ms_ssim::MsSsimExtractor>),
     Ciede(Box<ciede::CiedeExtractor>),
     Cambi(Box<cambi::CambiExtractor>),
+    #[cfg(feature = "vulkan")]
+    VulkanVif(Box<crate::backend::vulkan::VulkanVif>),
+    #[cfg(feature = "vulkan")]
+    VulkanAdm(Box<crate::backend::vulkan::VulkanAdm>),
+}
+
+/// The devices extractors may run on besides the CPU, as the chosen backend opened them.
+#[derive(Clone, Default)]
+pub(crate) struct Devices {
+    #[cfg(feature = "vulkan")]
+    pub vulkan: Option<std::sync::Arc<crate::backend::vulkan::VulkanDevice>>,
+}
+
+impl Devices {
+    /// Opens the device of a GPU backend choice; nothing for the CPU.
+    pub(crate) fn open(choice: &crate::backend::BackendChoice) -> Result<Self> {
+        use crate::backend::BackendKind;
+        match choice.kind {
+            BackendKind::Cpu => Ok(Self::default()),
+            #[cfg(feature = "vulkan")]
+            BackendKind::Vulkan => Ok(Self {
+                vulkan: Some(crate::backend::vulkan::VulkanDevice::open(None)?),
+            }),
+            other => Err(crate::Error::Backend(format!(
+                "{other}: the scorer cannot use this backend in this build"
+            ))),
+        }
+    }
 }
 
 /// An extractor that sees every frame in order and may answer for a frame later.
@@ -50,9 +78,15 @@ pub(crate) enum Extractor {
 
 impl Extractor {
     /// Builds the extractor a request names, validating its options.
-    pub(crate) fn new(request: &FeatureRequest, format: &FrameFormat) -> Result<Self> {
+    pub(crate) fn new(
+        request: &FeatureRequest,
+        format: &FrameFormat,
+        devices: &Devices,
+    ) -> Result<Self> {
         use SpatialExtractor as S;
         use TemporalExtractor as T;
+        #[cfg(not(feature = "vulkan"))]
+        let _ = devices;
         let (w, h, depth) = (format.width(), format.height(), format.bit_depth());
         let opts = &request.options;
         let takes_words = matches!(request.kind, ExtractorKind::FloatVif | ExtractorKind::Cambi);
@@ -63,6 +97,20 @@ impl Extractor {
             )));
         }
         Ok(match request.kind {
+            #[cfg(feature = "vulkan")]
+            ExtractorKind::IntegerVif if devices.vulkan.is_some() => {
+                let options = vif::VifOptions::from_dict(opts)?;
+                let device = devices.vulkan.clone().expect("guarded by is_some");
+                let x = crate::backend::vulkan::VulkanVif::new(device, w, h, depth, options)?;
+                Self::Spatial(S::VulkanVif(Box::new(x)))
+            }
+            #[cfg(feature = "vulkan")]
+            ExtractorKind::IntegerAdm if devices.vulkan.is_some() => {
+                let options = adm::AdmOptions::from_dict(opts)?;
+                let device = devices.vulkan.clone().expect("guarded by is_some");
+                let x = crate::backend::vulkan::VulkanAdm::new(device, w, h, depth, options)?;
+                Self::Spatial(S::VulkanAdm(Box::new(x)))
+            }
             ExtractorKind::IntegerVif => {
                 let options = vif::VifOptions::from_dict(opts)?;
                 Self::Spatial(S::IntegerVif(Box::new(vif::VifExtractor::new(
@@ -149,6 +197,17 @@ impl SpatialExtractor {
                 out.copy_from_slice(&s.scale);
             }
             Self::IntegerAdm(x) => {
+                let s = x.extract(reference.luma(), distorted.luma())?;
+                out[..3].copy_from_slice(&[s.adm2, s.aim, s.adm3]);
+                out[3..].copy_from_slice(&s.scale);
+            }
+            #[cfg(feature = "vulkan")]
+            Self::VulkanVif(x) => {
+                let s = x.extract(reference.luma(), distorted.luma())?;
+                out.copy_from_slice(&s.scale);
+            }
+            #[cfg(feature = "vulkan")]
+            Self::VulkanAdm(x) => {
                 let s = x.extract(reference.luma(), distorted.luma())?;
                 out[..3].copy_from_slice(&[s.adm2, s.aim, s.adm3]);
                 out[3..].copy_from_slice(&s.scale);

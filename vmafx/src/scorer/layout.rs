@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use crate::error::{Error, Result};
-use crate::feature::extractor::{self, Extractor, SpatialExtractor, TemporalExtractor};
+use crate::feature::extractor::{self, Devices, Extractor, SpatialExtractor, TemporalExtractor};
 use crate::feature::registry::{ExtractorKind, FeatureRequest};
 use crate::frame::FrameFormat;
 use crate::model::{Model, ModelFeature};
@@ -34,7 +34,7 @@ pub(super) struct Layout {
 
 impl Layout {
     /// Builds the extractors the models and extra features need and names every column.
-    pub fn new(builder: &ScorerBuilder, format: &FrameFormat) -> Result<Self> {
+    pub fn new(builder: &ScorerBuilder, format: &FrameFormat, devices: &Devices) -> Result<Self> {
         let mut metrics = Vec::new();
         let mut spatial = Vec::new();
         let mut first_spatial_set = Vec::new();
@@ -45,7 +45,7 @@ impl Layout {
                 metrics.push(request.output_name(internal));
             }
             let range = start..metrics.len();
-            match Extractor::new(&request, format)? {
+            match Extractor::new(&request, format, devices)? {
                 Extractor::Spatial(x) => {
                     first_spatial_set.push(x);
                     spatial.push((request, range));

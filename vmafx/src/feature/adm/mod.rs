@@ -12,17 +12,17 @@
 //! one pass per step (`reference`); the vector kernels run the same steps fused row by
 //! row (`pipeline`, `fused`) and must give identical integers.
 
-mod csf;
+pub(crate) mod csf;
 mod decouple;
 mod denominator;
 mod dwt;
 mod fused;
 mod kernels;
-mod masking;
+pub(crate) mod masking;
 mod options;
 mod pipeline;
 mod reference;
-mod region;
+pub(crate) mod region;
 mod rows;
 mod tables;
 #[cfg(target_arch = "x86_64")]

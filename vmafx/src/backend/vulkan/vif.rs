@@ -1,0 +1,344 @@
+//! Integer VIF on the GPU, equal to [`VifExtractor`](crate::feature::vif::VifExtractor).
+//!
+//! Per scale: a vertical pass (means and second moments), a horizontal pass that also
+//! forms each pixel's information terms and sums them per workgroup, and the decimation
+//! to the next scale. The host adds the integer partials and does the reference's float
+//! arithmetic on the four sums.
+
+use std::sync::Arc;
+
+use super::commands::{
+    constant_buffer, groups, kernels, FrameStream, Recording, Step, SAMPLES_U32, SLOTS,
+};
+use super::device::VulkanDevice;
+use super::memory::{BufferRole, GpuBuffer};
+use super::pipelines::{DescriptorArena, KernelId};
+use crate::error::Result;
+use crate::feature::vif::{VifExtractor, VifOptions, VifScores};
+use crate::frame::PlaneRef;
+
+const SCALES: usize = 4;
+const TILE: usize = 16;
+
+/// `log2(i) * 2048` rounded, for `i` in 32768..65536 (zero below): the same table the
+/// CPU extractor builds, from the same formula.
+fn log2_table() -> Vec<u32> {
+    (0..1u32 << 16)
+        .map(|i| {
+            if i < 1 << 15 {
+                0
+            } else {
+                let single = f64::from(i).log2() as f32;
+                f64::from(single * 2048.0).round() as u32
+            }
+        })
+        .collect()
+}
+
+/// The vertical roundings (mean shift, second-moment shift) of `scale`.
+fn shifts(scale: usize, bit_depth: u8) -> (u32, u32) {
+    if scale == 0 {
+        let bpc = u32::from(bit_depth);
+        (bpc, 2 * (bpc - 8))
+    } else {
+        (16, 16)
+    }
+}
+
+/// The four sums of one scale.
+#[derive(Debug, Default, Clone, Copy)]
+struct ScaleSums {
+    num_log: i64,
+    den_log: i64,
+    num_non_log: i64,
+    den_non_log: i64,
+}
+
+impl ScaleSums {
+    /// Numerator and denominator as the reference keeps them (single precision).
+    fn num_den(&self) -> (f32, f32) {
+        let num = self.num_log as f64 / 2048.0
+            + (self.den_non_log as f64 - (self.num_non_log as f64 / 16384.0) / 65025.0);
+        let den = self.den_log as f64 / 2048.0 + self.den_non_log as f64;
+        (num as f32, den as f32)
+    }
+}
+
+/// The GPU work of VIF on one frame pair, recorded into a slot's command buffer.
+pub(crate) struct VifEngine {
+    skip_scale0: bool,
+    /// Per slot, per scale: four 64-bit partial sums per workgroup.
+    partials: Vec<[GpuBuffer; SCALES]>,
+    _buffers: Buffers,
+    _sets: DescriptorArena,
+}
+
+/// The device buffers every slot shares.
+struct Buffers {
+    /// Pass-1 outputs (means, second moments), sized for scale 0. The first two also
+    /// hold the vertically filtered rows of the decimation, once the scale's
+    /// statistics are done with them.
+    moments: Vec<GpuBuffer>,
+    /// Scales 1..=3: `levels[2 * (s - 1)]` the reference, `[2 * s - 1]` the distorted.
+    levels: Vec<GpuBuffer>,
+    log2: GpuBuffer,
+}
+
+/// What one scale's dispatches read.
+struct ScaleInput<'a> {
+    scale: usize,
+    width: usize,
+    height: usize,
+    planes: [&'a GpuBuffer; 2],
+    sample_kind: u32,
+}
+
+impl VifEngine {
+    /// Buffers and descriptor sets for `width x height` pairs read from `stream`'s
+    /// inputs, and the dispatches to record.
+    pub fn new(
+        device: &Arc<VulkanDevice>,
+        stream: &FrameStream,
+        width: usize,
+        height: usize,
+        options: &VifOptions,
+    ) -> Result<(Self, Recording)> {
+        let buffer = |bytes, role, name| GpuBuffer::new(device, bytes, role, name);
+        let mut levels = Vec::new();
+        for s in 1..SCALES {
+            for _ in 0..2 {
+                let bytes = (width >> s) * (height >> s) * 4;
+                levels.push(buffer(bytes, BufferRole::Device, "vif level")?);
+            }
+        }
+        let buffers = Buffers {
+            moments: (0..5)
+                .map(|_| buffer(width * height * 4, BufferRole::Device, "vif moments"))
+                .collect::<Result<_>>()?,
+            levels,
+            log2: constant_buffer(device, &log2_table(), "vif log2 table")?,
+        };
+        let tiles = |s: usize| (width >> s).div_ceil(TILE) * (height >> s).div_ceil(TILE);
+        let partials = (0..SLOTS)
+            .map(|_| {
+                let sums = |s: usize| buffer(tiles(s) * 32, BufferRole::Readback, "vif sums");
+                Ok([sums(0)?, sums(1)?, sums(2)?, sums(3)?])
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let sets = DescriptorArena::new(
+            device,
+            (SLOTS * 4 * SCALES) as u32,
+            (SLOTS * 22 * SCALES) as u32,
+        )?;
+        let mut steps = Vec::new();
+        for (slot, slot_partials) in partials.iter().enumerate() {
+            let mut list = Vec::new();
+            for (s, sums) in slot_partials.iter().enumerate() {
+                let input = if s == 0 {
+                    ScaleInput {
+                        scale: 0,
+                        width,
+                        height,
+                        planes: stream.inputs(slot),
+                        sample_kind: stream.sample_kind(),
+                    }
+                } else {
+                    let level = &buffers.levels[2 * (s - 1)..2 * s];
+                    ScaleInput {
+                        scale: s,
+                        width: width >> s,
+                        height: height >> s,
+                        planes: [&level[0], &level[1]],
+                        sample_kind: SAMPLES_U32,
+                    }
+                };
+                let bit_depth = stream.bit_depth();
+                if s > 0 || !options.skip_scale0 {
+                    statistics_steps(
+                        device, &sets, &buffers, &input, sums, bit_depth, options, &mut list,
+                    )?;
+                }
+                if s + 1 < SCALES {
+                    decimation_steps(device, &sets, &buffers, &input, bit_depth, &mut list)?;
+                }
+            }
+            steps.push(list);
+        }
+        let engine = Self {
+            skip_scale0: options.skip_scale0,
+            partials,
+            _buffers: buffers,
+            _sets: sets,
+        };
+        Ok((engine, Recording::new(steps)))
+    }
+
+    /// The scores of the frame computed in `slot`.
+    pub fn read(&self, slot: usize) -> VifScores {
+        let mut scores = VifScores {
+            scale: [0.0; SCALES],
+            num: [0.0; SCALES],
+            den: [0.0; SCALES],
+        };
+        for (s, partials) in self.partials[slot].iter().enumerate() {
+            if s == 0 && self.skip_scale0 {
+                // Reported as the CPU extractor does when scale 0 is skipped.
+                scores.den[0] = -1.0;
+                continue;
+            }
+            let words: Vec<u64> = partials.words_u64().collect();
+            let mut sums = ScaleSums::default();
+            for group in words.chunks_exact(4) {
+                sums.num_log = sums.num_log.wrapping_add(group[0] as i64);
+                sums.den_log = sums.den_log.wrapping_add(group[1] as i64);
+                sums.num_non_log = sums.num_non_log.wrapping_add(group[2] as i64);
+                sums.den_non_log = sums.den_non_log.wrapping_add(group[3] as i64);
+            }
+            let (num, den) = sums.num_den();
+            scores.num[s] = num;
+            scores.den[s] = den;
+            // The reference divides in single precision.
+            scores.scale[s] = f64::from(num / den);
+        }
+        scores
+    }
+}
+
+/// The statistics of one scale: pass 1 into the moment buffers, pass 2 into `sums`.
+#[allow(clippy::too_many_arguments)]
+fn statistics_steps(
+    device: &VulkanDevice,
+    sets: &DescriptorArena,
+    buffers: &Buffers,
+    input: &ScaleInput<'_>,
+    sums: &GpuBuffer,
+    bit_depth: u8,
+    options: &VifOptions,
+    steps: &mut Vec<Step>,
+) -> Result<()> {
+    let scale = input.scale as u32;
+    let [vertical, statistics] = kernels(
+        device,
+        [KernelId::VifVertical(scale), KernelId::VifStatistics(scale)],
+    )?;
+    let (w, h) = (input.width as u32, input.height as u32);
+    let tiles = [groups(input.width, TILE), groups(input.height, TILE), 1];
+    let (mean_shift, square_shift) = shifts(input.scale, bit_depth);
+    let mut bound: Vec<&GpuBuffer> = input.planes.to_vec();
+    bound.extend(&buffers.moments);
+    steps.push(Step {
+        kernel: KernelId::VifVertical(scale),
+        set: sets.bind(&vertical, &bound)?,
+        push: vec![w, h, input.sample_kind, mean_shift, square_shift],
+        groups: tiles,
+    });
+    let mut bound: Vec<&GpuBuffer> = buffers.moments.iter().collect();
+    bound.extend([&buffers.log2, sums]);
+    let gain = options.enhn_gain_limit.to_bits();
+    // The reference's variance guard, 65536 * 1e-10, formed in double precision.
+    let eps = (65536.0f64 * 1.0e-10).to_bits();
+    let split = |bits: u64| [bits as u32, (bits >> 32) as u32];
+    let mut push = vec![w, h, tiles[0]];
+    push.extend(split(gain));
+    push.extend(split(eps));
+    steps.push(Step {
+        kernel: KernelId::VifStatistics(scale),
+        set: sets.bind(&statistics, &bound)?,
+        push,
+        groups: tiles,
+    });
+    Ok(())
+}
+
+/// The next scale from this one: every second row filtered vertically (into the first
+/// two moment buffers), then every second column horizontally.
+fn decimation_steps(
+    device: &VulkanDevice,
+    sets: &DescriptorArena,
+    buffers: &Buffers,
+    input: &ScaleInput<'_>,
+    bit_depth: u8,
+    steps: &mut Vec<Step>,
+) -> Result<()> {
+    let next = input.scale as u32 + 1;
+    let [down, across] = kernels(
+        device,
+        [
+            KernelId::VifDecimateVertical(next),
+            KernelId::VifDecimateHorizontal(next),
+        ],
+    )?;
+    let (w, h) = (input.width as u32, input.height as u32);
+    let (mean_shift, _) = shifts(input.scale, bit_depth);
+    let rows = [&buffers.moments[0], &buffers.moments[1]];
+    let out = &buffers.levels[2 * input.scale..2 * input.scale + 2];
+    steps.push(Step {
+        kernel: KernelId::VifDecimateVertical(next),
+        set: sets.bind(&down, &[input.planes[0], input.planes[1], rows[0], rows[1]])?,
+        push: vec![w, h, input.sample_kind, mean_shift],
+        groups: [groups(input.width, TILE), groups(input.height / 2, TILE), 1],
+    });
+    steps.push(Step {
+        kernel: KernelId::VifDecimateHorizontal(next),
+        set: sets.bind(&across, &[rows[0], rows[1], &out[0], &out[1]])?,
+        push: vec![w, h],
+        groups: [
+            groups(input.width / 2, TILE),
+            groups(input.height / 2, TILE),
+            1,
+        ],
+    });
+    Ok(())
+}
+
+/// Integer VIF on a Vulkan device, equal to the CPU extractor bit for bit.
+pub struct VulkanVif {
+    /// Declared first so that it drops first: its drop waits for work in flight.
+    stream: FrameStream,
+    engine: VifEngine,
+}
+
+impl VulkanVif {
+    /// An extractor for `width x height` luma planes of `bit_depth` (8..=16) bits; it
+    /// accepts exactly what [`VifExtractor::new`] accepts.
+    pub fn new(
+        device: Arc<VulkanDevice>,
+        width: usize,
+        height: usize,
+        bit_depth: u8,
+        options: VifOptions,
+    ) -> Result<Self> {
+        // The CPU extractor's checks decide what is accepted.
+        VifExtractor::new(width, height, bit_depth, options)?;
+        let mut stream = FrameStream::new(&device, width, height, bit_depth)?;
+        let (engine, recording) = VifEngine::new(&device, &stream, width, height, &options)?;
+        stream.record(|slot, rec| recording.record(&device, slot, rec))?;
+        Ok(Self { stream, engine })
+    }
+
+    /// Scores one pair of luma planes.
+    pub fn extract(
+        &mut self,
+        reference: PlaneRef<'_>,
+        distorted: PlaneRef<'_>,
+    ) -> Result<VifScores> {
+        let engine = &self.engine;
+        self.stream
+            .run_one([reference, distorted], |slot| Ok(engine.read(slot)))
+    }
+
+    /// Scores many pairs, uploading each while the device computes the previous one.
+    pub fn extract_batch(
+        &mut self,
+        pairs: &[(PlaneRef<'_>, PlaneRef<'_>)],
+    ) -> Result<Vec<VifScores>> {
+        let engine = &self.engine;
+        self.stream.run_batch(pairs, |slot| Ok(engine.read(slot)))
+    }
+}
+
+impl std::fmt::Debug for VulkanVif {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VulkanVif").finish_non_exhaustive()
+    }
+}
