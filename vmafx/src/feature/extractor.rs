@@ -111,6 +111,13 @@ impl Extractor {
                 let x = crate::backend::vulkan::VulkanAdm::new(device, w, h, depth, options)?;
                 Self::Spatial(S::VulkanAdm(Box::new(x)))
             }
+            #[cfg(feature = "vulkan")]
+            ExtractorKind::IntegerMotion if devices.vulkan.is_some() => {
+                let options = motion::MotionOptions::from_dict(opts)?;
+                let device = devices.vulkan.clone().expect("guarded by is_some");
+                let x = motion::MotionExtractor::with_vulkan(device, w, h, depth, options)?;
+                Self::Temporal(T::IntegerMotion(Box::new(x)))
+            }
             ExtractorKind::IntegerVif => {
                 let options = vif::VifOptions::from_dict(opts)?;
                 Self::Spatial(S::IntegerVif(Box::new(vif::VifExtractor::new(

@@ -55,10 +55,14 @@ pub struct MotionScores {
 
 /// Scores motion frame by frame: keeps copies of the last reference planes it needs,
 /// computes each SAD and hands out final scores in frame order.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct MotionExtractor {
     options: MotionOptions,
     kernel: MotionSad,
+    /// When set, the SADs run on this Vulkan device instead of `kernel` (which still
+    /// checks the planes); the results are the same bit for bit.
+    #[cfg(feature = "vulkan")]
+    gpu: Option<Box<crate::backend::vulkan::VulkanMotion>>,
     tracker: MotionTracker,
     /// Copies of the most recent reference planes, oldest first, at most
     /// [`MotionOptions::frame_distance`] of them; their buffers are reused.
@@ -84,9 +88,26 @@ impl MotionExtractor {
         Ok(Self {
             options,
             kernel: MotionSad::with_cpu_level(width, height, bit_depth, level)?,
+            #[cfg(feature = "vulkan")]
+            gpu: None,
             tracker: MotionTracker::new(options),
             history: VecDeque::with_capacity(2),
         })
+    }
+
+    /// As [`MotionExtractor::new`], with the SADs computed on a Vulkan device.
+    #[cfg(feature = "vulkan")]
+    pub fn with_vulkan(
+        device: std::sync::Arc<crate::backend::vulkan::VulkanDevice>,
+        width: usize,
+        height: usize,
+        bit_depth: u8,
+        options: MotionOptions,
+    ) -> Result<Self> {
+        let mut extractor = Self::new(width, height, bit_depth, options)?;
+        let gpu = crate::backend::vulkan::VulkanMotion::new(device, width, height, bit_depth)?;
+        extractor.gpu = Some(Box::new(gpu));
+        Ok(extractor)
     }
 
     /// The options in use.
@@ -113,6 +134,12 @@ impl MotionExtractor {
                     .front()
                     .expect("the compared frame is kept in the history");
                 let earlier = plane_of(earlier, width, height)?;
+                #[cfg(feature = "vulkan")]
+                let raw = match &mut self.gpu {
+                    Some(gpu) => gpu.sad(earlier, reference)?,
+                    None => self.kernel.sad(earlier, reference)?,
+                };
+                #[cfg(not(feature = "vulkan"))]
                 let raw = self.kernel.sad(earlier, reference)?;
                 self.options.sad_score(raw, width, height)
             }
