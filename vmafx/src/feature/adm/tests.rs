@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::*;
 use crate::frame::Plane;
 use crate::io::{self, InputKind};
+use crate::test_support::{as_printed, corpus_dir};
 
 /// A small deterministic generator (xorshift64*), so tests need no dependency.
 struct Noise(u64);
@@ -256,17 +257,6 @@ fn extractor_is_send() {
 // ---------------------------------------------------------------------------------------
 // Conformance against the golden per-frame values printed by libvmaf.
 
-/// The corpus: `VMAFX_CONFORMANCE_DIR`, else `shared/conformance` in or above the crate.
-fn corpus() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("VMAFX_CONFORMANCE_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|dir| dir.join("shared/conformance"))
-        .find(|dir| dir.join("manifest.json").is_file())
-}
-
 /// `(pair name, reference path, distorted path)` for every pair of the manifest.
 fn conformance_pairs(root: &Path) -> Vec<(String, PathBuf, PathBuf)> {
     let text = std::fs::read_to_string(root.join("manifest.json")).unwrap();
@@ -289,18 +279,6 @@ fn conformance_pairs(root: &Path) -> Vec<(String, PathBuf, PathBuf)> {
 /// Per metric: worst |ours - golden|, where it happened, and how many frames print
 /// differently from the golden value.
 type Worst = BTreeMap<String, (f64, String, usize)>;
-
-/// Our value as libvmaf's JSON writer prints it (`%.6f`, or `%.16f` for a non-zero
-/// fraction below 1e-6), read back.
-fn as_printed(value: f64) -> f64 {
-    let fraction = value.fract().abs();
-    let text = if fraction != 0.0 && fraction < 1e-6 {
-        format!("{value:.16}")
-    } else {
-        format!("{value:.6}")
-    };
-    text.parse().expect("a formatted number parses")
-}
 
 /// Worst |ours - golden| per metric over one pair's frames, with `suffix` on the names.
 fn compare_pair(
@@ -348,7 +326,7 @@ fn compare_pair(
 }
 
 fn run_conformance() -> Option<Worst> {
-    let Some(root) = corpus() else {
+    let Some(root) = corpus_dir() else {
         eprintln!("adm conformance skipped: shared/conformance not found");
         return None;
     };

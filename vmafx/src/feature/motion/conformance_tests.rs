@@ -7,34 +7,10 @@ use std::path::{Path, PathBuf};
 
 use super::{MotionExtractor, MotionOptions, MotionScores};
 use crate::io::{self, InputKind};
+use crate::test_support::{as_printed, corpus_dir};
 
 /// libvmaf prints `%.6f`, so a correct value is within half a unit of the 6th decimal.
 const TOLERANCE: f64 = 1e-6;
-
-/// Our value as libvmaf's JSON writer would print it, read back: the stricter check,
-/// since the golden numbers are exactly such printed values.
-fn as_printed(value: f64) -> f64 {
-    let fraction = value.fract().abs();
-    let text = if fraction != 0.0 && fraction < 1e-6 {
-        format!("{value:.16}")
-    } else {
-        format!("{value:.6}")
-    };
-    text.parse().expect("a formatted number parses")
-}
-
-fn corpus() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("VMAFX_CONFORMANCE_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [
-        manifest.join("../shared/conformance"),
-        manifest.join("../../shared/conformance"),
-    ]
-    .into_iter()
-    .find(|p| p.join("clips").is_dir())
-}
 
 fn motion_of(reference: &Path) -> Vec<MotionScores> {
     let mut reader = io::open(reference, InputKind::Y4m).expect("reference clip opens");
@@ -65,7 +41,7 @@ fn motion_of(reference: &Path) -> Vec<MotionScores> {
 
 #[test]
 fn motion_equals_libvmaf_on_every_conformance_frame() {
-    let Some(dir) = corpus() else {
+    let Some(dir) = corpus_dir() else {
         eprintln!("conformance corpus not found; set VMAFX_CONFORMANCE_DIR to run this test");
         return;
     };

@@ -6,20 +6,11 @@
 //! next to the workspace; without it the test says so and passes.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::{VifExtractor, VifOptions};
 use crate::io::{self, InputKind};
-
-fn corpus() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("VMAFX_CONFORMANCE_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|dir| dir.join("shared/conformance"))
-        .find(|dir| dir.join("clips").is_dir())
-}
+use crate::test_support::corpus_dir;
 
 /// Worst absolute difference per metric name, over every frame of every pair.
 type Worst = BTreeMap<String, f64>;
@@ -92,7 +83,7 @@ fn compare_pair(clips: &Path, pair: &serde_json::Value, worst: &mut Worst) {
 /// Every frame of every conformance pair equals libvmaf's printed values.
 #[test]
 fn matches_libvmaf_on_conformance_clips() {
-    let Some(corpus) = corpus() else {
+    let Some(corpus) = corpus_dir() else {
         eprintln!("vif conformance test skipped: shared/conformance not found");
         return;
     };
