@@ -55,7 +55,7 @@ static void test_bad_options(void) {
     CHECK_OK(vmafx_options_init(&options));
     options.backend = "cuda";
     expect_failure(reference, distorted, &options, VMAFX_STATUS_BACKEND_UNAVAILABLE,
-                   "not available in this build");
+                   "not compiled in");
     options.backend = "vulkan";
     expect_failure(reference, distorted, &options, VMAFX_STATUS_BACKEND_UNAVAILABLE, "vulkan");
 

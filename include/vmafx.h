@@ -206,7 +206,8 @@ typedef struct VmafxOptions {
      */
     uint32_t subsample;
     /**
-     * Compute backend: NULL, "auto" or "cpu" (the only one in this build). Any other
+     * Compute backend: NULL (then `VMAFX_BACKEND` decides, else "auto"), "auto", "cpu",
+     * or a GPU backend compiled into this build ("vulkan" with the `vulkan` feature). Any other
      * name fails with `VMAFX_STATUS_BACKEND_UNAVAILABLE`.
      */
     const char *backend;

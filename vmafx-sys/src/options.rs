@@ -91,7 +91,8 @@ pub struct VmafxOptions {
     pub threads: u32,
     /// Score every `subsample`-th frame only; at least 1 (the default).
     pub subsample: u32,
-    /// Compute backend: NULL, "auto" or "cpu" (the only one in this build). Any other
+    /// Compute backend: NULL (then `VMAFX_BACKEND` decides, else "auto"), "auto", "cpu",
+    /// or a GPU backend compiled into this build ("vulkan" with the `vulkan` feature). Any other
     /// name fails with `VMAFX_STATUS_BACKEND_UNAVAILABLE`.
     pub backend: *const c_char,
     /// How `VmafxResult.score` pools the first model's per-frame scores, a
@@ -190,10 +191,9 @@ impl RunOptions {
         }
         // SAFETY: the caller promises valid strings for the non-NULL pointers.
         let backend = match unsafe { optional_text(raw.backend, "options->backend") }? {
-            None | Some("") => "auto",
-            Some(name) => name,
+            None | Some("") => None,
+            Some(name) => Some(check_backend(name)?),
         };
-        check_backend(backend)?;
         if raw.threads > MAX_THREADS {
             return Err(FfiError::invalid(format!(
                 "options->threads is {}, more than {MAX_THREADS}",
@@ -207,6 +207,9 @@ impl RunOptions {
         let mut builder = ScorerBuilder::new()
             .threads(raw.threads as usize)
             .subsample(u64::from(raw.subsample));
+        if let Some(kind) = backend {
+            builder = builder.backend(kind);
+        }
 
         let mut primary_metric = None;
         if raw.flags & VMAFX_FLAG_NO_PREDICTION == 0 {
@@ -252,15 +255,13 @@ unsafe fn optional_text<'a>(ptr: *const c_char, what: &str) -> Result<Option<&'a
     unsafe { c_text(ptr, what) }.map(Some)
 }
 
-/// Accepts the backends this build has.
-fn check_backend(name: &str) -> Result<(), FfiError> {
-    if name.eq_ignore_ascii_case("auto") || name.eq_ignore_ascii_case("cpu") {
-        return Ok(());
-    }
-    Err(FfiError::new(
-        VmafxStatus::BackendUnavailable,
-        format!("backend {name:?} is not available in this build (available: auto, cpu)"),
-    ))
+/// The backend a name asks for, refused at once when it cannot start here.
+fn check_backend(name: &str) -> Result<vmafx::BackendKind, FfiError> {
+    let unavailable =
+        |e: vmafx::Error| FfiError::new(VmafxStatus::BackendUnavailable, e.to_string());
+    let kind: vmafx::BackendKind = name.parse().map_err(unavailable)?;
+    vmafx::backend::resolve(kind).map_err(unavailable)?;
+    Ok(kind)
 }
 
 /// The pooling method a `VMAFX_POOL_*` value names.
