@@ -14,54 +14,26 @@ use super::device::VulkanDevice;
 use super::memory::{BufferRole, GpuBuffer};
 use super::pipelines::{DescriptorArena, KernelId};
 use crate::error::Result;
+use crate::feature::vif::scalar::{ScaleSums, VerticalRounding};
+use crate::feature::vif::tables::Log2Table;
 use crate::feature::vif::{VifExtractor, VifOptions, VifScores};
 use crate::frame::PlaneRef;
 
 const SCALES: usize = 4;
 const TILE: usize = 16;
 
-/// `log2(i) * 2048` rounded, for `i` in 32768..65536 (zero below): the same table the
-/// CPU extractor builds, from the same formula.
+/// The CPU extractor's log2 table, widened to the 32-bit words the shaders read.
 fn log2_table() -> Vec<u32> {
-    (0..1u32 << 16)
-        .map(|i| {
-            if i < 1 << 15 {
-                0
-            } else {
-                let single = f64::from(i).log2() as f32;
-                f64::from(single * 2048.0).round() as u32
-            }
-        })
+    Log2Table::shared().entries()[..1 << 16]
+        .iter()
+        .map(|&e| u32::from(e))
         .collect()
 }
 
 /// The vertical roundings (mean shift, second-moment shift) of `scale`.
 fn shifts(scale: usize, bit_depth: u8) -> (u32, u32) {
-    if scale == 0 {
-        let bpc = u32::from(bit_depth);
-        (bpc, 2 * (bpc - 8))
-    } else {
-        (16, 16)
-    }
-}
-
-/// The four sums of one scale.
-#[derive(Debug, Default, Clone, Copy)]
-struct ScaleSums {
-    num_log: i64,
-    den_log: i64,
-    num_non_log: i64,
-    den_non_log: i64,
-}
-
-impl ScaleSums {
-    /// Numerator and denominator as the reference keeps them (single precision).
-    fn num_den(&self) -> (f32, f32) {
-        let num = self.num_log as f64 / 2048.0
-            + (self.den_non_log as f64 - (self.num_non_log as f64 / 16384.0) / 65025.0);
-        let den = self.den_log as f64 / 2048.0 + self.den_non_log as f64;
-        (num as f32, den as f32)
-    }
+    let rounding = VerticalRounding::new(scale, bit_depth);
+    (rounding.mean().shift(), rounding.square().shift())
 }
 
 /// The GPU work of VIF on one frame pair, recorded into a slot's command buffer.

@@ -23,10 +23,10 @@
 #[cfg(test)]
 mod conformance_tests;
 mod engine;
-mod scalar;
+pub(crate) mod scalar;
 #[cfg(test)]
 mod simd_tests;
-mod tables;
+pub(crate) mod tables;
 #[cfg(test)]
 mod tests;
 #[cfg(target_arch = "x86_64")]
