@@ -6,6 +6,8 @@
 //! An explicitly named backend that cannot start is an error that says why — never a
 //! silent fallback.
 
+#[cfg(feature = "compute")]
+pub mod compute;
 mod pci;
 #[cfg(feature = "vulkan")]
 pub mod vulkan;

@@ -4,11 +4,11 @@
 use proptest::prelude::*;
 
 use super::device;
-use super::pictures::{narrow, pair, plane, with_stride};
 use crate::backend::vulkan::{VulkanAdm, VulkanFrameScorer, VulkanMotion, VulkanVif};
 use crate::feature::adm::{AdmExtractor, AdmOptions, AdmScores, CsfMode};
 use crate::feature::motion::MotionSad;
 use crate::feature::vif::{VifExtractor, VifOptions};
+use crate::test_support::pictures::{narrow, pair, plane, with_stride};
 
 /// Bit depths worth covering: the common ones and a few odd ones.
 const DEPTHS: [u8; 7] = [8, 9, 10, 11, 12, 14, 16];

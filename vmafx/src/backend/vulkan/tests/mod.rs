@@ -4,7 +4,6 @@
 
 mod conformance;
 mod extractors;
-mod pictures;
 mod softfloat;
 mod speed;
 mod spirv;

@@ -1,10 +1,10 @@
 //! Holds the kernels' integer emulation of IEEE doubles equal to the host's doubles.
 
 use super::device;
-use super::pictures::Noise;
 use crate::backend::vulkan::commands::run_once;
 use crate::backend::vulkan::memory::{BufferRole, GpuBuffer};
 use crate::backend::vulkan::pipelines::{DescriptorArena, KernelId};
+use crate::test_support::pictures::Noise;
 
 const ADD: u64 = 0;
 const SUB: u64 = 1;

@@ -3,10 +3,10 @@
 use std::time::Instant;
 
 use super::device;
-use super::pictures::{narrow, pair, plane};
 use crate::backend::vulkan::{VulkanAdm, VulkanFrameScorer, VulkanMotion, VulkanVif};
 use crate::feature::adm::AdmOptions;
 use crate::feature::vif::VifOptions;
+use crate::test_support::pictures::{narrow, pair, plane};
 
 #[test]
 #[ignore = "timing only"]

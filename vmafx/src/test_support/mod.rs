@@ -1,5 +1,9 @@
 //! What the unit tests that read the conformance corpus share: finding it, reading
-//! libvmaf's golden JSON, and printing our values the way libvmaf prints them.
+//! libvmaf's golden JSON, and printing our values the way libvmaf prints them; and
+//! synthetic test pictures.
+
+#[cfg(any(feature = "vulkan", feature = "compute"))]
+pub(crate) mod pictures;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,5 @@
+// Integer ADM.
+
+#include "portable.h"
+
+#define VMAFX_ADM_KERNELS(X)

@@ -1,0 +1,142 @@
+//! The host emulator as a [`ComputeDevice`]: the kernels of `kernels/cuda/`, compiled as
+//! C++ by the build script (feature `gpu-emulator`), run on the CPU. "Device" memory is
+//! host memory and every queue runs its work at once. It exists so that tests can hold
+//! the kernels and the host code around them equal to the CPU extractors without a GPU;
+//! it is never chosen as a backend.
+
+use std::collections::HashMap;
+use std::ffi::CString;
+use std::sync::{Arc, Mutex};
+
+use super::device::{ComputeDevice, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
+use crate::backend::BackendKind;
+use crate::error::{Error, Result};
+
+extern "C" {
+    fn vmafx_emulator_launch(
+        name: *const std::ffi::c_char,
+        grid: *const u32,
+        block: *const u32,
+        args: *const u64,
+        arg_count: usize,
+    ) -> i32;
+}
+
+/// The emulated device. Allocations are 8-byte aligned host memory.
+#[derive(Debug, Default)]
+pub struct EmulatedDevice {
+    memory: Mutex<HashMap<u64, Box<[u64]>>>,
+}
+
+impl EmulatedDevice {
+    /// A new emulated device.
+    pub fn open() -> Arc<dyn ComputeDevice> {
+        Arc::new(Self::default())
+    }
+
+    fn with_memory<T>(&self, f: impl FnOnce(&mut HashMap<u64, Box<[u64]>>) -> T) -> T {
+        let mut memory = self
+            .memory
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut memory)
+    }
+}
+
+impl ComputeDevice for EmulatedDevice {
+    fn backend(&self) -> BackendKind {
+        BackendKind::Cpu
+    }
+
+    fn name(&self) -> String {
+        "host emulator".to_string()
+    }
+
+    fn allocate(&self, bytes: usize) -> Result<u64> {
+        let block = vec![0u64; bytes.div_ceil(8).max(1)].into_boxed_slice();
+        let address = block.as_ptr() as u64;
+        self.with_memory(|m| m.insert(address, block));
+        Ok(address)
+    }
+
+    fn release(&self, address: u64) {
+        self.with_memory(|m| m.remove(&address));
+    }
+
+    fn queue(&self) -> Result<Box<dyn ComputeQueue>> {
+        Ok(Box::new(EmulatedQueue))
+    }
+}
+
+/// Runs each command as it is queued.
+struct EmulatedQueue;
+
+/// The bytes of a buffer's host memory.
+///
+/// # Safety
+/// `buffer` must come from an [`EmulatedDevice`], whose memory lives as long as it.
+unsafe fn bytes_of(buffer: &DeviceBuffer) -> &mut [u8] {
+    std::slice::from_raw_parts_mut(buffer.address() as *mut u8, buffer.bytes())
+}
+
+impl ComputeQueue for EmulatedQueue {
+    fn upload(&mut self, target: &DeviceBuffer, data: &[u8]) -> Result<()> {
+        check_size(target, data.len())?;
+        // SAFETY: emulated buffers are host memory of at least `target.bytes()` bytes.
+        unsafe { bytes_of(target)[..data.len()].copy_from_slice(data) };
+        Ok(())
+    }
+
+    fn zero(&mut self, target: &DeviceBuffer) -> Result<()> {
+        // SAFETY: as in `upload`.
+        unsafe { bytes_of(target).fill(0) };
+        Ok(())
+    }
+
+    fn launch(
+        &mut self,
+        name: &'static str,
+        shape: LaunchShape,
+        args: &[KernelArg<'_>],
+    ) -> Result<()> {
+        let words: Vec<u64> = args.iter().map(KernelArg::word).collect();
+        let c_name = CString::new(name).map_err(|_| emulator_error(name, "bad kernel name"))?;
+        // SAFETY: the name is NUL-terminated, the arrays have 3 and `words.len()` entries,
+        // and every buffer address is live emulated memory.
+        let status = unsafe {
+            vmafx_emulator_launch(
+                c_name.as_ptr(),
+                shape.grid.as_ptr(),
+                shape.block.as_ptr(),
+                words.as_ptr(),
+                words.len(),
+            )
+        };
+        match status {
+            0 => Ok(()),
+            1 => Err(emulator_error(name, "no such kernel")),
+            _ => Err(emulator_error(name, "wrong number of arguments")),
+        }
+    }
+
+    fn download(&mut self, source: &DeviceBuffer, out: &mut [u8]) -> Result<()> {
+        check_size(source, out.len())?;
+        // SAFETY: as in `upload`.
+        out.copy_from_slice(unsafe { &bytes_of(source)[..out.len()] });
+        Ok(())
+    }
+}
+
+fn check_size(buffer: &DeviceBuffer, bytes: usize) -> Result<()> {
+    if bytes > buffer.bytes() {
+        return Err(Error::Backend(format!(
+            "emulator: {bytes} bytes do not fit a {}-byte buffer",
+            buffer.bytes()
+        )));
+    }
+    Ok(())
+}
+
+fn emulator_error(kernel: &str, what: &str) -> Error {
+    Error::Backend(format!("emulator: kernel {kernel}: {what}"))
+}

@@ -1,0 +1,23 @@
+//! The compute backends — CUDA, HIP and SYCL — and what they share: one kernel source
+//! (`kernels/cuda/`, written in the dialect of `portable.h`), the host code that drives
+//! those kernels for VIF, ADM and motion, and the [`ComputeDevice`] interface each
+//! backend implements.
+//!
+//! The kernels compute the CPU extractors' integer sums exactly; the few floating-point
+//! steps at the end run on the host with the CPU extractors' own code. So every compute
+//! backend gives the CPU's scores bit for bit, as the tests check against the host
+//! emulator (feature `gpu-emulator`) everywhere and against real devices where present.
+
+mod device;
+#[cfg(feature = "gpu-emulator")]
+pub mod emulator;
+mod motion;
+mod planes;
+pub mod source;
+
+#[cfg(all(test, feature = "gpu-emulator"))]
+mod tests;
+
+pub use device::{ComputeDevice, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
+pub use motion::ComputeMotion;
+pub use planes::{pack, sample_kind, PlanePair, SAMPLES_I32, SAMPLES_U16, SAMPLES_U8};
