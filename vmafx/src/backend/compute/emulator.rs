@@ -71,25 +71,20 @@ impl ComputeDevice for EmulatedDevice {
 /// Runs each command as it is queued.
 struct EmulatedQueue;
 
-/// The bytes of a buffer's host memory.
-///
-/// # Safety
-/// `buffer` must come from an [`EmulatedDevice`], whose memory lives as long as it.
-unsafe fn bytes_of(buffer: &DeviceBuffer) -> &mut [u8] {
-    std::slice::from_raw_parts_mut(buffer.address() as *mut u8, buffer.bytes())
-}
-
 impl ComputeQueue for EmulatedQueue {
     fn upload(&mut self, target: &DeviceBuffer, data: &[u8]) -> Result<()> {
         check_size(target, data.len())?;
-        // SAFETY: emulated buffers are host memory of at least `target.bytes()` bytes.
-        unsafe { bytes_of(target)[..data.len()].copy_from_slice(data) };
+        // SAFETY: emulated buffers are host memory of `target.bytes()` bytes, which
+        // outlives `target`; `data` fits (checked) and is not that memory.
+        unsafe {
+            std::ptr::copy_nonoverlapping(data.as_ptr(), target.address() as *mut u8, data.len())
+        };
         Ok(())
     }
 
     fn zero(&mut self, target: &DeviceBuffer) -> Result<()> {
         // SAFETY: as in `upload`.
-        unsafe { bytes_of(target).fill(0) };
+        unsafe { std::ptr::write_bytes(target.address() as *mut u8, 0, target.bytes()) };
         Ok(())
     }
 
@@ -121,8 +116,14 @@ impl ComputeQueue for EmulatedQueue {
 
     fn download(&mut self, source: &DeviceBuffer, out: &mut [u8]) -> Result<()> {
         check_size(source, out.len())?;
-        // SAFETY: as in `upload`.
-        out.copy_from_slice(unsafe { &bytes_of(source)[..out.len()] });
+        // SAFETY: as in `upload`, with `out` the destination.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                source.address() as *const u8,
+                out.as_mut_ptr(),
+                out.len(),
+            )
+        };
         Ok(())
     }
 }
