@@ -8,7 +8,13 @@
 
 #[cfg(feature = "compute")]
 pub mod compute;
+#[cfg(feature = "cuda")]
+pub mod cuda;
+#[cfg(feature = "hip")]
+pub mod hip;
 mod pci;
+#[cfg(feature = "sycl")]
+pub mod sycl;
 #[cfg(feature = "vulkan")]
 pub mod vulkan;
 

@@ -1,18 +1,11 @@
-//! The compute host code and kernels, run by the host emulator, against the CPU
-//! extractors on random pictures: equal bit for bit.
-
-use std::sync::Arc;
+//! ComputeMotion on the emulator against MotionSad, and the kernel list.
 
 use proptest::prelude::*;
 
-use super::emulator::EmulatedDevice;
-use super::{source, ComputeDevice, ComputeMotion};
+use super::super::{source, ComputeMotion, LaunchShape};
+use super::device;
 use crate::feature::motion::MotionSad;
 use crate::test_support::pictures::{narrow, pair, plane, with_stride};
-
-pub(super) fn device() -> Arc<dyn ComputeDevice> {
-    EmulatedDevice::open()
-}
 
 fn motion_case(w: usize, h: usize, depth: u8, style: u64, seed: u64, stride_pad: usize) {
     let (a, b) = pair(w, h, depth, style, seed);
@@ -40,7 +33,7 @@ fn every_listed_kernel_is_known_to_the_emulator() {
     // A launch with no arguments fails with "wrong number" only for known kernels.
     let device = device();
     let mut queue = device.queue().unwrap();
-    let shape = super::LaunchShape::covering(1, 1, [1, 1]);
+    let shape = LaunchShape::covering(1, 1, [1, 1]);
     for name in source::kernel_names() {
         let name: &'static str = name;
         let error = queue.launch(name, shape, &[]).unwrap_err().to_string();

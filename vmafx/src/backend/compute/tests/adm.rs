@@ -1,0 +1,1 @@
+//! ComputeAdm on the emulator against AdmExtractor.

@@ -1,0 +1,1 @@
+//! ComputeVif on the emulator against VifExtractor.
