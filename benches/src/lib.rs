@@ -1,8 +1,9 @@
 //! Benchmark tools for vmafx: deterministic synthetic clips ([`synth`], written as Y4M by
 //! [`gen`]) and a harness that times the `vmafx` command against any baseline command
-//! ([`compare`]). The criterion benches in `benches/` use [`synth`] for their frames.
+//! ([`compare`]), and backends timed side by side in one process ([`backends`]). The criterion benches in `benches/` use [`synth`] for their frames.
 #![deny(missing_docs)]
 
+pub mod backends;
 pub mod compare;
 pub mod gen;
 pub mod process;

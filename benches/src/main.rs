@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use vmafx_bench::backends;
 use vmafx_bench::compare::{self, CompareConfig, DEFAULT_VMAFX_COMMAND};
 use vmafx_bench::gen::{generate_pair, ClipSpec};
 use vmafx_bench::size::parse_size_with_frames;
@@ -71,10 +72,60 @@ enum Command {
         #[arg(long)]
         cache_dir: Option<PathBuf>,
     },
+    /// Score the same in-memory synthetic frames on a GPU backend and on the CPU in one
+    /// process and print fps of each, their ratio and the pooled VMAF of both.
+    Backends {
+        /// The backend compared with the CPU: cuda, hip, sycl or vulkan.
+        #[arg(long, default_value = "cuda")]
+        backend: String,
+        /// Clip sizes, comma-separated (1080p, 2160p or WIDTHxHEIGHT).
+        #[arg(long, value_delimiter = ',', default_value = "1080p,2160p")]
+        sizes: Vec<String>,
+        /// Distinct frames held in memory per size.
+        #[arg(long, default_value_t = 24)]
+        frames: u64,
+        /// Times the frames are scored over in one run.
+        #[arg(long, default_value_t = 10)]
+        laps: usize,
+        /// Worker threads of both backends.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Runs per backend and size (the best is shown).
+        #[arg(long, default_value_t = 2)]
+        repeat: usize,
+    },
 }
 
 fn main() -> Result<()> {
     match Cli::parse().command {
+        Command::Backends {
+            backend,
+            sizes,
+            frames,
+            laps,
+            threads,
+            repeat,
+        } => {
+            let backend: vmafx::BackendKind = backend.parse()?;
+            println!("| size | backend | fps | vmaf | ratio to cpu |");
+            println!("|---|---|---|---|---|");
+            for size in &sizes {
+                let (width, height) = vmafx_bench::size::parse_size(size)?;
+                let pairs = backends::frames(width, height, frames)?;
+                let cpu =
+                    backends::time_backend(vmafx::BackendKind::Cpu, &pairs, laps, threads, repeat)?;
+                let gpu = backends::time_backend(backend, &pairs, laps, threads, repeat)?;
+                for run in [&cpu, &gpu] {
+                    println!(
+                        "| {width}x{height} | {} | {:.1} | {:.6} | {:.2} |",
+                        run.backend,
+                        run.fps,
+                        run.vmaf,
+                        run.fps / cpu.fps
+                    );
+                }
+            }
+        }
         Command::Gen {
             width,
             height,

@@ -239,6 +239,12 @@ fn gpu_devices(
                 .map(|d| d.name)
                 .collect())
         }
+        #[cfg(feature = "cuda")]
+        BackendKind::Cuda => cuda::devices(),
+        #[cfg(feature = "hip")]
+        BackendKind::Hip => hip::devices(),
+        #[cfg(feature = "sycl")]
+        BackendKind::Sycl => sycl::devices(),
         _ => {
             let _ = real_gpus_only;
             Err(format!(

@@ -23,6 +23,10 @@ pub(crate) enum SpatialExtractor {
     VulkanVif(Box<crate::backend::vulkan::VulkanVif>),
     #[cfg(feature = "vulkan")]
     VulkanAdm(Box<crate::backend::vulkan::VulkanAdm>),
+    #[cfg(feature = "compute")]
+    ComputeVif(Box<crate::backend::compute::ComputeVif>),
+    #[cfg(feature = "compute")]
+    ComputeAdm(Box<crate::backend::compute::ComputeAdm>),
 }
 
 /// The devices extractors may run on besides the CPU, as the chosen backend opened them.
@@ -30,6 +34,9 @@ pub(crate) enum SpatialExtractor {
 pub(crate) struct Devices {
     #[cfg(feature = "vulkan")]
     pub vulkan: Option<std::sync::Arc<crate::backend::vulkan::VulkanDevice>>,
+    /// The CUDA, HIP or SYCL device.
+    #[cfg(feature = "compute")]
+    pub compute: Option<std::sync::Arc<dyn crate::backend::compute::ComputeDevice>>,
 }
 
 impl Devices {
@@ -41,10 +48,30 @@ impl Devices {
             #[cfg(feature = "vulkan")]
             BackendKind::Vulkan => Ok(Self {
                 vulkan: Some(crate::backend::vulkan::VulkanDevice::open(None)?),
+                ..Self::default()
             }),
+            #[cfg(feature = "cuda")]
+            BackendKind::Cuda => Ok(Self::with_compute(crate::backend::cuda::open(0)?)),
+            #[cfg(feature = "hip")]
+            BackendKind::Hip => Ok(Self::with_compute(crate::backend::hip::open(0)?)),
+            #[cfg(feature = "sycl")]
+            BackendKind::Sycl => Ok(Self::with_compute(crate::backend::sycl::open(0)?)),
             other => Err(crate::Error::Backend(format!(
                 "{other}: the scorer cannot use this backend in this build"
             ))),
+        }
+    }
+}
+
+#[cfg(feature = "compute")]
+impl Devices {
+    /// Extractors that can run on `device` will.
+    pub(crate) fn with_compute(
+        device: std::sync::Arc<dyn crate::backend::compute::ComputeDevice>,
+    ) -> Self {
+        Self {
+            compute: Some(device),
+            ..Self::default()
         }
     }
 }
@@ -85,7 +112,7 @@ impl Extractor {
     ) -> Result<Self> {
         use SpatialExtractor as S;
         use TemporalExtractor as T;
-        #[cfg(not(feature = "vulkan"))]
+        #[cfg(not(any(feature = "vulkan", feature = "compute")))]
         let _ = devices;
         let (w, h, depth) = (format.width(), format.height(), format.bit_depth());
         let opts = &request.options;
@@ -115,7 +142,30 @@ impl Extractor {
             ExtractorKind::IntegerMotion if devices.vulkan.is_some() => {
                 let options = motion::MotionOptions::from_dict(opts)?;
                 let device = devices.vulkan.clone().expect("guarded by is_some");
-                let x = motion::MotionExtractor::with_vulkan(device, w, h, depth, options)?;
+                let gpu = crate::backend::vulkan::VulkanMotion::new(device, w, h, depth)?;
+                let x = motion::MotionExtractor::with_gpu(w, h, depth, options, Box::new(gpu))?;
+                Self::Temporal(T::IntegerMotion(Box::new(x)))
+            }
+            #[cfg(feature = "compute")]
+            ExtractorKind::IntegerVif if devices.compute.is_some() => {
+                let options = vif::VifOptions::from_dict(opts)?;
+                let device = devices.compute.as_ref().expect("guarded by is_some");
+                let x = crate::backend::compute::ComputeVif::new(device, w, h, depth, options)?;
+                Self::Spatial(S::ComputeVif(Box::new(x)))
+            }
+            #[cfg(feature = "compute")]
+            ExtractorKind::IntegerAdm if devices.compute.is_some() => {
+                let options = adm::AdmOptions::from_dict(opts)?;
+                let device = devices.compute.as_ref().expect("guarded by is_some");
+                let x = crate::backend::compute::ComputeAdm::new(device, w, h, depth, options)?;
+                Self::Spatial(S::ComputeAdm(Box::new(x)))
+            }
+            #[cfg(feature = "compute")]
+            ExtractorKind::IntegerMotion if devices.compute.is_some() => {
+                let options = motion::MotionOptions::from_dict(opts)?;
+                let device = devices.compute.as_ref().expect("guarded by is_some");
+                let gpu = crate::backend::compute::ComputeMotion::new(device, w, h, depth)?;
+                let x = motion::MotionExtractor::with_gpu(w, h, depth, options, Box::new(gpu))?;
                 Self::Temporal(T::IntegerMotion(Box::new(x)))
             }
             ExtractorKind::IntegerVif => {
@@ -215,6 +265,17 @@ impl SpatialExtractor {
             }
             #[cfg(feature = "vulkan")]
             Self::VulkanAdm(x) => {
+                let s = x.extract(reference.luma(), distorted.luma())?;
+                out[..3].copy_from_slice(&[s.adm2, s.aim, s.adm3]);
+                out[3..].copy_from_slice(&s.scale);
+            }
+            #[cfg(feature = "compute")]
+            Self::ComputeVif(x) => {
+                let s = x.extract(reference.luma(), distorted.luma())?;
+                out.copy_from_slice(&s.scale);
+            }
+            #[cfg(feature = "compute")]
+            Self::ComputeAdm(x) => {
                 let s = x.extract(reference.luma(), distorted.luma())?;
                 out[..3].copy_from_slice(&[s.adm2, s.aim, s.adm3]);
                 out[3..].copy_from_slice(&s.scale);

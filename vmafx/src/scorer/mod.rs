@@ -56,6 +56,16 @@ pub struct Scorer {
 
 impl Scorer {
     fn new(builder: ScorerBuilder, format: FrameFormat) -> Result<Self> {
+        Self::on_devices(builder, format, None)
+    }
+
+    /// As [`Scorer::new`], on devices opened by the caller instead of the backend the
+    /// builder or environment names (tests run the compute backends' host emulator so).
+    pub(crate) fn on_devices(
+        builder: ScorerBuilder,
+        format: FrameFormat,
+        opened: Option<(BackendChoice, Devices)>,
+    ) -> Result<Self> {
         if builder.subsample == 0 {
             return Err(Error::InvalidOption("subsample must be at least 1".into()));
         }
@@ -63,12 +73,18 @@ impl Scorer {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
             n => n,
         };
-        let requested = match builder.backend {
-            Some(kind) => kind,
-            None => BackendKind::from_env()?,
+        let (backend, devices) = match opened {
+            Some(opened) => opened,
+            None => {
+                let requested = match builder.backend {
+                    Some(kind) => kind,
+                    None => BackendKind::from_env()?,
+                };
+                let backend = backend::resolve(requested)?;
+                let devices = Devices::open(&backend)?;
+                (backend, devices)
+            }
         };
-        let backend = backend::resolve(requested)?;
-        let devices = Devices::open(&backend)?;
         let layout = Layout::new(&builder, &format, &devices)?;
         let (spatial_requests, spatial_ranges) = layout.spatial.into_iter().unzip();
 

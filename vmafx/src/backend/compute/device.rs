@@ -26,7 +26,7 @@ pub trait ComputeDevice: Send + Sync + std::fmt::Debug {
 
 /// An in-order queue of work on one device. Work may run asynchronously;
 /// [`download`](Self::download) waits for everything queued before it.
-pub trait ComputeQueue: Send {
+pub trait ComputeQueue: Send + Sync {
     /// Copies `data` into the start of `target`. `data` may be reused as soon as this
     /// returns (implementations stage it in pinned host memory).
     fn upload(&mut self, target: &DeviceBuffer, data: &[u8]) -> Result<()>;

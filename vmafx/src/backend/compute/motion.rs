@@ -100,3 +100,9 @@ impl std::fmt::Debug for ComputeMotion {
             .finish_non_exhaustive()
     }
 }
+
+impl crate::feature::motion::GpuSad for ComputeMotion {
+    fn sad(&mut self, earlier: PlaneRef<'_>, current: PlaneRef<'_>) -> Result<u64> {
+        ComputeMotion::sad(self, earlier, current)
+    }
+}

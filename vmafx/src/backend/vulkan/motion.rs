@@ -155,3 +155,9 @@ impl std::fmt::Debug for VulkanMotion {
             .finish()
     }
 }
+
+impl crate::feature::motion::GpuSad for VulkanMotion {
+    fn sad(&mut self, earlier: PlaneRef<'_>, current: PlaneRef<'_>) -> Result<u64> {
+        VulkanMotion::sad(self, earlier, current)
+    }
+}

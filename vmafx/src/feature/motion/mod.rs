@@ -37,6 +37,12 @@ pub use blur::{MotionSad, MIN_DIMENSION};
 pub use options::MotionOptions;
 pub use tracker::MotionTracker;
 
+/// A GPU implementation of [`MotionSad::sad`]: the same raw sums, computed elsewhere.
+pub trait GpuSad: Send + Sync + std::fmt::Debug {
+    /// The raw SAD of the blurred difference `earlier - current`.
+    fn sad(&mut self, earlier: PlaneRef<'_>, current: PlaneRef<'_>) -> Result<u64>;
+}
+
 /// The motion scores of one frame.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct MotionScores {
@@ -59,10 +65,9 @@ pub struct MotionScores {
 pub struct MotionExtractor {
     options: MotionOptions,
     kernel: MotionSad,
-    /// When set, the SADs run on this Vulkan device instead of `kernel` (which still
+    /// When set, the SADs run on this GPU engine instead of `kernel` (which still
     /// checks the planes); the results are the same bit for bit.
-    #[cfg(feature = "vulkan")]
-    gpu: Option<Box<crate::backend::vulkan::VulkanMotion>>,
+    gpu: Option<Box<dyn GpuSad>>,
     tracker: MotionTracker,
     /// Copies of the most recent reference planes, oldest first, at most
     /// [`MotionOptions::frame_distance`] of them; their buffers are reused.
@@ -88,25 +93,23 @@ impl MotionExtractor {
         Ok(Self {
             options,
             kernel: MotionSad::with_cpu_level(width, height, bit_depth, level)?,
-            #[cfg(feature = "vulkan")]
             gpu: None,
             tracker: MotionTracker::new(options),
             history: VecDeque::with_capacity(2),
         })
     }
 
-    /// As [`MotionExtractor::new`], with the SADs computed on a Vulkan device.
-    #[cfg(feature = "vulkan")]
-    pub fn with_vulkan(
-        device: std::sync::Arc<crate::backend::vulkan::VulkanDevice>,
+    /// As [`MotionExtractor::new`], with the SADs computed by a GPU engine for planes
+    /// of the same size and depth.
+    pub fn with_gpu(
         width: usize,
         height: usize,
         bit_depth: u8,
         options: MotionOptions,
+        gpu: Box<dyn GpuSad>,
     ) -> Result<Self> {
         let mut extractor = Self::new(width, height, bit_depth, options)?;
-        let gpu = crate::backend::vulkan::VulkanMotion::new(device, width, height, bit_depth)?;
-        extractor.gpu = Some(Box::new(gpu));
+        extractor.gpu = Some(gpu);
         Ok(extractor)
     }
 
@@ -134,13 +137,10 @@ impl MotionExtractor {
                     .front()
                     .expect("the compared frame is kept in the history");
                 let earlier = plane_of(earlier, width, height)?;
-                #[cfg(feature = "vulkan")]
                 let raw = match &mut self.gpu {
                     Some(gpu) => gpu.sad(earlier, reference)?,
                     None => self.kernel.sad(earlier, reference)?,
                 };
-                #[cfg(not(feature = "vulkan"))]
-                let raw = self.kernel.sad(earlier, reference)?;
                 self.options.sad_score(raw, width, height)
             }
             None => 0.0,

@@ -3,6 +3,7 @@
 
 mod adm;
 mod motion;
+mod pipeline;
 mod vif;
 
 use std::sync::Arc;
