@@ -46,10 +46,11 @@ impl Devices {
         match choice.kind {
             BackendKind::Cpu => Ok(Self::default()),
             #[cfg(feature = "vulkan")]
-            BackendKind::Vulkan => Ok(Self {
-                vulkan: Some(crate::backend::vulkan::VulkanDevice::open(None)?),
-                ..Self::default()
-            }),
+            BackendKind::Vulkan => {
+                let mut devices = Self::default();
+                devices.vulkan = Some(crate::backend::vulkan::VulkanDevice::open(None)?);
+                Ok(devices)
+            }
             #[cfg(feature = "cuda")]
             BackendKind::Cuda => Ok(Self::with_compute(crate::backend::cuda::open(0)?)),
             #[cfg(feature = "hip")]
