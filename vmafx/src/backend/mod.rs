@@ -6,6 +6,8 @@
 //! An explicitly named backend that cannot start is an error that says why — never a
 //! silent fallback.
 
+#[cfg(any(feature = "vulkan", feature = "compute"))]
+mod adm_host;
 #[cfg(feature = "compute")]
 pub mod compute;
 #[cfg(feature = "cuda")]

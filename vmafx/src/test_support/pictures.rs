@@ -1,4 +1,5 @@
 //! Test pictures: textured references and distortions of them, from a seed.
+#![allow(dead_code)] // Each backend's tests use their own subset of these helpers.
 
 use crate::frame::{Plane, PlaneRef};
 

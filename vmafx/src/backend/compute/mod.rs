@@ -8,16 +8,20 @@
 //! backend gives the CPU's scores bit for bit, as the tests check against the host
 //! emulator (feature `gpu-emulator`) everywhere and against real devices where present.
 
+mod adm;
 mod device;
 #[cfg(feature = "gpu-emulator")]
 pub mod emulator;
 mod motion;
 mod planes;
 pub mod source;
+mod vif;
 
 #[cfg(all(test, feature = "gpu-emulator"))]
 mod tests;
 
+pub use adm::ComputeAdm;
 pub use device::{ComputeDevice, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
 pub use motion::ComputeMotion;
 pub use planes::{pack, sample_kind, PlanePair, SAMPLES_I32, SAMPLES_U16, SAMPLES_U8};
+pub use vif::ComputeVif;

@@ -7,11 +7,11 @@
 
 use std::sync::Arc;
 
-use super::adm_host::{self, LevelScores, Weights};
 use super::commands::{groups, kernels, FrameStream, Recording, Step, SAMPLES_U32, SLOTS};
 use super::device::VulkanDevice;
 use super::memory::{BufferRole, GpuBuffer};
 use super::pipelines::{DescriptorArena, KernelId};
+use crate::backend::adm_host::{self, LevelScores, Weights};
 use crate::error::Result;
 use crate::feature::adm::masking::{CoarseArithmetic, FineArithmetic};
 use crate::feature::adm::region::Region;

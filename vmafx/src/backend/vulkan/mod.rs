@@ -23,7 +23,6 @@
 //! ```
 
 mod adm;
-mod adm_host;
 mod commands;
 mod device;
 mod frame_scorer;

@@ -1,6 +1,6 @@
-//! The host side of ADM: from the kernels' per-row integer sums to the scores, with the
-//! reference's row roundings and its float arithmetic in the same order as the CPU
-//! extractor.
+//! The host side of ADM on the GPU backends (Vulkan and the compute layer): from the
+//! kernels' per-row integer sums to the scores, with the reference's row roundings and its
+//! float arithmetic in the same order as the CPU extractor.
 
 use crate::feature::adm::csf;
 use crate::feature::adm::masking::{

@@ -1,0 +1,323 @@
+//! Integer ADM on a compute device, equal bit for bit to
+//! [`AdmExtractor`](crate::feature::adm::AdmExtractor).
+//!
+//! Per level, `adm_analyse` (one thread per band position) runs the wavelet analysis of
+//! both pictures, decouples the distorted detail and reduces each masker's CSF weighting
+//! to its neighbourhood sums; `adm_sums` (one thread per strip of a scored row) adds the
+//! denominator cubes and the masked detail-loss and AIM excesses into per-row bins. The
+//! bins of all four levels come back in one download; the host rounds each row as the
+//! CPU does and finishes with its float arithmetic (`backend::adm_host`).
+
+use std::sync::Arc;
+
+use super::device::{ComputeDevice, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
+use super::planes::{PlanePair, SAMPLES_I32};
+use crate::backend::adm_host::{self, LevelScores, Weights};
+use crate::error::{Error, Result};
+use crate::feature::adm::masking::{cube_root_sum, CoarseArithmetic, FineArithmetic};
+use crate::feature::adm::region::Region;
+use crate::feature::adm::{AdmExtractor, AdmOptions, AdmScores};
+use crate::frame::PlaneRef;
+
+const LEVELS: usize = 4;
+/// `VMAFX_ADM_PLANES`: int32 planes in a level's work buffer.
+const PLANES: usize = 15;
+/// `VMAFX_ADM_STRIP`: columns per `adm_sums` thread.
+const STRIP: usize = 16;
+/// Threads per block of the per-position pass.
+const POSITION_BLOCK: [u32; 2] = [32, 8];
+/// Threads per block of the summing pass.
+const BLOCK_THREADS: u32 = 256;
+
+/// Sizes and fixed-point parameters of one level.
+#[derive(Debug)]
+struct Level {
+    in_width: usize,
+    in_height: usize,
+    width: usize,
+    height: usize,
+    scored: Region,
+    /// The level's work planes (`VMAFX_ADM_PLANES` of `width * height` values).
+    work: DeviceBuffer,
+    /// First word of the level's bins in the bins buffer.
+    bins_offset: usize,
+    /// Masking weights: Q21/Q23 at level 0, Q32 above.
+    weights: [u32; 3],
+    /// Shift after cubing in the masking pass, per orientation.
+    cube_shift: [u32; 3],
+    /// The denominator's (square shift, cube shift); unused at level 0.
+    den_shifts: (u32, u32),
+}
+
+impl Level {
+    fn scored_rows(&self) -> usize {
+        self.scored.bottom - self.scored.top
+    }
+
+    /// Words of the level's bins: three blocks of one triple per scored row.
+    fn bins_words(&self) -> usize {
+        9 * self.scored_rows()
+    }
+}
+
+/// Integer ADM on a compute device, equal to the CPU extractor bit for bit.
+pub struct ComputeAdm {
+    queue: Box<dyn ComputeQueue>,
+    planes: PlanePair,
+    levels: Vec<Level>,
+    bins: DeviceBuffer,
+    /// Download staging and its words, sized once.
+    bytes: Vec<u8>,
+    words: Vec<u64>,
+    width: usize,
+    height: usize,
+    bit_depth: u8,
+    options: AdmOptions,
+    weights: Weights,
+    /// `cos(1 degree)^2` as the CPU keeps it (an `f32`), widened.
+    cos_sq: f64,
+}
+
+impl ComputeAdm {
+    /// An extractor for `width x height` luma planes of `bit_depth` (8..=16) bits; it
+    /// accepts exactly what [`AdmExtractor::new`] accepts.
+    pub fn new(
+        device: &Arc<dyn ComputeDevice>,
+        width: usize,
+        height: usize,
+        bit_depth: u8,
+        options: AdmOptions,
+    ) -> Result<Self> {
+        // The CPU extractor's checks decide what is accepted.
+        AdmExtractor::new(width, height, bit_depth, options)?;
+        let weights = Weights::new(&options);
+        let mut levels: Vec<Level> = Vec::with_capacity(LEVELS);
+        let mut bins_words = 0;
+        for index in 0..LEVELS {
+            let (in_width, in_height) = levels
+                .last()
+                .map_or((width, height), |l| (l.width, l.height));
+            let (w, h) = (in_width.div_ceil(2), in_height.div_ceil(2));
+            let scored = Region::scored(w, h);
+            let (level_weights, cube_shift, den_shifts) = if index == 0 {
+                let arith = FineArithmetic::new(weights.fine, w, h);
+                (arith.weights.map(u32::from), arith.cube_shift, (0, 0))
+            } else {
+                let arith = CoarseArithmetic::new(weights.coarse[index - 1], w, h);
+                let den_shifts = adm_host::coarse_denominator_shifts(index, scored);
+                (arith.weights, [arith.cube_shift; 3], den_shifts)
+            };
+            let level = Level {
+                in_width,
+                in_height,
+                width: w,
+                height: h,
+                scored,
+                work: DeviceBuffer::new(device, PLANES * w * h * 4)?,
+                bins_offset: bins_words,
+                weights: level_weights,
+                cube_shift,
+                den_shifts,
+            };
+            bins_words += level.bins_words();
+            levels.push(level);
+        }
+        let cos_sq = {
+            let c = (std::f64::consts::PI / 180.0).cos();
+            f64::from((c * c) as f32)
+        };
+        Ok(Self {
+            queue: device.queue()?,
+            planes: PlanePair::new(device, width, height, bit_depth)?,
+            levels,
+            bins: DeviceBuffer::new(device, bins_words * 8)?,
+            bytes: vec![0; bins_words * 8],
+            words: vec![0; bins_words],
+            width,
+            height,
+            bit_depth,
+            options,
+            weights,
+            cos_sq,
+        })
+    }
+
+    /// Scores one pair of luma planes.
+    pub fn extract(
+        &mut self,
+        reference: PlaneRef<'_>,
+        distorted: PlaneRef<'_>,
+    ) -> Result<AdmScores> {
+        self.check(&reference, "reference")?;
+        self.check(&distorted, "distorted")?;
+        self.planes
+            .upload(self.queue.as_mut(), [reference, distorted])?;
+        self.queue.zero(&self.bins)?;
+        for index in 0..LEVELS {
+            self.launch_level(index)?;
+        }
+        self.queue.download(&self.bins, &mut self.bytes)?;
+        for (word, bytes) in self.words.iter_mut().zip(self.bytes.chunks_exact(8)) {
+            let mut le = [0u8; 8];
+            le.copy_from_slice(bytes);
+            *word = u64::from_le_bytes(le);
+        }
+        let mut scores = [LevelScores::default(); LEVELS];
+        for (index, score) in scores.iter_mut().enumerate() {
+            *score = if index == 0 && self.options.skip_scale0 {
+                LevelScores::skipped()
+            } else {
+                self.level_scores(index)
+            };
+        }
+        Ok(adm_host::combine(
+            self.width,
+            self.height,
+            &self.options,
+            &scores,
+        ))
+    }
+
+    /// Refuses planes the CPU extractor would refuse.
+    fn check(&self, plane: &PlaneRef<'_>, name: &str) -> Result<()> {
+        if plane.width() != self.width || plane.height() != self.height {
+            return Err(Error::Mismatch(format!(
+                "adm {name} plane is {}x{}, extractor expects {}x{}",
+                plane.width(),
+                plane.height(),
+                self.width,
+                self.height
+            )));
+        }
+        if matches!(plane, PlaneRef::U16(_)) != (self.bit_depth > 8) {
+            return Err(Error::Mismatch(format!(
+                "adm {name} plane sample type does not match bit depth {}",
+                self.bit_depth
+            )));
+        }
+        Ok(())
+    }
+
+    /// Queues the two passes of level `index`.
+    fn launch_level(&mut self, index: usize) -> Result<()> {
+        let level = &self.levels[index];
+        let score = !(index == 0 && self.options.skip_scale0);
+        let aim = u32::from(!self.options.skip_aim);
+        let (reference, distorted, kind, distorted_offset) = if index == 0 {
+            let [a, b] = self.planes.buffers();
+            (a, b, self.planes.sample_kind(), 0)
+        } else {
+            let previous = &self.levels[index - 1];
+            let n = previous.width * previous.height;
+            (&previous.work, &previous.work, SAMPLES_I32, n as u32)
+        };
+        let [weight_h, weight_v, weight_d] = level.weights.map(KernelArg::U32);
+        self.queue.launch(
+            "adm_analyse",
+            LaunchShape::covering(level.width, level.height, POSITION_BLOCK),
+            &[
+                KernelArg::Buffer(reference),
+                KernelArg::Buffer(distorted),
+                KernelArg::U32(kind),
+                KernelArg::U32(distorted_offset),
+                KernelArg::U32(level.in_width as u32),
+                KernelArg::U32(level.in_height as u32),
+                KernelArg::U32(index as u32),
+                KernelArg::U32(u32::from(self.bit_depth)),
+                KernelArg::Buffer(&level.work),
+                KernelArg::U32(u32::from(score)),
+                KernelArg::U32(aim),
+                weight_h,
+                weight_v,
+                weight_d,
+                KernelArg::F64(self.options.enhn_gain_limit),
+                KernelArg::F64(self.cos_sq),
+            ],
+        )?;
+        if !score {
+            return Ok(());
+        }
+        let r = level.scored;
+        let strips = (r.right - r.left).div_ceil(STRIP);
+        let [shift_h, shift_v, shift_d] = level.cube_shift.map(KernelArg::U32);
+        self.queue.launch(
+            "adm_sums",
+            LaunchShape::covering(strips, level.scored_rows(), sums_block(strips)),
+            &[
+                KernelArg::Buffer(&level.work),
+                KernelArg::Buffer(&self.bins),
+                KernelArg::U32(level.bins_offset as u32),
+                KernelArg::U32(level.width as u32),
+                KernelArg::U32(level.height as u32),
+                KernelArg::U32(r.top as u32),
+                KernelArg::U32(r.bottom as u32),
+                KernelArg::U32(r.left as u32),
+                KernelArg::U32(r.right as u32),
+                KernelArg::U32(u32::from(index > 0)),
+                KernelArg::U32(aim),
+                weight_h,
+                weight_v,
+                weight_d,
+                shift_h,
+                shift_v,
+                shift_d,
+                KernelArg::U32(level.den_shifts.0),
+                KernelArg::U32(level.den_shifts.1),
+            ],
+        )
+    }
+
+    /// Level `index`'s numerator, denominator and AIM numerator from the downloaded bins.
+    fn level_scores(&self, index: usize) -> LevelScores {
+        let level = &self.levels[index];
+        let block = 3 * level.scored_rows();
+        let start = level.bins_offset;
+        // Bin block `b` (0 denominator, 1 detail loss, 2 AIM), one triple per row.
+        let rows = |b: usize| adm_host::row_sums(&self.words[start + b * block..][..block], 1);
+        let (region, noise_weight) = (level.scored, self.options.noise_weight);
+        let weights = &self.weights.float[index];
+        let (width, height) = (level.width, level.height);
+        let den = if index == 0 {
+            adm_host::fine_denominator(rows(0), region, weights, noise_weight)
+        } else {
+            adm_host::coarse_denominator(rows(0), index, region, weights, noise_weight)
+        };
+        let energy = |b: usize| {
+            if index == 0 {
+                let arith = FineArithmetic::new(self.weights.fine, width, height);
+                let totals = adm_host::masked_totals(rows(b), arith.row_shift);
+                adm_host::fine_energy(&arith, totals)
+            } else {
+                let arith = CoarseArithmetic::new(self.weights.coarse[index - 1], width, height);
+                let totals = adm_host::masked_totals(rows(b), arith.row_shift);
+                adm_host::coarse_energy(&arith, index, totals)
+            }
+        };
+        LevelScores {
+            num: cube_root_sum(energy(1), region, noise_weight),
+            den,
+            aim_num: if self.options.skip_aim {
+                0.0
+            } else {
+                cube_root_sum(energy(2), region, 0.0)
+            },
+        }
+    }
+}
+
+/// A block of 256 threads no wider than the (power-of-two rounded) strips of a row, so
+/// that the coarse levels' few strips per row do not leave most threads idle.
+fn sums_block(strips: usize) -> [u32; 2] {
+    let x = (strips.next_power_of_two() as u32).clamp(1, 32);
+    [x, BLOCK_THREADS / x]
+}
+
+impl std::fmt::Debug for ComputeAdm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ComputeAdm")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("bit_depth", &self.bit_depth)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,342 @@
+//! Integer VIF on a compute device, equal bit for bit to
+//! [`VifExtractor`](crate::feature::vif::VifExtractor).
+//!
+//! Per scale (`kernels/cuda/vif.cu`): `vif_vertical` filters both pictures vertically
+//! (means and second moments), `vif_statistics` filters horizontally, forms each pixel's
+//! information terms and adds them into a few bins of four 64-bit sums, and
+//! `vif_decimate` forms the next scale. The sums of every scale land in one small
+//! buffer, downloaded once per frame; the host adds the bins (wrapping, as the CPU's
+//! sums do) and finishes with the CPU extractor's own float code.
+
+use std::sync::Arc;
+
+use super::device::{ComputeDevice, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
+use super::planes::{PlanePair, SAMPLES_U16};
+use crate::error::{Error, Result};
+use crate::feature::vif::scalar::{ScaleSums, VerticalRounding};
+use crate::feature::vif::tables::{Log2Table, SCALES};
+use crate::feature::vif::{VifExtractor, VifOptions, VifScores};
+use crate::frame::PlaneRef;
+
+/// Threads per block: x (columns, the fastest index) by y.
+const BLOCK: [u32; 2] = [32, 8];
+/// Bins per sum in the partials buffer (`VMAFX_VIF_BINS` in `vif.cu`).
+const BINS: usize = 64;
+/// The four sums of a scale, in the kernel's order.
+const SUMS: usize = 4;
+/// Rows one `vif_statistics` thread covers, per scale: fewer on the small scales so
+/// that they still give the device enough threads.
+const STRIP_ROWS: [u32; SCALES] = [16, 8, 4, 2];
+/// The CPU's variance guard in the gain, formed in double precision as it does.
+const EPS: f64 = 65536.0 * 1.0e-10;
+
+/// The per-pixel moments of one scale's vertical pass, sized for scale 0.
+struct Moments {
+    mu1: DeviceBuffer,
+    mu2: DeviceBuffer,
+    ref_sq: DeviceBuffer,
+    dis_sq: DeviceBuffer,
+    ref_dis: DeviceBuffer,
+}
+
+impl Moments {
+    fn new(device: &Arc<dyn ComputeDevice>, pixels: usize) -> Result<Self> {
+        let buffer = |bytes: usize| DeviceBuffer::new(device, pixels * bytes);
+        Ok(Self {
+            mu1: buffer(2)?,
+            mu2: buffer(2)?,
+            ref_sq: buffer(4)?,
+            dis_sq: buffer(4)?,
+            ref_dis: buffer(4)?,
+        })
+    }
+}
+
+/// One scale's input: its size and where its two pictures are.
+struct ScaleInput<'a> {
+    scale: usize,
+    width: usize,
+    height: usize,
+    planes: [&'a DeviceBuffer; 2],
+    sample_kind: u32,
+}
+
+/// The device buffers besides the input planes, allocated once.
+struct Buffers {
+    /// Scales 1..=3, packed 16-bit samples: `[reference, distorted]` per scale.
+    levels: [[DeviceBuffer; 2]; SCALES - 1],
+    moments: Moments,
+    /// The CPU extractor's log2 table (65536 16-bit entries), uploaded once.
+    log2: DeviceBuffer,
+    /// `[scale][sum][bin]` 64-bit sums, zeroed per frame.
+    partials: DeviceBuffer,
+}
+
+/// What a scale's launches need besides the buffers.
+#[derive(Clone, Copy)]
+struct Settings {
+    bit_depth: u8,
+    gain_limit: f64,
+}
+
+/// Integer VIF on a compute device; the scores equal the CPU extractor's bit for bit.
+pub struct ComputeVif {
+    queue: Box<dyn ComputeQueue>,
+    planes: PlanePair,
+    buffers: Buffers,
+    downloaded: Vec<u8>,
+    width: usize,
+    height: usize,
+    bit_depth: u8,
+    options: VifOptions,
+}
+
+impl ComputeVif {
+    /// An extractor for `width x height` luma planes of `bit_depth` (8..=16) bits; it
+    /// accepts exactly what [`VifExtractor::new`] accepts.
+    pub fn new(
+        device: &Arc<dyn ComputeDevice>,
+        width: usize,
+        height: usize,
+        bit_depth: u8,
+        options: VifOptions,
+    ) -> Result<Self> {
+        // The CPU extractor's checks decide what is accepted.
+        VifExtractor::new(width, height, bit_depth, options)?;
+        let level = |s: usize| -> Result<[DeviceBuffer; 2]> {
+            let bytes = (width >> s) * (height >> s) * 2;
+            Ok([
+                DeviceBuffer::new(device, bytes)?,
+                DeviceBuffer::new(device, bytes)?,
+            ])
+        };
+        let mut queue = device.queue()?;
+        let table: Vec<u8> = Log2Table::shared().entries()[..1 << 16]
+            .iter()
+            .flat_map(|e| e.to_le_bytes())
+            .collect();
+        let log2 = DeviceBuffer::new(device, table.len())?;
+        queue.upload(&log2, &table)?;
+        let partial_bytes = SCALES * SUMS * BINS * 8;
+        let buffers = Buffers {
+            levels: [level(1)?, level(2)?, level(3)?],
+            moments: Moments::new(device, width * height)?,
+            log2,
+            partials: DeviceBuffer::new(device, partial_bytes)?,
+        };
+        Ok(Self {
+            queue,
+            planes: PlanePair::new(device, width, height, bit_depth)?,
+            buffers,
+            downloaded: vec![0; partial_bytes],
+            width,
+            height,
+            bit_depth,
+            options,
+        })
+    }
+
+    /// Scores one pair of luma planes, which must match the extractor's size and bit
+    /// depth (8-bit samples as [`PlaneRef::U8`], deeper ones as [`PlaneRef::U16`]).
+    pub fn extract(
+        &mut self,
+        reference: PlaneRef<'_>,
+        distorted: PlaneRef<'_>,
+    ) -> Result<VifScores> {
+        self.check(&reference, &distorted)?;
+        let settings = Settings {
+            bit_depth: self.bit_depth,
+            gain_limit: self.options.enhn_gain_limit,
+        };
+        let Self {
+            queue,
+            planes,
+            buffers,
+            downloaded,
+            width,
+            height,
+            options,
+            ..
+        } = self;
+        let queue = queue.as_mut();
+        planes.upload(queue, [reference, distorted])?;
+        queue.zero(&buffers.partials)?;
+        for scale in 0..SCALES {
+            let input = if scale == 0 {
+                ScaleInput {
+                    scale,
+                    width: *width,
+                    height: *height,
+                    planes: planes.buffers(),
+                    sample_kind: planes.sample_kind(),
+                }
+            } else {
+                let [a, b] = &buffers.levels[scale - 1];
+                ScaleInput {
+                    scale,
+                    width: *width >> scale,
+                    height: *height >> scale,
+                    planes: [a, b],
+                    sample_kind: SAMPLES_U16,
+                }
+            };
+            if scale > 0 || !options.skip_scale0 {
+                statistics(queue, buffers, &input, settings)?;
+            }
+            if scale + 1 < SCALES {
+                decimate(queue, buffers, &input, settings)?;
+            }
+        }
+        queue.download(&buffers.partials, downloaded)?;
+        Ok(self.finish())
+    }
+
+    /// The CPU extractor's input checks, with its messages.
+    fn check(&self, reference: &PlaneRef<'_>, distorted: &PlaneRef<'_>) -> Result<()> {
+        for (what, plane) in [("reference", reference), ("distorted", distorted)] {
+            if plane.width() != self.width || plane.height() != self.height {
+                return Err(Error::InvalidInput(format!(
+                    "{what} plane is {}x{}, the VIF extractor was made for {}x{}",
+                    plane.width(),
+                    plane.height(),
+                    self.width,
+                    self.height
+                )));
+            }
+        }
+        let wide = self.bit_depth > 8;
+        match (reference, distorted) {
+            (PlaneRef::U8(_), PlaneRef::U8(_)) if !wide => Ok(()),
+            (PlaneRef::U16(_), PlaneRef::U16(_)) if wide => Ok(()),
+            _ => Err(Error::InvalidInput(format!(
+                "VIF at bit depth {} needs {} planes on both sides",
+                self.bit_depth,
+                if wide { "16-bit" } else { "8-bit" }
+            ))),
+        }
+    }
+
+    /// The scores from the downloaded sums, as the CPU extractor forms them.
+    fn finish(&self) -> VifScores {
+        let mut scores = VifScores {
+            scale: [0.0; SCALES],
+            num: [0.0; SCALES],
+            den: [0.0; SCALES],
+        };
+        for (s, block) in self.downloaded.chunks_exact(SUMS * BINS * 8).enumerate() {
+            if s == 0 && self.options.skip_scale0 {
+                // Reported as the CPU extractor does when scale 0 is skipped.
+                scores.den[0] = -1.0;
+                continue;
+            }
+            // The CPU adds its i64 sums with wrapping arithmetic; so do the bins.
+            let total = |k: usize| {
+                block[k * BINS * 8..(k + 1) * BINS * 8]
+                    .chunks_exact(8)
+                    .map(|w| i64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]))
+                    .fold(0i64, i64::wrapping_add)
+            };
+            let sums = ScaleSums {
+                num_log: total(0),
+                den_log: total(1),
+                num_non_log: total(2),
+                den_non_log: total(3),
+            };
+            let (num, den) = sums.num_den();
+            scores.num[s] = num;
+            scores.den[s] = den;
+            // The reference divides in single precision.
+            scores.scale[s] = f64::from(num / den);
+        }
+        scores
+    }
+}
+
+/// Queues one scale's statistics: the vertical pass, then the sums.
+fn statistics(
+    queue: &mut dyn ComputeQueue,
+    buffers: &Buffers,
+    input: &ScaleInput<'_>,
+    settings: Settings,
+) -> Result<()> {
+    let m = &buffers.moments;
+    let rounding = VerticalRounding::new(input.scale, settings.bit_depth);
+    let (w, h) = (input.width as u32, input.height as u32);
+    let scale = input.scale as u32;
+    queue.launch(
+        "vif_vertical",
+        LaunchShape::covering(input.width, input.height, BLOCK),
+        &[
+            KernelArg::Buffer(input.planes[0]),
+            KernelArg::Buffer(input.planes[1]),
+            KernelArg::Buffer(&m.mu1),
+            KernelArg::Buffer(&m.mu2),
+            KernelArg::Buffer(&m.ref_sq),
+            KernelArg::Buffer(&m.dis_sq),
+            KernelArg::Buffer(&m.ref_dis),
+            KernelArg::U32(w),
+            KernelArg::U32(h),
+            KernelArg::U32(input.sample_kind),
+            KernelArg::U32(scale),
+            KernelArg::U32(rounding.mean().shift()),
+            KernelArg::U32(rounding.square().shift()),
+        ],
+    )?;
+    let strip = STRIP_ROWS[input.scale];
+    queue.launch(
+        "vif_statistics",
+        LaunchShape::covering(input.width, input.height.div_ceil(strip as usize), BLOCK),
+        &[
+            KernelArg::Buffer(&m.mu1),
+            KernelArg::Buffer(&m.mu2),
+            KernelArg::Buffer(&m.ref_sq),
+            KernelArg::Buffer(&m.dis_sq),
+            KernelArg::Buffer(&m.ref_dis),
+            KernelArg::Buffer(&buffers.log2),
+            KernelArg::Buffer(&buffers.partials),
+            KernelArg::U32(w),
+            KernelArg::U32(h),
+            KernelArg::U32(scale),
+            KernelArg::U32(strip),
+            KernelArg::F64(settings.gain_limit),
+            KernelArg::F64(EPS),
+        ],
+    )
+}
+
+/// Queues the next scale's pictures from this one.
+fn decimate(
+    queue: &mut dyn ComputeQueue,
+    buffers: &Buffers,
+    input: &ScaleInput<'_>,
+    settings: Settings,
+) -> Result<()> {
+    let rounding = VerticalRounding::new(input.scale, settings.bit_depth);
+    let [next_ref, next_dis] = &buffers.levels[input.scale];
+    queue.launch(
+        "vif_decimate",
+        LaunchShape::covering(input.width / 2, input.height / 2, BLOCK),
+        &[
+            KernelArg::Buffer(input.planes[0]),
+            KernelArg::Buffer(input.planes[1]),
+            KernelArg::Buffer(next_ref),
+            KernelArg::Buffer(next_dis),
+            KernelArg::U32(input.width as u32),
+            KernelArg::U32(input.height as u32),
+            KernelArg::U32(input.sample_kind),
+            KernelArg::U32(input.scale as u32 + 1),
+            KernelArg::U32(rounding.mean().shift()),
+        ],
+    )
+}
+
+impl std::fmt::Debug for ComputeVif {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ComputeVif")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("bit_depth", &self.bit_depth)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}

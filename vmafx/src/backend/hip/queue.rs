@@ -1,0 +1,224 @@
+//! A HIP stream as a [`ComputeQueue`], with pinned host memory for its copies.
+
+use std::ffi::c_void;
+use std::sync::Arc;
+
+use super::device::Shared;
+use super::ffi::Handle;
+use crate::backend::compute::{ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
+use crate::error::{Error, Result};
+
+/// The most parameters a kernel takes (the kernels have far fewer).
+const MAX_ARGS: usize = 32;
+/// Alignment of each copy's place in the staging memory.
+const STAGING_ALIGN: usize = 256;
+/// The staging memory's first size; it doubles whenever one frame's copies overflow it.
+const STAGING_MIN: usize = 1 << 20;
+
+/// One stream and the pinned memory its copies go through.
+///
+/// Uploads are copied into the staging memory, one after another, and the device
+/// copies them from there asynchronously; a region is reused only after the stream has
+/// been synchronised (at every download, or when the memory is full), so `upload`'s
+/// caller may reuse its data at once without waiting for the device.
+pub(super) struct HipQueue {
+    shared: Arc<Shared>,
+    stream: Handle,
+    staging: *mut u8,
+    capacity: usize,
+    used: usize,
+}
+
+// SAFETY: a stream and pinned memory may be used from any thread; the queue is used
+// by one thread at a time (`&mut self`).
+unsafe impl Send for HipQueue {}
+// SAFETY: every method that touches the stream or staging takes `&mut self`; a shared
+// reference gives access to nothing.
+unsafe impl Sync for HipQueue {}
+
+impl HipQueue {
+    /// A new stream on the device.
+    pub(super) fn new(shared: Arc<Shared>) -> Result<Self> {
+        shared.select()?;
+        let mut stream: Handle = std::ptr::null_mut();
+        // SAFETY: valid out pointer.
+        let status = unsafe { (shared.runtime.hip.hipStreamCreate)(&mut stream) };
+        shared.check(status, "hipStreamCreate")?;
+        Ok(Self {
+            shared,
+            stream,
+            staging: std::ptr::null_mut(),
+            capacity: 0,
+            used: 0,
+        })
+    }
+
+    /// Waits for everything queued; the staging memory is free again afterwards.
+    fn synchronize(&mut self) -> Result<()> {
+        // SAFETY: live stream.
+        let status = unsafe { (self.shared.runtime.hip.hipStreamSynchronize)(self.stream) };
+        self.shared.check(status, "hipStreamSynchronize")?;
+        self.used = 0;
+        Ok(())
+    }
+
+    /// A place for `bytes` in the staging memory that no queued copy uses.
+    fn stage(&mut self, bytes: usize) -> Result<*mut u8> {
+        let start = self.used.next_multiple_of(STAGING_ALIGN);
+        if start + bytes <= self.capacity {
+            self.used = start + bytes;
+            // SAFETY: `start + bytes` lies within the allocation.
+            return Ok(unsafe { self.staging.add(start) });
+        }
+        // Full (or not yet allocated): wait until the queued copies are done, then make
+        // room for at least twice as much, so that a frame's copies soon all fit.
+        self.synchronize()?;
+        let capacity = bytes.max(self.capacity * 2).max(STAGING_MIN);
+        self.free_staging();
+        let hip = &self.shared.runtime.hip;
+        let mut memory: *mut c_void = std::ptr::null_mut();
+        // SAFETY: valid out pointer; flags 0 is hipHostMallocDefault.
+        let status = unsafe { (hip.hipHostMalloc)(&mut memory, capacity, 0) };
+        self.shared
+            .check(status, &format!("hipHostMalloc({capacity} bytes)"))?;
+        self.staging = memory.cast();
+        self.capacity = capacity;
+        self.used = bytes;
+        Ok(self.staging)
+    }
+
+    fn free_staging(&mut self) {
+        if !self.staging.is_null() {
+            // SAFETY: allocated by hipHostMalloc; no queued copy uses it (synchronised).
+            unsafe { (self.shared.runtime.hip.hipHostFree)(self.staging.cast()) };
+            self.staging = std::ptr::null_mut();
+            self.capacity = 0;
+        }
+    }
+}
+
+impl ComputeQueue for HipQueue {
+    fn upload(&mut self, target: &DeviceBuffer, data: &[u8]) -> Result<()> {
+        check_size(target, data.len())?;
+        if data.is_empty() {
+            return Ok(());
+        }
+        let staged = self.stage(data.len())?;
+        // SAFETY: `staged` has room for `data.len()` bytes and is not `data`.
+        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), staged, data.len()) };
+        // SAFETY: the target holds at least `data.len()` bytes (checked); the staged
+        // bytes stay untouched until the stream has been synchronised.
+        let status = unsafe {
+            (self.shared.runtime.hip.hipMemcpyHtoDAsync)(
+                target.address() as *mut c_void,
+                staged.cast(),
+                data.len(),
+                self.stream,
+            )
+        };
+        self.shared.check(status, "hipMemcpyHtoDAsync")
+    }
+
+    fn zero(&mut self, target: &DeviceBuffer) -> Result<()> {
+        // SAFETY: the buffer holds `bytes()` bytes of device memory.
+        let status = unsafe {
+            (self.shared.runtime.hip.hipMemsetD8Async)(
+                target.address() as *mut c_void,
+                0,
+                target.bytes(),
+                self.stream,
+            )
+        };
+        self.shared.check(status, "hipMemsetD8Async")
+    }
+
+    fn launch(
+        &mut self,
+        name: &'static str,
+        shape: LaunchShape,
+        args: &[KernelArg<'_>],
+    ) -> Result<()> {
+        if args.len() > MAX_ARGS {
+            return Err(Error::Backend(format!(
+                "hip: kernel {name}: {} arguments, at most {MAX_ARGS}",
+                args.len()
+            )));
+        }
+        let function = self.shared.kernels()?.function(name)?;
+        // Each parameter's value in a 64-bit word; HIP reads the parameter's own size
+        // from the word's start, which on little-endian hosts is the low bytes.
+        let mut words = [0u64; MAX_ARGS];
+        let mut pointers = [std::ptr::null_mut::<c_void>(); MAX_ARGS];
+        for (i, arg) in args.iter().enumerate() {
+            words[i] = arg.word();
+        }
+        for (pointer, word) in pointers.iter_mut().zip(words.iter_mut()) {
+            *pointer = (word as *mut u64).cast();
+        }
+        let [gx, gy, gz] = shape.grid;
+        let [bx, by, bz] = shape.block;
+        // SAFETY: the function belongs to this device's loaded module; `pointers` holds
+        // one pointer per parameter, each to a live word, read during the call.
+        let status = unsafe {
+            (self.shared.runtime.hip.hipModuleLaunchKernel)(
+                function,
+                gx,
+                gy,
+                gz,
+                bx,
+                by,
+                bz,
+                0,
+                self.stream,
+                pointers.as_mut_ptr(),
+                std::ptr::null_mut(),
+            )
+        };
+        self.shared
+            .check(status, &format!("hipModuleLaunchKernel({name})"))
+    }
+
+    fn download(&mut self, source: &DeviceBuffer, out: &mut [u8]) -> Result<()> {
+        check_size(source, out.len())?;
+        if out.is_empty() {
+            return self.synchronize();
+        }
+        let staged = self.stage(out.len())?;
+        // SAFETY: the source holds at least `out.len()` bytes (checked) and the staged
+        // region as many.
+        let status = unsafe {
+            (self.shared.runtime.hip.hipMemcpyDtoHAsync)(
+                staged.cast(),
+                source.address() as *mut c_void,
+                out.len(),
+                self.stream,
+            )
+        };
+        self.shared.check(status, "hipMemcpyDtoHAsync")?;
+        self.synchronize()?;
+        // SAFETY: the copy has completed; `staged` holds `out.len()` bytes.
+        unsafe { std::ptr::copy_nonoverlapping(staged, out.as_mut_ptr(), out.len()) };
+        Ok(())
+    }
+}
+
+impl Drop for HipQueue {
+    fn drop(&mut self) {
+        // Errors cannot be reported from here; the stream is drained so that no copy
+        // still reads the staging memory when it is freed.
+        let _ = self.synchronize();
+        self.free_staging();
+        // SAFETY: the stream was created by this queue and is destroyed once.
+        unsafe { (self.shared.runtime.hip.hipStreamDestroy)(self.stream) };
+    }
+}
+
+fn check_size(buffer: &DeviceBuffer, bytes: usize) -> Result<()> {
+    if bytes > buffer.bytes() {
+        return Err(Error::Backend(format!(
+            "hip: {bytes} bytes do not fit a {}-byte buffer",
+            buffer.bytes()
+        )));
+    }
+    Ok(())
+}

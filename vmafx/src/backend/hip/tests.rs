@@ -1,0 +1,154 @@
+//! Without ROCm every entry point must fail with a reason, never panic; with hiprtc
+//! the kernels must compile offline; with an AMD GPU they must equal the CPU.
+//!
+//! Set `VMAFX_REQUIRE_HIPRTC=1` to make a missing hiprtc fail the compile tests instead
+//! of skipping them (CI installs ROCm's hiprtc).
+
+use super::compile::{compile, options};
+use super::ffi::{self, Rtc};
+use super::{devices, open};
+use crate::backend::compute::{source, ComputeMotion, DeviceBuffer, KernelArg, LaunchShape};
+use crate::error::Error;
+use crate::feature::motion::MotionSad;
+use crate::test_support::pictures::{narrow, pair, plane};
+
+/// An architecture ROCm 5.2 and later compile for (ROCm 5.2's hiprtc aborts on names it
+/// does not know, so the test keeps to one every release supports).
+const OFFLINE_ARCH: &str = "gfx90a";
+
+fn hiprtc() -> Option<&'static Rtc> {
+    let found = ffi::runtime().and_then(|runtime| runtime.rtc());
+    match found {
+        Ok(rtc) => Some(rtc),
+        Err(reason) if std::env::var_os("VMAFX_REQUIRE_HIPRTC").is_some() => {
+            panic!("VMAFX_REQUIRE_HIPRTC is set but hiprtc is unavailable: {reason}")
+        }
+        Err(reason) => {
+            eprintln!("skipped: hiprtc unavailable ({reason})");
+            None
+        }
+    }
+}
+
+#[test]
+fn a_missing_runtime_is_an_error_not_a_panic() {
+    let error = ffi::load(&["libvmafx-no-such-hip.so"], &["libvmafx-no-such-rtc.so"])
+        .err()
+        .expect("a library that does not exist cannot load");
+    assert!(error.contains("ROCm runtime not found"), "{error}");
+    assert!(error.contains("libvmafx-no-such-hip.so"), "{error}");
+}
+
+#[test]
+fn without_a_device_listing_and_opening_say_why() {
+    match devices() {
+        Ok(names) if !names.is_empty() => eprintln!("hip devices: {names:?}"),
+        Ok(_) => assert!(open(0).is_err()),
+        Err(reason) => {
+            assert!(reason.starts_with("hip: "), "{reason}");
+            let error = open(0).unwrap_err();
+            assert!(
+                matches!(&error, Error::Backend(m) if m.starts_with("hip: ")),
+                "{error}"
+            );
+        }
+    }
+    assert!(open(1 << 20).is_err());
+}
+
+#[test]
+fn compile_options_keep_floating_point_unfused() {
+    let options = options("gfx90a:sramecc+:xnack-");
+    assert!(options.contains(&"--offload-arch=gfx90a:sramecc+:xnack-".to_string()));
+    assert!(options.contains(&"-ffp-contract=off".to_string()));
+    assert!(options.contains(&"-std=c++17".to_string()));
+}
+
+#[test]
+fn the_kernels_compile_offline() {
+    let Some(rtc) = hiprtc() else { return };
+    let code = compile(rtc, &source::translation_unit(), OFFLINE_ARCH).unwrap();
+    // A code object (ELF) or a clang offload bundle holding one.
+    assert!(
+        code.starts_with(b"\x7fELF") || code.starts_with(b"__CLANG_OFFLOAD_BUNDLE__"),
+        "{:?}",
+        &code[..code.len().min(32)]
+    );
+    // Every listed kernel is in it under its own (unmangled) name.
+    for name in source::kernel_names() {
+        let symbol = format!("{name}.kd");
+        assert!(
+            code.windows(symbol.len()).any(|w| w == symbol.as_bytes()),
+            "{name} missing from the code object"
+        );
+    }
+}
+
+#[test]
+fn a_compile_error_comes_with_the_compiler_log() {
+    let Some(rtc) = hiprtc() else { return };
+    let broken = format!(
+        "{}\nVMAFX_KERNEL void broken(uint32_t *out) {{ *out = undeclared_name; }}\n",
+        source::translation_unit()
+    );
+    let error = compile(rtc, &broken, OFFLINE_ARCH).unwrap_err().to_string();
+    assert!(error.contains("hip: hiprtc:"), "{error}");
+    assert!(error.contains("undeclared_name"), "{error}");
+}
+
+/// The first device, or `None` (printing why) when there is none.
+fn first_device() -> Option<std::sync::Arc<dyn crate::backend::compute::ComputeDevice>> {
+    match devices() {
+        Ok(names) if !names.is_empty() => Some(open(0).unwrap()),
+        Ok(_) => {
+            eprintln!("skipped: no HIP device");
+            None
+        }
+        Err(reason) => {
+            eprintln!("skipped: no HIP device ({reason})");
+            None
+        }
+    }
+}
+
+#[test]
+fn copies_and_a_launch_on_a_device() {
+    let Some(device) = first_device() else { return };
+    let mut queue = device.queue().unwrap();
+    let buffer = DeviceBuffer::new(&device, 4096).unwrap();
+    let data: Vec<u8> = (0..4096u32).map(|i| (i * 7) as u8).collect();
+    queue.upload(&buffer, &data).unwrap();
+    let mut back = vec![0u8; 4096];
+    queue.download(&buffer, &mut back).unwrap();
+    assert_eq!(back, data);
+    queue.zero(&buffer).unwrap();
+    queue.download(&buffer, &mut back).unwrap();
+    assert!(back.iter().all(|&b| b == 0));
+    let error = queue
+        .launch(
+            "no_such_kernel",
+            LaunchShape::covering(1, 1, [1, 1]),
+            &[KernelArg::U32(0)],
+        )
+        .unwrap_err();
+    assert!(error.to_string().contains("no kernel named"), "{error}");
+}
+
+#[test]
+fn motion_on_a_device_equals_the_cpu() {
+    let Some(device) = first_device() else { return };
+    for (w, h, depth) in [(3, 3, 8), (101, 37, 10), (352, 288, 8), (1920, 1080, 8)] {
+        let mut gpu = ComputeMotion::new(&device, w, h, depth).unwrap();
+        for seed in 0..3 {
+            let (a, b) = pair(w, h, depth, seed, 11 + seed);
+            let (na, nb) = (narrow(&a), narrow(&b));
+            let earlier = plane(&a, &na, w, h, w, depth);
+            let current = plane(&b, &nb, w, h, w, depth);
+            let expected = MotionSad::new(w, h, depth)
+                .unwrap()
+                .sad(earlier, current)
+                .unwrap();
+            assert_eq!(gpu.sad(earlier, current).unwrap(), expected, "{w}x{h}");
+        }
+    }
+}
