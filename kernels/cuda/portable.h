@@ -36,7 +36,8 @@ typedef unsigned long long uint64_t;
 #if defined(VMAFX_GPU_RTC)
 #define VMAFX_KERNEL extern "C" __global__
 #define VMAFX_DEVICE __device__ static inline
-#define VMAFX_CONSTANT __device__ static const
+// Tables every thread reads alike: the constant cache broadcasts them.
+#define VMAFX_CONSTANT __constant__ static const
 #define VMAFX_X (blockIdx.x * blockDim.x + threadIdx.x)
 #define VMAFX_Y (blockIdx.y * blockDim.y + threadIdx.y)
 
