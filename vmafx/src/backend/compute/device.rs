@@ -74,6 +74,17 @@ impl DeviceBuffer {
     pub fn bytes(&self) -> usize {
         self.bytes
     }
+
+    /// An error naming `backend` unless `bytes` fit this buffer.
+    pub fn check_fits(&self, bytes: usize, backend: &str) -> Result<()> {
+        if bytes > self.bytes {
+            return Err(crate::Error::Backend(format!(
+                "{backend}: {bytes} bytes do not fit a {}-byte buffer",
+                self.bytes
+            )));
+        }
+        Ok(())
+    }
 }
 
 impl Drop for DeviceBuffer {

@@ -73,7 +73,7 @@ struct EmulatedQueue;
 
 impl ComputeQueue for EmulatedQueue {
     fn upload(&mut self, target: &DeviceBuffer, data: &[u8]) -> Result<()> {
-        check_size(target, data.len())?;
+        target.check_fits(data.len(), "emulator")?;
         // SAFETY: emulated buffers are host memory of `target.bytes()` bytes, which
         // outlives `target`; `data` fits (checked) and is not that memory.
         unsafe {
@@ -115,7 +115,7 @@ impl ComputeQueue for EmulatedQueue {
     }
 
     fn download(&mut self, source: &DeviceBuffer, out: &mut [u8]) -> Result<()> {
-        check_size(source, out.len())?;
+        source.check_fits(out.len(), "emulator")?;
         // SAFETY: as in `upload`, with `out` the destination.
         unsafe {
             std::ptr::copy_nonoverlapping(
@@ -126,16 +126,6 @@ impl ComputeQueue for EmulatedQueue {
         };
         Ok(())
     }
-}
-
-fn check_size(buffer: &DeviceBuffer, bytes: usize) -> Result<()> {
-    if bytes > buffer.bytes() {
-        return Err(Error::Backend(format!(
-            "emulator: {bytes} bytes do not fit a {}-byte buffer",
-            buffer.bytes()
-        )));
-    }
-    Ok(())
 }
 
 fn emulator_error(kernel: &str, what: &str) -> Error {

@@ -18,7 +18,7 @@ use super::device::Kernels;
 use super::driver_error;
 use super::pinned::Pinned;
 use crate::backend::compute::{ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// One stream on one device.
 pub(super) struct CudaQueue {
@@ -83,7 +83,7 @@ impl CudaQueue {
 
 impl ComputeQueue for CudaQueue {
     fn upload(&mut self, target: &DeviceBuffer, data: &[u8]) -> Result<()> {
-        check_size(target, data.len())?;
+        target.check_fits(data.len(), "cuda")?;
         if data.is_empty() {
             return Ok(());
         }
@@ -157,7 +157,7 @@ impl ComputeQueue for CudaQueue {
     }
 
     fn download(&mut self, source: &DeviceBuffer, out: &mut [u8]) -> Result<()> {
-        check_size(source, out.len())?;
+        source.check_fits(out.len(), "cuda")?;
         bind(&self.context)?;
         if out.is_empty() {
             return self.synchronize();
@@ -209,16 +209,6 @@ fn bind(context: &CudaContext) -> Result<()> {
     context
         .bind_to_thread()
         .map_err(|e| driver_error("cuCtxSetCurrent", e))
-}
-
-fn check_size(buffer: &DeviceBuffer, bytes: usize) -> Result<()> {
-    if bytes > buffer.bytes() {
-        return Err(Error::Backend(format!(
-            "cuda: {bytes} bytes do not fit a {}-byte buffer",
-            buffer.bytes()
-        )));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

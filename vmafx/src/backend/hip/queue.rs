@@ -99,7 +99,7 @@ impl HipQueue {
 
 impl ComputeQueue for HipQueue {
     fn upload(&mut self, target: &DeviceBuffer, data: &[u8]) -> Result<()> {
-        check_size(target, data.len())?;
+        target.check_fits(data.len(), "hip")?;
         if data.is_empty() {
             return Ok(());
         }
@@ -179,7 +179,7 @@ impl ComputeQueue for HipQueue {
     }
 
     fn download(&mut self, source: &DeviceBuffer, out: &mut [u8]) -> Result<()> {
-        check_size(source, out.len())?;
+        source.check_fits(out.len(), "hip")?;
         if out.is_empty() {
             return self.synchronize();
         }
@@ -211,14 +211,4 @@ impl Drop for HipQueue {
         // SAFETY: the stream was created by this queue and is destroyed once.
         unsafe { (self.shared.runtime.hip.hipStreamDestroy)(self.stream) };
     }
-}
-
-fn check_size(buffer: &DeviceBuffer, bytes: usize) -> Result<()> {
-    if bytes > buffer.bytes() {
-        return Err(Error::Backend(format!(
-            "hip: {bytes} bytes do not fit a {}-byte buffer",
-            buffer.bytes()
-        )));
-    }
-    Ok(())
 }

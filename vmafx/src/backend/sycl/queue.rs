@@ -110,7 +110,7 @@ impl SyclQueue {
 
 impl ComputeQueue for SyclQueue {
     fn upload(&mut self, target: &DeviceBuffer, data: &[u8]) -> Result<()> {
-        check_size(target, data.len())?;
+        target.check_fits(data.len(), "sycl")?;
         if data.is_empty() {
             return Ok(());
         }
@@ -169,7 +169,7 @@ impl ComputeQueue for SyclQueue {
     }
 
     fn download(&mut self, source: &DeviceBuffer, out: &mut [u8]) -> Result<()> {
-        check_size(source, out.len())?;
+        source.check_fits(out.len(), "sycl")?;
         if out.is_empty() {
             return self.wait();
         }
@@ -191,14 +191,4 @@ impl Drop for SyclQueue {
         // SAFETY: created by this queue and destroyed once.
         unsafe { (self.shared.api.vmafx_sycl_queue_destroy)(self.handle) };
     }
-}
-
-fn check_size(buffer: &DeviceBuffer, bytes: usize) -> Result<()> {
-    if bytes > buffer.bytes() {
-        return Err(Error::Backend(format!(
-            "sycl: {bytes} bytes do not fit a {}-byte buffer",
-            buffer.bytes()
-        )));
-    }
-    Ok(())
 }

@@ -6,7 +6,7 @@
 //! the workspace; without it (or without a device) the test says so and passes.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::device;
 use crate::backend::vulkan::{VulkanFrameScorer, VulkanMotion};
@@ -15,16 +15,6 @@ use crate::feature::motion::{MotionOptions, MotionSad, MotionTracker};
 use crate::feature::vif::{VifExtractor, VifOptions, VifScores};
 use crate::frame::Frame;
 use crate::io::{self, InputKind};
-
-fn corpus() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("VMAFX_CONFORMANCE_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|dir| dir.join("shared/conformance"))
-        .find(|dir| dir.join("clips").is_dir())
-}
 
 fn read_all(path: &Path) -> Vec<Frame> {
     let mut reader = io::open(path, InputKind::Y4m).expect("clip opens");
@@ -192,7 +182,7 @@ fn compare_pair(clips: &Path, pair: &serde_json::Value, tally: &mut Tally) {
 /// Every frame of every conformance pair, Vulkan against CPU and golden values.
 #[test]
 fn vulkan_equals_cpu_on_conformance_clips() {
-    let Some(corpus) = corpus() else {
+    let Some(corpus) = crate::test_support::corpus_dir() else {
         eprintln!("skipped: shared/conformance not found");
         return;
     };
