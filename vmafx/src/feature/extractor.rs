@@ -53,11 +53,11 @@ impl Devices {
                 ..Self::default()
             }),
             #[cfg(feature = "cuda")]
-            BackendKind::Cuda => Ok(Self::with_compute(crate::backend::cuda::open(0)?)),
+            BackendKind::Cuda => Self::checked_compute(crate::backend::cuda::open(0)?),
             #[cfg(feature = "hip")]
-            BackendKind::Hip => Ok(Self::with_compute(crate::backend::hip::open(0)?)),
+            BackendKind::Hip => Self::checked_compute(crate::backend::hip::open(0)?),
             #[cfg(feature = "sycl")]
-            BackendKind::Sycl => Ok(Self::with_compute(crate::backend::sycl::open(0)?)),
+            BackendKind::Sycl => Self::checked_compute(crate::backend::sycl::open(0)?),
             other => Err(crate::Error::Backend(format!(
                 "{other}: the scorer cannot use this backend in this build"
             ))),
@@ -67,10 +67,23 @@ impl Devices {
 
 #[cfg(feature = "compute")]
 impl Devices {
+    /// `device`, once it has scored the self-check pairs as the CPU does.
+    #[cfg(any(feature = "cuda", feature = "hip", feature = "sycl"))]
+    fn checked_compute(
+        device: std::sync::Arc<dyn crate::backend::compute::ComputeDevice>,
+    ) -> Result<Self> {
+        Ok(Self::with_compute(crate::backend::compute::checked(
+            device,
+        )?))
+    }
+
     /// Extractors that can run on `device` will.
+    #[cfg(any(test, feature = "cuda", feature = "hip", feature = "sycl"))]
     pub(crate) fn with_compute(
         device: std::sync::Arc<dyn crate::backend::compute::ComputeDevice>,
     ) -> Self {
+        // Without the Vulkan backend compiled in, the update fills nothing.
+        #[allow(clippy::needless_update)]
         Self {
             compute: Some(device),
             ..Self::default()

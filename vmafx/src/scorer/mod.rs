@@ -81,8 +81,16 @@ impl Scorer {
                     None => BackendKind::from_env()?,
                 };
                 let backend = backend::resolve(requested)?;
-                let devices = Devices::open(&backend)?;
-                (backend, devices)
+                match Devices::open(&backend) {
+                    Ok(devices) => (backend, devices),
+                    // `auto` means a GPU that works, else the CPU; only a named backend
+                    // that fails (to open, or its self-check) is an error.
+                    Err(_) if requested == BackendKind::Auto => {
+                        let cpu = backend::resolve(BackendKind::Cpu)?;
+                        (cpu, Devices::default())
+                    }
+                    Err(error) => return Err(error),
+                }
             }
         };
         let layout = Layout::new(&builder, &format, &devices)?;

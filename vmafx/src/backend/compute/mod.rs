@@ -14,6 +14,7 @@ mod device;
 pub mod emulator;
 mod motion;
 mod planes;
+mod self_check;
 pub mod source;
 mod vif;
 
@@ -24,4 +25,5 @@ pub use adm::ComputeAdm;
 pub use device::{ComputeDevice, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
 pub use motion::ComputeMotion;
 pub use planes::{pack, sample_kind, PlanePair, SAMPLES_I32, SAMPLES_U16, SAMPLES_U8};
+pub use self_check::{checked, self_check};
 pub use vif::ComputeVif;
