@@ -9,6 +9,7 @@ use std::ffi::CString;
 use std::sync::{Arc, Mutex};
 
 use super::device::{ComputeDevice, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
+use super::signature::check_launch;
 use crate::backend::BackendKind;
 use crate::error::{Error, Result};
 
@@ -94,24 +95,11 @@ impl ComputeQueue for EmulatedQueue {
         shape: LaunchShape,
         args: &[KernelArg<'_>],
     ) -> Result<()> {
+        check_launch("emulator", name, args)?;
         let words: Vec<u64> = args.iter().map(KernelArg::word).collect();
-        let c_name = CString::new(name).map_err(|_| emulator_error(name, "bad kernel name"))?;
-        // SAFETY: the name is NUL-terminated, the arrays have 3 and `words.len()` entries,
-        // and every buffer address is live emulated memory.
-        let status = unsafe {
-            vmafx_emulator_launch(
-                c_name.as_ptr(),
-                shape.grid.as_ptr(),
-                shape.block.as_ptr(),
-                words.as_ptr(),
-                words.len(),
-            )
-        };
-        match status {
-            0 => Ok(()),
-            1 => Err(emulator_error(name, "no such kernel")),
-            _ => Err(emulator_error(name, "wrong number of arguments")),
-        }
+        // SAFETY: the arguments match the declaration (checked) and buffer arguments are
+        // `DeviceBuffer`s of this device, alive for the call.
+        unsafe { launch_words(name, shape, &words) }
     }
 
     fn download(&mut self, source: &DeviceBuffer, out: &mut [u8]) -> Result<()> {
@@ -125,6 +113,32 @@ impl ComputeQueue for EmulatedQueue {
             )
         };
         Ok(())
+    }
+}
+
+/// Runs kernel `name` over `shape` with its parameters as 64-bit words, unchecked
+/// (the C++ side still refuses unknown kernels and wrong parameter counts).
+///
+/// # Safety
+/// Every pointer parameter must be the address of live emulated memory large enough
+/// for what the kernel touches.
+pub(crate) unsafe fn launch_words(name: &str, shape: LaunchShape, words: &[u64]) -> Result<()> {
+    let c_name = CString::new(name).map_err(|_| emulator_error(name, "bad kernel name"))?;
+    // SAFETY: the name is NUL-terminated, the arrays have 3 and `words.len()` entries;
+    // the pointer parameters are the caller's promise.
+    let status = unsafe {
+        vmafx_emulator_launch(
+            c_name.as_ptr(),
+            shape.grid.as_ptr(),
+            shape.block.as_ptr(),
+            words.as_ptr(),
+            words.len(),
+        )
+    };
+    match status {
+        0 => Ok(()),
+        1 => Err(emulator_error(name, "no such kernel")),
+        _ => Err(emulator_error(name, "wrong number of arguments")),
     }
 }
 

@@ -15,6 +15,7 @@ pub mod emulator;
 mod motion;
 mod planes;
 mod self_check;
+mod signature;
 pub mod source;
 mod vif;
 
@@ -26,4 +27,5 @@ pub use device::{ComputeDevice, ComputeQueue, DeviceBuffer, KernelArg, LaunchSha
 pub use motion::ComputeMotion;
 pub use planes::{pack, sample_kind, PlanePair, SAMPLES_I32, SAMPLES_U16, SAMPLES_U8};
 pub use self_check::{checked, self_check};
+pub use signature::check_launch;
 pub use vif::ComputeVif;

@@ -9,8 +9,8 @@ use cudarc::driver::{result, sys, CudaContext};
 
 use super::compile::{self, Target};
 use super::queue::CudaQueue;
-use super::{driver_error, guarded, reason, signature};
-use crate::backend::compute::{source, ComputeDevice, ComputeQueue, KernelArg};
+use super::{driver_error, guarded, reason};
+use crate::backend::compute::{check_launch, source, ComputeDevice, ComputeQueue, KernelArg};
 use crate::backend::BackendKind;
 use crate::error::{Error, Result};
 
@@ -101,16 +101,10 @@ impl ComputeDevice for CudaDevice {
 /// The loaded kernel module and its functions by name.
 pub(super) struct Kernels {
     module: sys::CUmodule,
-    functions: HashMap<&'static str, Kernel>,
+    functions: HashMap<&'static str, sys::CUfunction>,
     target: Target,
     /// Last, so that it is released after the module is unloaded.
     context: Arc<CudaContext>,
-}
-
-/// One kernel: its handle and, when its declaration could be read, its parameter sizes.
-struct Kernel {
-    function: sys::CUfunction,
-    parameters: Option<Vec<usize>>,
 }
 
 // SAFETY: module and function handles are plain driver handles, usable from any thread
@@ -145,21 +139,13 @@ impl Kernels {
             target,
             context: Arc::clone(context),
         };
-        let sizes = signature::parameter_sizes(&unit);
         for name in source::kernel_names() {
             let c_name = CString::new(name)
                 .map_err(|_| Error::Backend(format!("cuda: odd kernel name {name:?}")))?;
             // SAFETY: a loaded module (unloaded only when `kernels` drops).
             let function = unsafe { result::module::get_function(kernels.module, c_name) }
                 .map_err(|e| driver_error(&format!("kernel {name}"), e))?;
-            let parameters = sizes.get(name).and_then(|s| s.clone().ok());
-            kernels.functions.insert(
-                name,
-                Kernel {
-                    function,
-                    parameters,
-                },
-            );
+            kernels.functions.insert(name, function);
         }
         Ok(kernels)
     }
@@ -170,18 +156,8 @@ impl Kernels {
             .functions
             .get(name)
             .ok_or_else(|| Error::Backend(format!("cuda: no kernel named {name}")))?;
-        if let Some(parameters) = &kernel.parameters {
-            let sizes_match = parameters.len() == args.len()
-                && parameters.iter().zip(args).all(|(&p, a)| p == a.size());
-            if !sizes_match {
-                let given: Vec<usize> = args.iter().map(KernelArg::size).collect();
-                return Err(Error::Backend(format!(
-                    "cuda: kernel {name} takes parameters of {parameters:?} bytes, \
-                     launched with {given:?}"
-                )));
-            }
-        }
-        Ok(kernel.function)
+        check_launch("cuda", name, args)?;
+        Ok(*kernel)
     }
 }
 

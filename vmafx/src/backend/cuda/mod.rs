@@ -14,7 +14,6 @@ mod compile;
 mod device;
 mod pinned;
 mod queue;
-mod signature;
 #[cfg(test)]
 mod tests;
 

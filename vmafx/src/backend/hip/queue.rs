@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::device::Shared;
 use super::ffi::Handle;
-use crate::backend::compute::{ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
+use crate::backend::compute::{check_launch, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
 use crate::error::{Error, Result};
 
 /// The most parameters a kernel takes (the kernels have far fewer).
@@ -138,6 +138,7 @@ impl ComputeQueue for HipQueue {
         shape: LaunchShape,
         args: &[KernelArg<'_>],
     ) -> Result<()> {
+        check_launch("hip", name, args)?;
         if args.len() > MAX_ARGS {
             return Err(Error::Backend(format!(
                 "hip: kernel {name}: {} arguments, at most {MAX_ARGS}",

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::device::Shared;
 use super::ffi::{UNKNOWN_KERNEL, WRONG_ARGUMENTS};
-use crate::backend::compute::{ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
+use crate::backend::compute::{check_launch, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
 use crate::error::{Error, Result};
 
 /// The most parameters a kernel takes (the kernels have far fewer).
@@ -134,6 +134,7 @@ impl ComputeQueue for SyclQueue {
         shape: LaunchShape,
         args: &[KernelArg<'_>],
     ) -> Result<()> {
+        check_launch("sycl", name, args)?;
         if args.len() > MAX_ARGS || name.len() >= MAX_NAME || name.contains('\0') {
             return Err(Error::Backend(format!(
                 "sycl: kernel {name:?}: bad name or more than {MAX_ARGS} arguments"

@@ -1,11 +1,42 @@
 //! The parameter sizes of each kernel, read from the kernel source.
 //!
-//! `cuLaunchKernel` cannot tell how many parameters a kernel takes nor their sizes: a
-//! wrong argument list would read garbage on the device. The kernels' declarations are
-//! simple by the rules of `portable.h` (pointers and 32/64-bit scalars), so the host can
-//! check each launch against them.
+//! A launch API (`cuLaunchKernel`, `hipModuleLaunchKernel`, the SYCL library's) cannot
+//! tell how many parameters a kernel takes nor their sizes: a wrong argument list would
+//! read garbage on the device. The kernels' declarations are simple by the rules of
+//! `portable.h` (pointers and 32/64-bit scalars), so every backend checks each launch
+//! against them — the host emulator too, so that tests without a GPU catch a wrong list.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::device::KernelArg;
+use super::source;
+use crate::error::{Error, Result};
+
+/// Checks `args` against kernel `name`'s declaration; the error names `backend`.
+pub fn check_launch(backend: &str, name: &str, args: &[KernelArg<'_>]) -> Result<()> {
+    static SIGNATURES: OnceLock<HashMap<String, std::result::Result<Vec<usize>, String>>> =
+        OnceLock::new();
+    let signatures = SIGNATURES.get_or_init(|| parameter_sizes(&source::translation_unit()));
+    let parameters = match signatures.get(name) {
+        Some(Ok(parameters)) => parameters,
+        Some(Err(what)) => {
+            return Err(Error::Backend(format!(
+                "{backend}: kernel {name}: unreadable declaration ({what})"
+            )))
+        }
+        None => return Err(Error::Backend(format!("{backend}: no kernel named {name}"))),
+    };
+    let matches =
+        parameters.len() == args.len() && parameters.iter().zip(args).all(|(&p, a)| p == a.size());
+    if !matches {
+        let given: Vec<usize> = args.iter().map(KernelArg::size).collect();
+        return Err(Error::Backend(format!(
+            "{backend}: kernel {name} takes parameters of {parameters:?} bytes, launched with {given:?}"
+        )));
+    }
+    Ok(())
+}
 
 /// Each kernel's parameter sizes in bytes, by name; `Err` names a parameter whose type
 /// is not one the dialect allows.
@@ -94,7 +125,6 @@ fn without_comments(source: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::compute::source;
 
     #[test]
     fn declarations_give_sizes() {
@@ -107,6 +137,22 @@ mod tests {
         assert_eq!(kernels.len(), 2, "{kernels:?}");
         assert_eq!(kernels["k"], Ok(vec![8, 8, 4, 8, 8]));
         assert!(kernels["bad"].is_err());
+    }
+
+    #[test]
+    fn launches_are_checked_against_the_declaration() {
+        let (a, b) = (KernelArg::U64(0), KernelArg::U32(0));
+        let ok = [a, a, b, b];
+        assert!(check_launch("test", "motion_sad", &ok).is_ok());
+        let short = check_launch("test", "motion_sad", &ok[..3]).unwrap_err();
+        assert!(short.to_string().contains("[8, 8, 4, 4]"), "{short}");
+        let wide = check_launch("test", "motion_sad", &[a, a, b, a]).unwrap_err();
+        assert!(
+            wide.to_string().contains("launched with [8, 8, 4, 8]"),
+            "{wide}"
+        );
+        let unknown = check_launch("test", "nothing", &[]).unwrap_err();
+        assert!(unknown.to_string().contains("no kernel named nothing"));
     }
 
     #[test]
