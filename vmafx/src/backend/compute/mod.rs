@@ -17,6 +17,7 @@ mod planes;
 mod self_check;
 mod signature;
 pub mod source;
+mod staging;
 mod vif;
 
 #[cfg(all(test, feature = "gpu-emulator"))]
@@ -28,4 +29,5 @@ pub use motion::ComputeMotion;
 pub use planes::{pack, sample_kind, PlanePair, SAMPLES_I32, SAMPLES_U16, SAMPLES_U8};
 pub use self_check::{checked, self_check};
 pub use signature::check_launch;
+pub use staging::{PinnedAllocator, StagingArena};
 pub use vif::ComputeVif;

@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 use super::compile;
 use super::ffi::{c_string, runtime, Handle, Runtime};
 use super::queue::HipQueue;
-use crate::backend::compute::{source, ComputeDevice, ComputeQueue};
+use crate::backend::compute::{source, ComputeDevice, ComputeQueue, PinnedAllocator};
 use crate::backend::BackendKind;
 use crate::error::{Error, Result};
 
@@ -216,4 +216,19 @@ pub(super) fn device_name(runtime: &Runtime, ordinal: c_int) -> Result<String> {
         .check(status, "hipDeviceGetName")
         .map_err(|e| Error::Backend(format!("hip: {e}")))?;
     Ok(c_string(&name).trim().to_string())
+}
+
+impl PinnedAllocator for Shared {
+    fn allocate(&self, bytes: usize) -> Result<*mut u8> {
+        let mut memory: *mut c_void = std::ptr::null_mut();
+        // SAFETY: valid out pointer; flags 0 is hipHostMallocDefault.
+        let status = unsafe { (self.runtime.hip.hipHostMalloc)(&mut memory, bytes, 0) };
+        self.check(status, &format!("hipHostMalloc({bytes} bytes)"))?;
+        Ok(memory.cast())
+    }
+
+    unsafe fn free(&self, block: *mut u8) {
+        // SAFETY: allocated by hipHostMalloc; the caller's promise that no copy uses it.
+        unsafe { (self.runtime.hip.hipHostFree)(block.cast()) };
+    }
 }

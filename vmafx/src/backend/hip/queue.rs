@@ -5,15 +5,13 @@ use std::sync::Arc;
 
 use super::device::Shared;
 use super::ffi::Handle;
-use crate::backend::compute::{check_launch, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
+use crate::backend::compute::{
+    check_launch, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape, StagingArena,
+};
 use crate::error::{Error, Result};
 
 /// The most parameters a kernel takes (the kernels have far fewer).
 const MAX_ARGS: usize = 32;
-/// Alignment of each copy's place in the staging memory.
-const STAGING_ALIGN: usize = 256;
-/// The staging memory's first size; it doubles whenever one frame's copies overflow it.
-const STAGING_MIN: usize = 1 << 20;
 
 /// One stream and the pinned memory its copies go through.
 ///
@@ -24,9 +22,7 @@ const STAGING_MIN: usize = 1 << 20;
 pub(super) struct HipQueue {
     shared: Arc<Shared>,
     stream: Handle,
-    staging: *mut u8,
-    capacity: usize,
-    used: usize,
+    staging: StagingArena,
 }
 
 // SAFETY: a stream and pinned memory may be used from any thread; the queue is used
@@ -47,9 +43,7 @@ impl HipQueue {
         Ok(Self {
             shared,
             stream,
-            staging: std::ptr::null_mut(),
-            capacity: 0,
-            used: 0,
+            staging: StagingArena::default(),
         })
     }
 
@@ -58,42 +52,18 @@ impl HipQueue {
         // SAFETY: live stream.
         let status = unsafe { (self.shared.runtime.hip.hipStreamSynchronize)(self.stream) };
         self.shared.check(status, "hipStreamSynchronize")?;
-        self.used = 0;
+        self.staging.reset();
         Ok(())
     }
 
     /// A place for `bytes` in the staging memory that no queued copy uses.
     fn stage(&mut self, bytes: usize) -> Result<*mut u8> {
-        let start = self.used.next_multiple_of(STAGING_ALIGN);
-        if start + bytes <= self.capacity {
-            self.used = start + bytes;
-            // SAFETY: `start + bytes` lies within the allocation.
-            return Ok(unsafe { self.staging.add(start) });
+        if let Some(region) = self.staging.take(bytes) {
+            return Ok(region);
         }
-        // Full (or not yet allocated): wait until the queued copies are done, then make
-        // room for at least twice as much, so that a frame's copies soon all fit.
         self.synchronize()?;
-        let capacity = bytes.max(self.capacity * 2).max(STAGING_MIN);
-        self.free_staging();
-        let hip = &self.shared.runtime.hip;
-        let mut memory: *mut c_void = std::ptr::null_mut();
-        // SAFETY: valid out pointer; flags 0 is hipHostMallocDefault.
-        let status = unsafe { (hip.hipHostMalloc)(&mut memory, capacity, 0) };
-        self.shared
-            .check(status, &format!("hipHostMalloc({capacity} bytes)"))?;
-        self.staging = memory.cast();
-        self.capacity = capacity;
-        self.used = bytes;
-        Ok(self.staging)
-    }
-
-    fn free_staging(&mut self) {
-        if !self.staging.is_null() {
-            // SAFETY: allocated by hipHostMalloc; no queued copy uses it (synchronised).
-            unsafe { (self.shared.runtime.hip.hipHostFree)(self.staging.cast()) };
-            self.staging = std::ptr::null_mut();
-            self.capacity = 0;
-        }
+        // SAFETY: synchronised: no queued copy uses the staging memory.
+        unsafe { self.staging.grow(bytes, self.shared.as_ref()) }
     }
 }
 
@@ -208,7 +178,8 @@ impl Drop for HipQueue {
         // Errors cannot be reported from here; the stream is drained so that no copy
         // still reads the staging memory when it is freed.
         let _ = self.synchronize();
-        self.free_staging();
+        // SAFETY: drained above (a failed drain leaves a broken stream that copies nothing).
+        unsafe { self.staging.release(self.shared.as_ref()) };
         // SAFETY: the stream was created by this queue and is destroyed once.
         unsafe { (self.shared.runtime.hip.hipStreamDestroy)(self.stream) };
     }

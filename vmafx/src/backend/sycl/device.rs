@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::ffi::{library, Api};
 use super::queue::SyclQueue;
-use crate::backend::compute::{ComputeDevice, ComputeQueue};
+use crate::backend::compute::{ComputeDevice, ComputeQueue, PinnedAllocator};
 use crate::backend::BackendKind;
 use crate::error::{Error, Result};
 
@@ -146,4 +146,20 @@ impl ComputeDevice for SyclDevice {
 /// A library error as the crate reports it.
 pub(super) fn backend_error(message: String) -> Error {
     Error::Backend(format!("sycl: {message}"))
+}
+
+impl PinnedAllocator for Shared {
+    fn allocate(&self, bytes: usize) -> Result<*mut u8> {
+        let mut memory: *mut c_void = std::ptr::null_mut();
+        // SAFETY: live device handle, valid out pointer.
+        let status = unsafe { (self.api.vmafx_sycl_malloc_host)(self.handle, bytes, &mut memory) };
+        self.check(status, "malloc_host")?;
+        Ok(memory.cast())
+    }
+
+    unsafe fn free(&self, block: *mut u8) {
+        // SAFETY: allocated by malloc_host on this device; the caller's promise that no
+        // copy uses it.
+        unsafe { (self.api.vmafx_sycl_free_host)(self.handle, block.cast()) };
+    }
 }

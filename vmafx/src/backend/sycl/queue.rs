@@ -6,17 +6,15 @@ use std::sync::Arc;
 
 use super::device::Shared;
 use super::ffi::{UNKNOWN_KERNEL, WRONG_ARGUMENTS};
-use crate::backend::compute::{check_launch, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
+use crate::backend::compute::{
+    check_launch, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape, StagingArena,
+};
 use crate::error::{Error, Result};
 
 /// The most parameters a kernel takes (the kernels have far fewer).
 const MAX_ARGS: usize = 32;
 /// The longest kernel name, NUL included.
 const MAX_NAME: usize = 64;
-/// Alignment of each copy's place in the staging memory.
-const STAGING_ALIGN: usize = 256;
-/// The staging memory's first size; it doubles whenever one frame's copies overflow it.
-const STAGING_MIN: usize = 1 << 20;
 
 /// One queue and the pinned memory its copies go through.
 ///
@@ -27,9 +25,7 @@ const STAGING_MIN: usize = 1 << 20;
 pub(super) struct SyclQueue {
     shared: Arc<Shared>,
     handle: *mut c_void,
-    staging: *mut u8,
-    capacity: usize,
-    used: usize,
+    staging: StagingArena,
 }
 
 // SAFETY: a SYCL queue and USM host memory may be used from any thread; the queue is
@@ -49,9 +45,7 @@ impl SyclQueue {
         Ok(Self {
             shared,
             handle,
-            staging: std::ptr::null_mut(),
-            capacity: 0,
-            used: 0,
+            staging: StagingArena::default(),
         })
     }
 
@@ -60,44 +54,18 @@ impl SyclQueue {
         // SAFETY: live queue.
         let status = unsafe { (self.shared.api.vmafx_sycl_wait)(self.handle) };
         self.shared.check(status, "waiting for the queue")?;
-        self.used = 0;
+        self.staging.reset();
         Ok(())
     }
 
     /// A place for `bytes` in the staging memory that no queued copy uses.
     fn stage(&mut self, bytes: usize) -> Result<*mut u8> {
-        let start = self.used.next_multiple_of(STAGING_ALIGN);
-        if start + bytes <= self.capacity {
-            self.used = start + bytes;
-            // SAFETY: `start + bytes` lies within the allocation.
-            return Ok(unsafe { self.staging.add(start) });
+        if let Some(region) = self.staging.take(bytes) {
+            return Ok(region);
         }
-        // Full (or not yet allocated): wait until the queued copies are done, then make
-        // room for at least twice as much, so that a frame's copies soon all fit.
         self.wait()?;
-        let capacity = bytes.max(self.capacity * 2).max(STAGING_MIN);
-        self.free_staging();
-        let mut memory: *mut c_void = std::ptr::null_mut();
-        // SAFETY: live device handle, valid out pointer.
-        let status = unsafe {
-            (self.shared.api.vmafx_sycl_malloc_host)(self.shared.handle, capacity, &mut memory)
-        };
-        self.shared.check(status, "malloc_host")?;
-        self.staging = memory.cast();
-        self.capacity = capacity;
-        self.used = bytes;
-        Ok(self.staging)
-    }
-
-    fn free_staging(&mut self) {
-        if !self.staging.is_null() {
-            // SAFETY: allocated by malloc_host on this device; no queued copy uses it.
-            unsafe {
-                (self.shared.api.vmafx_sycl_free_host)(self.shared.handle, self.staging.cast())
-            };
-            self.staging = std::ptr::null_mut();
-            self.capacity = 0;
-        }
+        // SAFETY: waited for: no queued copy uses the staging memory.
+        unsafe { self.staging.grow(bytes, self.shared.as_ref()) }
     }
 
     fn copy(&mut self, to: *mut c_void, from: *const c_void, bytes: usize) -> Result<()> {
@@ -188,7 +156,8 @@ impl Drop for SyclQueue {
         // Errors cannot be reported from here; the queue is drained so that no copy
         // still reads the staging memory when it is freed.
         let _ = self.wait();
-        self.free_staging();
+        // SAFETY: drained above (a failed wait leaves a broken queue that copies nothing).
+        unsafe { self.staging.release(self.shared.as_ref()) };
         // SAFETY: created by this queue and destroyed once.
         unsafe { (self.shared.api.vmafx_sycl_queue_destroy)(self.handle) };
     }
