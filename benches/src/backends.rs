@@ -73,3 +73,79 @@ pub fn time_backend(
     }
     best.context("no run")
 }
+
+/// A compute device of `backend` (CUDA, HIP or SYCL, as compiled in), once it has passed
+/// its self-check.
+#[cfg(any(feature = "cuda", feature = "hip", feature = "sycl"))]
+fn compute_device(
+    backend: BackendKind,
+) -> Result<std::sync::Arc<dyn vmafx::backend::compute::ComputeDevice>> {
+    let device = match backend {
+        #[cfg(feature = "cuda")]
+        BackendKind::Cuda => vmafx::backend::cuda::open(0)?,
+        #[cfg(feature = "hip")]
+        BackendKind::Hip => vmafx::backend::hip::open(0)?,
+        #[cfg(feature = "sycl")]
+        BackendKind::Sycl => vmafx::backend::sycl::open(0)?,
+        other => anyhow::bail!("{other} is not a compute backend of this build"),
+    };
+    Ok(vmafx::backend::compute::checked(device)?)
+}
+
+/// Device throughput with the frames already on the device: one synthetic 8-bit pair
+/// is uploaded per worker, then VIF, ADM and motion are scored on it `laps` times by
+/// each of `workers` threads (each with its own queues, so their frames overlap on the
+/// device). Frames per second over all workers; the scores are checked against the
+/// CPU extractors first.
+#[cfg(any(feature = "cuda", feature = "hip", feature = "sycl"))]
+pub fn time_resident(
+    backend: BackendKind,
+    width: usize,
+    height: usize,
+    laps: usize,
+    workers: usize,
+) -> Result<(String, f64)> {
+    use vmafx::backend::compute::{ComputeAdm, ComputeMotion, ComputeVif};
+    use vmafx::feature::adm::{AdmExtractor, AdmOptions};
+    use vmafx::feature::vif::{VifExtractor, VifOptions};
+
+    let device = compute_device(backend)?;
+    let pairs = frames(width, height, 2)?;
+    let (reference, distorted) = (pairs[0].0.plane(0), pairs[0].1.plane(0));
+    let earlier = pairs[1].0.plane(0);
+    let cpu_vif = VifExtractor::new(width, height, 8, VifOptions::default())?
+        .extract(reference, distorted)?;
+    let cpu_adm = AdmExtractor::new(width, height, 8, AdmOptions::default())?
+        .extract(reference, distorted)?;
+    let ready = std::sync::Barrier::new(workers.max(1));
+    let run = || -> Result<std::time::Duration> {
+        let mut vif = ComputeVif::new(&device, width, height, 8, VifOptions::default())?;
+        let mut adm = ComputeAdm::new(&device, width, height, 8, AdmOptions::default())?;
+        let mut motion = ComputeMotion::new(&device, width, height, 8)?;
+        vif.upload(reference, distorted)?;
+        adm.upload(reference, distorted)?;
+        motion.upload(earlier, reference)?;
+        anyhow::ensure!(vif.score_uploaded()? == cpu_vif, "VIF differs from the CPU");
+        anyhow::ensure!(adm.score_uploaded()? == cpu_adm, "ADM differs from the CPU");
+        // Timing starts when every worker is set up.
+        ready.wait();
+        let started = Instant::now();
+        for _ in 0..laps {
+            vif.score_uploaded()?;
+            adm.score_uploaded()?;
+            motion.sad_uploaded()?;
+        }
+        Ok(started.elapsed())
+    };
+    let workers = workers.max(1);
+    let times = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(run)).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().map_err(|_| anyhow::anyhow!("a worker panicked"))?)
+            .collect::<Result<Vec<_>>>()
+    })?;
+    let slowest = times.into_iter().max().unwrap_or_default();
+    let fps = (laps * workers) as f64 / slowest.as_secs_f64();
+    Ok((format!("{} ({})", device.backend(), device.name()), fps))
+}

@@ -93,7 +93,40 @@ enum Command {
         /// Runs per backend and size (the best is shown).
         #[arg(long, default_value_t = 2)]
         repeat: usize,
+        /// Instead: device throughput with the frames already on the device (VIF, ADM
+        /// and motion on one uploaded pair per worker, `--laps` times; CUDA, HIP, SYCL).
+        #[arg(long)]
+        resident: bool,
     },
+}
+
+/// `vmafx-bench backends --resident`: device-only fps per size.
+#[cfg(any(feature = "cuda", feature = "hip", feature = "sycl"))]
+fn resident_table(
+    backend: vmafx::BackendKind,
+    sizes: &[String],
+    laps: usize,
+    threads: usize,
+) -> Result<()> {
+    let workers = if threads == 0 { 4 } else { threads };
+    println!("| size | device | workers | resident fps |");
+    println!("|---|---|---|---|");
+    for size in sizes {
+        let (width, height) = vmafx_bench::size::parse_size(size)?;
+        let (device, fps) = backends::time_resident(backend, width, height, laps, workers)?;
+        println!("| {width}x{height} | {device} | {workers} | {fps:.1} |");
+    }
+    Ok(())
+}
+
+#[cfg(not(any(feature = "cuda", feature = "hip", feature = "sycl")))]
+fn resident_table(
+    backend: vmafx::BackendKind,
+    _sizes: &[String],
+    _laps: usize,
+    _threads: usize,
+) -> Result<()> {
+    anyhow::bail!("--resident needs vmafx-bench built with the feature of {backend}")
 }
 
 fn main() -> Result<()> {
@@ -105,8 +138,12 @@ fn main() -> Result<()> {
             laps,
             threads,
             repeat,
+            resident,
         } => {
             let backend: vmafx::BackendKind = backend.parse()?;
+            if resident {
+                return resident_table(backend, &sizes, laps, threads);
+            }
             println!("| size | backend | fps | vmaf | ratio to cpu |");
             println!("|---|---|---|---|---|");
             for size in &sizes {

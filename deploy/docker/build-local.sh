@@ -53,6 +53,8 @@ if ! buildah inspect --type image "$RUST" >/dev/null 2>&1; then
     buildah run "$c" -- sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gcc libc6-dev binutils make pkg-config ca-certificates >/dev/null && rm -rf /var/lib/apt/lists/*'
     buildah add "$c" "$WORK/toolchain.tar" /usr/local/rust/ >/dev/null
     buildah config --env CARGO_HOME=/usr/local/cargo \
+        --env CARGO_HTTP_CAINFO=/run/vmafx-host-ca.crt --env PIP_CERT=/run/vmafx-host-ca.crt \
+        --env SSL_CERT_FILE=/run/vmafx-host-ca.crt \
         --env PATH=/usr/local/cargo/bin:/usr/local/rust/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$c"
     buildah commit -q "$c" "$RUST" >/dev/null
     buildah rm "$c" >/dev/null
@@ -60,11 +62,13 @@ if ! buildah inspect --type image "$RUST" >/dev/null 2>&1; then
 fi
 
 step "buildah bud GPU_FLAVOUR=$FLAVOUR ($CONTEXT) -> $IMAGE"
-# The host's CA bundle is mounted for the build steps only, so that cargo trusts the
-# same TLS roots as this machine (behind an intercepting proxy); the image keeps none of it.
+# The host's CA bundle is mounted for the build steps only, beside the system bundle
+# rather than over it (so that stages installing ca-certificates still can), and the
+# local Rust image points cargo, pip and OpenSSL at it: they trust the same TLS roots as
+# this machine (behind an intercepting proxy). The runtime image keeps none of it.
 started=$(date +%s)
 buildah bud --layers \
-    --volume /etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro \
+    --volume /etc/ssl/certs/ca-certificates.crt:/run/vmafx-host-ca.crt:ro \
     --ignorefile "$ROOT/deploy/docker/Dockerfile.dockerignore" \
     -f "$ROOT/deploy/docker/Dockerfile" \
     --build-arg RUST_IMAGE="$RUST" --build-arg RUNTIME_IMAGE="$BASE" \

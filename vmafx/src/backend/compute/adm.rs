@@ -148,10 +148,21 @@ impl ComputeAdm {
         reference: PlaneRef<'_>,
         distorted: PlaneRef<'_>,
     ) -> Result<AdmScores> {
+        self.upload(reference, distorted)?;
+        self.score_uploaded()
+    }
+
+    /// Checks a pair as [`extract`](Self::extract) does and queues its upload.
+    pub fn upload(&mut self, reference: PlaneRef<'_>, distorted: PlaneRef<'_>) -> Result<()> {
         self.check(&reference, "reference")?;
         self.check(&distorted, "distorted")?;
         self.planes
-            .upload(self.queue.as_mut(), [reference, distorted])?;
+            .upload(self.queue.as_mut(), [reference, distorted])
+    }
+
+    /// Scores the pair last uploaded (again, if it was scored before): the device work
+    /// alone, for measuring a device with frames already on it.
+    pub fn score_uploaded(&mut self) -> Result<AdmScores> {
         self.queue.zero(&self.bins)?;
         for index in 0..LEVELS {
             self.launch_level(index)?;

@@ -22,6 +22,8 @@ const STRIP: usize = 8;
 /// CPU.
 pub struct ComputeMotion {
     queue: Box<dyn ComputeQueue>,
+    /// The CPU kernel, kept for its input checks.
+    cpu_checks: MotionSad,
     planes: PlanePair,
     filtered: DeviceBuffer,
     row_totals: DeviceBuffer,
@@ -40,8 +42,8 @@ impl ComputeMotion {
         height: usize,
         bit_depth: u8,
     ) -> Result<Self> {
-        MotionSad::new(width, height, bit_depth)?;
         Ok(Self {
+            cpu_checks: MotionSad::new(width, height, bit_depth)?,
             queue: device.queue()?,
             planes: PlanePair::new(device, width, height, bit_depth)?,
             filtered: DeviceBuffer::new(device, width * height * 4)?,
@@ -55,8 +57,22 @@ impl ComputeMotion {
 
     /// The raw SAD of the blurred difference `earlier - current`.
     pub fn sad(&mut self, earlier: PlaneRef<'_>, current: PlaneRef<'_>) -> Result<u64> {
+        self.upload(earlier, current)?;
+        self.sad_uploaded()
+    }
+
+    /// Queues the upload of a pair of planes (checked as [`MotionSad`] checks them).
+    pub fn upload(&mut self, earlier: PlaneRef<'_>, current: PlaneRef<'_>) -> Result<()> {
+        for plane in [&earlier, &current] {
+            self.cpu_checks.check(plane)?;
+        }
+        self.planes.upload(self.queue.as_mut(), [earlier, current])
+    }
+
+    /// The SAD of the pair last uploaded: the device work alone, for measuring a device
+    /// with frames already on it.
+    pub fn sad_uploaded(&mut self) -> Result<u64> {
         let queue = self.queue.as_mut();
-        self.planes.upload(queue, [earlier, current])?;
         let [a, b] = self.planes.buffers();
         let (w, h) = (self.width as u32, self.height as u32);
         queue.launch(

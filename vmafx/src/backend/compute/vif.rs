@@ -143,7 +143,20 @@ impl ComputeVif {
         reference: PlaneRef<'_>,
         distorted: PlaneRef<'_>,
     ) -> Result<VifScores> {
+        self.upload(reference, distorted)?;
+        self.score_uploaded()
+    }
+
+    /// Checks a pair as [`extract`](Self::extract) does and queues its upload.
+    pub fn upload(&mut self, reference: PlaneRef<'_>, distorted: PlaneRef<'_>) -> Result<()> {
         self.check(&reference, &distorted)?;
+        self.planes
+            .upload(self.queue.as_mut(), [reference, distorted])
+    }
+
+    /// Scores the pair last uploaded (again, if it was scored before): the device work
+    /// alone, for measuring a device with frames already on it.
+    pub fn score_uploaded(&mut self) -> Result<VifScores> {
         let settings = Settings {
             bit_depth: self.bit_depth,
             gain_limit: self.options.enhn_gain_limit,
@@ -159,7 +172,6 @@ impl ComputeVif {
             ..
         } = self;
         let queue = queue.as_mut();
-        planes.upload(queue, [reference, distorted])?;
         queue.zero(&buffers.partials)?;
         for scale in 0..SCALES {
             let input = if scale == 0 {
