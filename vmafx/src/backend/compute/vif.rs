@@ -12,10 +12,10 @@ use std::sync::Arc;
 
 use super::device::{ComputeDevice, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
 use super::planes::{PlanePair, SAMPLES_U16};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::feature::vif::scalar::{ScaleSums, VerticalRounding};
 use crate::feature::vif::tables::{Log2Table, SCALES};
-use crate::feature::vif::{VifExtractor, VifOptions, VifScores};
+use crate::feature::vif::{check_pair, VifExtractor, VifOptions, VifScores};
 use crate::frame::PlaneRef;
 
 /// Threads per block: x (columns, the fastest index) by y.
@@ -205,27 +205,13 @@ impl ComputeVif {
 
     /// The CPU extractor's input checks, with its messages.
     fn check(&self, reference: &PlaneRef<'_>, distorted: &PlaneRef<'_>) -> Result<()> {
-        for (what, plane) in [("reference", reference), ("distorted", distorted)] {
-            if plane.width() != self.width || plane.height() != self.height {
-                return Err(Error::InvalidInput(format!(
-                    "{what} plane is {}x{}, the VIF extractor was made for {}x{}",
-                    plane.width(),
-                    plane.height(),
-                    self.width,
-                    self.height
-                )));
-            }
-        }
-        let wide = self.bit_depth > 8;
-        match (reference, distorted) {
-            (PlaneRef::U8(_), PlaneRef::U8(_)) if !wide => Ok(()),
-            (PlaneRef::U16(_), PlaneRef::U16(_)) if wide => Ok(()),
-            _ => Err(Error::InvalidInput(format!(
-                "VIF at bit depth {} needs {} planes on both sides",
-                self.bit_depth,
-                if wide { "16-bit" } else { "8-bit" }
-            ))),
-        }
+        check_pair(
+            self.width,
+            self.height,
+            self.bit_depth,
+            reference,
+            distorted,
+        )
     }
 
     /// The scores from the downloaded sums, as the CPU extractor forms them.

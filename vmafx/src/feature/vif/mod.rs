@@ -100,6 +100,35 @@ impl Default for VifOptions {
     }
 }
 
+/// Refuses a pair the VIF extractors cannot score: planes of another size than
+/// `width x height`, or samples of the wrong width for `bit_depth`.
+pub(crate) fn check_pair(
+    width: usize,
+    height: usize,
+    bit_depth: u8,
+    reference: &PlaneRef<'_>,
+    distorted: &PlaneRef<'_>,
+) -> Result<()> {
+    for (what, plane) in [("reference", reference), ("distorted", distorted)] {
+        if plane.width() != width || plane.height() != height {
+            return Err(Error::InvalidInput(format!(
+                "{what} plane is {}x{}, the VIF extractor was made for {width}x{height}",
+                plane.width(),
+                plane.height(),
+            )));
+        }
+    }
+    let wide = bit_depth > 8;
+    match (reference, distorted) {
+        (PlaneRef::U8(_), PlaneRef::U8(_)) if !wide => Ok(()),
+        (PlaneRef::U16(_), PlaneRef::U16(_)) if wide => Ok(()),
+        _ => Err(Error::InvalidInput(format!(
+            "VIF at bit depth {bit_depth} needs {} planes on both sides",
+            if wide { "16-bit" } else { "8-bit" }
+        ))),
+    }
+}
+
 /// The VIF results of one frame pair.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VifScores {
@@ -224,26 +253,17 @@ impl VifExtractor {
         reference: PlaneRef<'_>,
         distorted: PlaneRef<'_>,
     ) -> Result<VifScores> {
-        for (what, plane) in [("reference", &reference), ("distorted", &distorted)] {
-            if plane.width() != self.width || plane.height() != self.height {
-                return Err(Error::InvalidInput(format!(
-                    "{what} plane is {}x{}, the VIF extractor was made for {}x{}",
-                    plane.width(),
-                    plane.height(),
-                    self.width,
-                    self.height
-                )));
-            }
-        }
-        let wide = self.bit_depth > 8;
+        check_pair(
+            self.width,
+            self.height,
+            self.bit_depth,
+            &reference,
+            &distorted,
+        )?;
         match (reference, distorted) {
-            (PlaneRef::U8(r), PlaneRef::U8(d)) if !wide => Ok(self.run(r, d)),
-            (PlaneRef::U16(r), PlaneRef::U16(d)) if wide => Ok(self.run(r, d)),
-            _ => Err(Error::InvalidInput(format!(
-                "VIF at bit depth {} needs {} planes on both sides",
-                self.bit_depth,
-                if wide { "16-bit" } else { "8-bit" }
-            ))),
+            (PlaneRef::U8(r), PlaneRef::U8(d)) => Ok(self.run(r, d)),
+            (PlaneRef::U16(r), PlaneRef::U16(d)) => Ok(self.run(r, d)),
+            _ => unreachable!("check_pair accepts matching sample types only"),
         }
     }
 
