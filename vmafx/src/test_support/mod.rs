@@ -3,6 +3,8 @@
 //! synthetic test pictures.
 
 #[cfg(any(feature = "vulkan", feature = "compute"))]
+pub(crate) mod adm_cases;
+#[cfg(any(feature = "vulkan", feature = "compute"))]
 pub(crate) mod pictures;
 
 use std::collections::BTreeMap;

@@ -8,87 +8,12 @@ use proptest::prelude::*;
 
 use super::super::ComputeAdm;
 use super::device;
-use crate::feature::adm::{AdmExtractor, AdmOptions, AdmScores, CsfMode, MIN_DIMENSION};
+use crate::feature::adm::{AdmExtractor, AdmOptions, CsfMode, MIN_DIMENSION};
 use crate::frame::{Frame, PlaneRef};
 use crate::io::{self, InputKind};
+use crate::test_support::adm_cases::{adm_bits, adm_options};
 use crate::test_support::clips_dir;
 use crate::test_support::pictures::{narrow, pair, plane, with_stride};
-
-/// Every ADM output as bits, for exact comparison.
-fn bits(s: &AdmScores) -> Vec<u64> {
-    let mut v = vec![s.adm2, s.adm3, s.aim, s.num, s.den];
-    v.extend(s.scale);
-    v.extend(s.scale_num);
-    v.extend(s.scale_den);
-    v.into_iter().map(f64::to_bits).collect()
-}
-
-/// Options worth covering: defaults, the `neg` models' gain limit, a fractional limit,
-/// every CSF mode, other viewing conditions, weights and clips, and the skip switches.
-fn options(choice: u64) -> AdmOptions {
-    let base = AdmOptions::default();
-    match choice % 12 {
-        0 => base,
-        1 => AdmOptions {
-            enhn_gain_limit: 1.0,
-            ..base
-        },
-        2 => AdmOptions {
-            enhn_gain_limit: 1.7,
-            ..base
-        },
-        3 => AdmOptions {
-            csf_mode: CsfMode::Barten,
-            csf_scale: 2.5,
-            csf_diag_scale: 0.75,
-            ..base
-        },
-        4 => AdmOptions {
-            csf_mode: CsfMode::BartenWatsonBlendMae,
-            ..base
-        },
-        5 => AdmOptions {
-            skip_aim: true,
-            norm_view_dist: 5.0,
-            ..base
-        },
-        6 => AdmOptions {
-            skip_scale0: true,
-            ..base
-        },
-        7 => AdmOptions {
-            csf_mode: CsfMode::BartenWatsonBlend,
-            ref_display_height: 2160,
-            norm_view_dist: 1.5,
-            ..base
-        },
-        8 => AdmOptions {
-            noise_weight: 0.0,
-            dlm_weight: 0.8,
-            min_val: 0.3,
-            ..base
-        },
-        9 => AdmOptions {
-            noise_weight: 1500.0,
-            enhn_gain_limit: 37.25,
-            ..base
-        },
-        10 => AdmOptions {
-            ref_display_height: 4320,
-            norm_view_dist: 24.0,
-            skip_aim: true,
-            skip_scale0: true,
-            ..base
-        },
-        _ => AdmOptions {
-            csf_mode: CsfMode::Barten,
-            ref_display_height: 720,
-            norm_view_dist: 4.5,
-            debug: true,
-            ..base
-        },
-    }
-}
 
 /// Scores one pair (rows `stride_pad` samples longer than the picture) on both, then the
 /// swapped pair on the same extractors: the second frame must not see the first's sums.
@@ -114,8 +39,8 @@ fn adm_case(
         let want = cpu.extract(r, d).unwrap();
         let got = gpu.extract(r, d).unwrap();
         assert_eq!(
-            bits(&got),
-            bits(&want),
+            adm_bits(&got),
+            adm_bits(&want),
             "{w}x{h} at {depth} bits, style {style}, {options:?}: {got:?} vs {want:?}"
         );
     }
@@ -137,7 +62,7 @@ fn adm_fixed_cases() {
     for (k, &size) in sizes.iter().enumerate() {
         for style in 0..4 {
             let seed = (size.0 * 13 + size.1) as u64 + style;
-            adm_case(size, style, seed, k % 3, options(k as u64 * 4 + style));
+            adm_case(size, style, seed, k % 3, adm_options(k as u64 * 4 + style));
         }
     }
 }
@@ -157,7 +82,7 @@ fn adm_every_option_set_at_every_common_depth() {
                 k as u64,
                 choice * 7 + k as u64,
                 0,
-                options(choice),
+                adm_options(choice),
             );
         }
     }
@@ -193,7 +118,7 @@ fn adm_extreme_pictures() {
                 let (r8, d8) = (narrow(r), narrow(d));
                 let pr = plane(r, &r8, w, h, w, depth);
                 let pd = plane(d, &d8, w, h, w, depth);
-                let o = options(choice);
+                let o = adm_options(choice);
                 let want = AdmExtractor::new(w, h, depth, o)
                     .unwrap()
                     .extract(pr, pd)
@@ -202,7 +127,11 @@ fn adm_extreme_pictures() {
                     .unwrap()
                     .extract(pr, pd)
                     .unwrap();
-                assert_eq!(bits(&got), bits(&want), "{depth} bits, options {choice}");
+                assert_eq!(
+                    adm_bits(&got),
+                    adm_bits(&want),
+                    "{depth} bits, options {choice}"
+                );
             }
         }
     }
@@ -329,7 +258,7 @@ fn adm_equals_cpu_on_conformance_clips() {
                 let want = cpu.extract(r, d).expect("cpu scores");
                 let got = gpu.extract(r, d).expect("compute scores");
                 scored += 1;
-                if bits(&got) != bits(&want) {
+                if adm_bits(&got) != adm_bits(&want) {
                     mismatches += 1;
                     eprintln!("MISMATCH {name} frame {index} egl {egl}: {got:?} vs {want:?}");
                 }

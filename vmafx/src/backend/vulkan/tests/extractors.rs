@@ -5,9 +5,10 @@ use proptest::prelude::*;
 
 use super::device;
 use crate::backend::vulkan::{VulkanAdm, VulkanFrameScorer, VulkanMotion, VulkanVif};
-use crate::feature::adm::{AdmExtractor, AdmOptions, AdmScores, CsfMode};
+use crate::feature::adm::{AdmExtractor, AdmOptions};
 use crate::feature::motion::MotionSad;
 use crate::feature::vif::{VifExtractor, VifOptions};
+use crate::test_support::adm_cases::{adm_bits, adm_options};
 use crate::test_support::pictures::{narrow, pair, plane, with_stride};
 
 /// Bit depths worth covering: the common ones and a few odd ones.
@@ -58,15 +59,6 @@ fn vif_case(w: usize, h: usize, depth: u8, style: u64, seed: u64, options: VifOp
     assert_eq!(bits(&batch[1]), bits(&want));
 }
 
-/// Every ADM output as bits, for exact comparison.
-fn adm_bits(s: &AdmScores) -> Vec<u64> {
-    let mut v = vec![s.adm2, s.adm3, s.aim, s.num, s.den];
-    v.extend(s.scale);
-    v.extend(s.scale_num);
-    v.extend(s.scale_den);
-    v.into_iter().map(f64::to_bits).collect()
-}
-
 fn adm_case(w: usize, h: usize, depth: u8, style: u64, seed: u64, options: AdmOptions) {
     let Some(device) = device() else { return };
     let (a, b) = pair(w, h, depth, style, seed);
@@ -88,40 +80,6 @@ fn adm_case(w: usize, h: usize, depth: u8, style: u64, seed: u64, options: AdmOp
     assert_eq!(adm_bits(&batch[1]), adm_bits(&want));
 }
 
-/// ADM options worth covering: defaults, the `neg` models' gain limit, a fractional
-/// limit, the other CSF modes, and the skip switches.
-fn adm_options(choice: u64) -> AdmOptions {
-    let base = AdmOptions::default();
-    match choice % 7 {
-        0 => base,
-        1 => AdmOptions {
-            enhn_gain_limit: 1.0,
-            ..base
-        },
-        2 => AdmOptions {
-            enhn_gain_limit: 1.7,
-            ..base
-        },
-        3 => AdmOptions {
-            csf_mode: CsfMode::Barten,
-            ..base
-        },
-        4 => AdmOptions {
-            csf_mode: CsfMode::BartenWatsonBlendMae,
-            ..base
-        },
-        5 => AdmOptions {
-            skip_aim: true,
-            norm_view_dist: 5.0,
-            ..base
-        },
-        _ => AdmOptions {
-            skip_scale0: true,
-            ..base
-        },
-    }
-}
-
 #[test]
 fn adm_fixed_cases() {
     for (w, h, depth, style) in [
@@ -132,7 +90,7 @@ fn adm_fixed_cases() {
         (70, 40, 16, 2),
         (80, 64, 8, 3),
     ] {
-        for choice in 0..7 {
+        for choice in 0..12 {
             adm_case(
                 w,
                 h,
@@ -245,7 +203,7 @@ proptest! {
     #[test]
     fn adm_equals_cpu(
         w in 33usize..110, h in 33usize..90, depth in proptest::sample::select(DEPTHS.to_vec()),
-        style in 0u64..4, seed in any::<u64>(), choice in 0u64..7,
+        style in 0u64..4, seed in any::<u64>(), choice in 0u64..12,
     ) {
         adm_case(w, h, depth, style, seed, adm_options(choice));
     }
