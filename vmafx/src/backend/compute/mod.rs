@@ -9,6 +9,8 @@
 //! emulator (feature `gpu-emulator`) everywhere and against real devices where present.
 
 mod adm;
+#[cfg(test)]
+pub(crate) mod contract;
 mod device;
 #[cfg(feature = "gpu-emulator")]
 pub mod emulator;

@@ -12,11 +12,8 @@ use std::sync::Arc;
 
 use super::compile::{self, Target};
 use super::{devices, open};
-use crate::backend::compute::LaunchShape;
-use crate::backend::compute::{source, ComputeDevice, ComputeMotion, DeviceBuffer, KernelArg};
+use crate::backend::compute::{contract, source, ComputeDevice};
 use crate::error::Error;
-use crate::feature::motion::MotionSad;
-use crate::test_support::pictures::{narrow, pair, plane, with_stride};
 
 /// Whether the environment variable asks for a piece to be present.
 fn required(variable: &str) -> bool {
@@ -172,60 +169,11 @@ fn assemble(ptxas: &PathBuf, ptx: &str, sm: u32) {
 fn buffers_round_trip_and_launches_are_checked() {
     let Some(device) = device() else { return };
     assert_eq!(device.backend(), crate::backend::BackendKind::Cuda);
-    let mut queue = device.queue().unwrap();
-    let buffer = DeviceBuffer::new(&device, 1000).unwrap();
-    let data: Vec<u8> = (0..1000).map(|i| (i * 7 % 251) as u8).collect();
-    for round in 0..3u8 {
-        let data: Vec<u8> = data.iter().map(|b| b.wrapping_add(round)).collect();
-        queue.upload(&buffer, &data).unwrap();
-        let mut out = vec![0; 1000];
-        queue.download(&buffer, &mut out).unwrap();
-        assert_eq!(out, data);
-    }
-    queue.zero(&buffer).unwrap();
-    let mut out = vec![1; 600];
-    queue.download(&buffer, &mut out).unwrap();
-    assert!(out.iter().all(|&b| b == 0));
-    assert!(queue.upload(&buffer, &[0; 1001]).is_err());
-
-    let shape = LaunchShape::covering(1, 1, [1, 1]);
-    let error = queue.launch("no_such_kernel", shape, &[]).unwrap_err();
-    assert!(error.to_string().contains("no kernel named"), "{error}");
-    let error = queue
-        .launch("motion_sad", shape, &[KernelArg::Buffer(&buffer)])
-        .unwrap_err();
-    assert!(error.to_string().contains("takes parameters"), "{error}");
-}
-
-fn motion_case(device: &Arc<dyn ComputeDevice>, w: usize, h: usize, depth: u8, seed: u64) {
-    let pad = (seed % 5) as usize;
-    let (a, b) = pair(w, h, depth, seed % 4, seed);
-    let (a, b) = (
-        with_stride(&a, w, w + pad, 7),
-        with_stride(&b, w, w + pad, 9),
-    );
-    let (na, nb) = (narrow(&a), narrow(&b));
-    let earlier = plane(&a, &na, w, h, w + pad, depth);
-    let current = plane(&b, &nb, w, h, w + pad, depth);
-    let expected = MotionSad::new(w, h, depth)
-        .unwrap()
-        .sad(earlier, current)
-        .unwrap();
-    let mut gpu = ComputeMotion::new(device, w, h, depth).unwrap();
-    for _ in 0..2 {
-        let sad = gpu.sad(earlier, current).unwrap();
-        assert_eq!(sad, expected, "{w}x{h} {depth}-bit seed {seed}");
-    }
+    contract::queue_contract(&device);
 }
 
 #[test]
-fn motion_on_the_gpu_equals_the_cpu() {
+fn the_extractors_on_the_gpu_equal_the_cpu() {
     let Some(device) = device() else { return };
-    let mut seed = 1;
-    for (w, h) in [(3, 3), (64, 48), (101, 37), (352, 288), (1920, 1080)] {
-        for depth in [8, 10, 12, 16] {
-            motion_case(&device, w, h, depth, seed);
-            seed += 1;
-        }
-    }
+    contract::extractors_equal_the_cpu(&device);
 }

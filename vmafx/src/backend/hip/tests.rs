@@ -7,10 +7,8 @@
 use super::compile::{compile, options};
 use super::ffi::{self, Rtc};
 use super::{devices, open};
-use crate::backend::compute::{source, ComputeMotion, DeviceBuffer, KernelArg, LaunchShape};
+use crate::backend::compute::{contract, source};
 use crate::error::Error;
-use crate::feature::motion::MotionSad;
-use crate::test_support::pictures::{narrow, pair, plane};
 
 /// An architecture ROCm 5.2 and later compile for (ROCm 5.2's hiprtc aborts on names it
 /// does not know, so the test keeps to one every release supports).
@@ -112,43 +110,13 @@ fn first_device() -> Option<std::sync::Arc<dyn crate::backend::compute::ComputeD
 }
 
 #[test]
-fn copies_and_a_launch_on_a_device() {
+fn copies_and_launches_on_a_device() {
     let Some(device) = first_device() else { return };
-    let mut queue = device.queue().unwrap();
-    let buffer = DeviceBuffer::new(&device, 4096).unwrap();
-    let data: Vec<u8> = (0..4096u32).map(|i| (i * 7) as u8).collect();
-    queue.upload(&buffer, &data).unwrap();
-    let mut back = vec![0u8; 4096];
-    queue.download(&buffer, &mut back).unwrap();
-    assert_eq!(back, data);
-    queue.zero(&buffer).unwrap();
-    queue.download(&buffer, &mut back).unwrap();
-    assert!(back.iter().all(|&b| b == 0));
-    let error = queue
-        .launch(
-            "no_such_kernel",
-            LaunchShape::covering(1, 1, [1, 1]),
-            &[KernelArg::U32(0)],
-        )
-        .unwrap_err();
-    assert!(error.to_string().contains("no kernel named"), "{error}");
+    contract::queue_contract(&device);
 }
 
 #[test]
-fn motion_on_a_device_equals_the_cpu() {
+fn the_extractors_on_a_device_equal_the_cpu() {
     let Some(device) = first_device() else { return };
-    for (w, h, depth) in [(3, 3, 8), (101, 37, 10), (352, 288, 8), (1920, 1080, 8)] {
-        let mut gpu = ComputeMotion::new(&device, w, h, depth).unwrap();
-        for seed in 0..3 {
-            let (a, b) = pair(w, h, depth, seed, 11 + seed);
-            let (na, nb) = (narrow(&a), narrow(&b));
-            let earlier = plane(&a, &na, w, h, w, depth);
-            let current = plane(&b, &nb, w, h, w, depth);
-            let expected = MotionSad::new(w, h, depth)
-                .unwrap()
-                .sad(earlier, current)
-                .unwrap();
-            assert_eq!(gpu.sad(earlier, current).unwrap(), expected, "{w}x{h}");
-        }
-    }
+    contract::extractors_equal_the_cpu(&device);
 }

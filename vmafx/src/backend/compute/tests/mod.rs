@@ -15,3 +15,9 @@ use super::ComputeDevice;
 pub(super) fn device() -> Arc<dyn ComputeDevice> {
     EmulatedDevice::open()
 }
+
+#[test]
+fn the_emulator_keeps_the_device_contract() {
+    super::contract::queue_contract(&device());
+    super::contract::extractors_equal_the_cpu(&device());
+}
