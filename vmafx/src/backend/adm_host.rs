@@ -7,26 +7,7 @@ use crate::feature::adm::masking::{
     ceil_log2, cube_root_sum, half_of, CoarseArithmetic, FineArithmetic,
 };
 use crate::feature::adm::region::Region;
-use crate::feature::adm::{AdmOptions, AdmScores};
-
-/// Per-level numerator, denominator and AIM numerator.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct LevelScores {
-    pub num: f32,
-    pub den: f32,
-    pub aim_num: f32,
-}
-
-impl LevelScores {
-    /// What a skipped scale 0 reports: a tiny denominator keeps its ratio defined.
-    pub fn skipped() -> Self {
-        Self {
-            num: 0.0,
-            den: 1e-10_f64 as f32,
-            aim_num: 0.0,
-        }
-    }
-}
+use crate::feature::adm::AdmOptions;
 
 /// Fixed-point CSF weights of the four levels.
 pub(crate) struct Weights {
@@ -151,45 +132,4 @@ pub(crate) fn fine_energy(arith: &FineArithmetic, totals: [i64; 3]) -> [f32; 3] 
 pub(crate) fn coarse_energy(arith: &CoarseArithmetic, scale: usize, totals: [i64; 3]) -> [f32; 3] {
     let divisor = 2f64.powf(f64::from(arith.energy_exponent(scale))) as f32;
     totals.map(|t| t as f32 / divisor)
-}
-
-/// The frame's scores from its four levels, as the CPU extractor combines them.
-pub(crate) fn combine(
-    width: usize,
-    height: usize,
-    options: &AdmOptions,
-    levels: &[LevelScores; 4],
-) -> AdmScores {
-    let (mut num, mut den, mut aim_num) = (0.0f64, 0.0f64, 0.0f64);
-    for level in levels {
-        num += f64::from(level.num);
-        den += f64::from(level.den);
-        aim_num += f64::from(level.aim_num);
-    }
-    // `w * h` is a 32-bit product in libvmaf.
-    let pixels = (width as i32).wrapping_mul(height as i32);
-    let limit = 1e-10 * f64::from(pixels) / (1920.0 * 1080.0);
-    if num < limit {
-        num = 0.0;
-    }
-    if den < limit {
-        den = 0.0;
-    }
-    let (adm2, aim) = if den == 0.0 {
-        (1.0, 0.0)
-    } else {
-        (num / den, aim_num / den)
-    };
-    let o = options;
-    let adm3 = (adm2 * o.dlm_weight + (1.0 - aim) * (1.0 - o.dlm_weight)).max(o.min_val);
-    AdmScores {
-        adm2,
-        adm3,
-        aim,
-        scale: levels.map(|l| f64::from(l.num) / f64::from(l.den)),
-        num,
-        den,
-        scale_num: levels.map(|l| f64::from(l.num)),
-        scale_den: levels.map(|l| f64::from(l.den)),
-    }
 }

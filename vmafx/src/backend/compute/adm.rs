@@ -12,11 +12,11 @@ use std::sync::Arc;
 
 use super::device::{ComputeDevice, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
 use super::planes::{PlanePair, SAMPLES_I32};
-use crate::backend::adm_host::{self, LevelScores, Weights};
+use crate::backend::adm_host::{self, Weights};
 use crate::error::{Error, Result};
 use crate::feature::adm::masking::{cube_root_sum, CoarseArithmetic, FineArithmetic};
 use crate::feature::adm::region::Region;
-use crate::feature::adm::{AdmExtractor, AdmOptions, AdmScores};
+use crate::feature::adm::{combine_levels, AdmExtractor, AdmOptions, AdmScores, LevelScores};
 use crate::frame::PlaneRef;
 
 const LEVELS: usize = 4;
@@ -176,12 +176,12 @@ impl ComputeAdm {
         let mut scores = [LevelScores::default(); LEVELS];
         for (index, score) in scores.iter_mut().enumerate() {
             *score = if index == 0 && self.options.skip_scale0 {
-                LevelScores::skipped()
+                LevelScores::SKIPPED
             } else {
                 self.level_scores(index)
             };
         }
-        Ok(adm_host::combine(
+        Ok(combine_levels(
             self.width,
             self.height,
             &self.options,

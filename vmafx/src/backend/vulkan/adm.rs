@@ -11,11 +11,11 @@ use super::commands::{groups, kernels, FrameStream, Recording, Step, SAMPLES_U32
 use super::device::VulkanDevice;
 use super::memory::{BufferRole, GpuBuffer};
 use super::pipelines::{DescriptorArena, KernelId};
-use crate::backend::adm_host::{self, LevelScores, Weights};
+use crate::backend::adm_host::{self, Weights};
 use crate::error::Result;
 use crate::feature::adm::masking::{CoarseArithmetic, FineArithmetic};
 use crate::feature::adm::region::Region;
-use crate::feature::adm::{AdmExtractor, AdmOptions, AdmScores};
+use crate::feature::adm::{combine_levels, AdmExtractor, AdmOptions, AdmScores, LevelScores};
 use crate::frame::PlaneRef;
 
 const LEVELS: usize = 4;
@@ -299,7 +299,7 @@ impl AdmEngine {
         let mut scores = [LevelScores::default(); LEVELS];
         for (index, (level, sums)) in self.levels.iter().zip(&self.sums[slot]).enumerate() {
             if index == 0 && options.skip_scale0 {
-                scores[0] = LevelScores::skipped();
+                scores[0] = LevelScores::SKIPPED;
                 continue;
             }
             let words = |b: &GpuBuffer| b.words_u64().collect::<Vec<_>>();
@@ -345,7 +345,7 @@ impl AdmEngine {
             };
             scores[index] = LevelScores { num, den, aim_num };
         }
-        adm_host::combine(self.width, self.height, options, &scores)
+        combine_levels(self.width, self.height, options, &scores)
     }
 }
 

@@ -71,18 +71,18 @@ pub struct AdmScores {
     pub scale_den: [f64; 4],
 }
 
-/// Per-level numerator and denominator.
+/// Per-level numerator, denominator and AIM numerator (the GPU backends form them too).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct LevelScores {
-    num: f32,
-    den: f32,
-    aim_num: f32,
+pub(crate) struct LevelScores {
+    pub(crate) num: f32,
+    pub(crate) den: f32,
+    pub(crate) aim_num: f32,
 }
 
 impl LevelScores {
     /// A skipped finest scale: libvmaf keeps a tiny denominator so that the scale's ratio
     /// stays defined.
-    const SKIPPED: Self = Self {
+    pub(crate) const SKIPPED: Self = Self {
         num: 0.0,
         den: 1e-10_f64 as f32,
         aim_num: 0.0,
@@ -341,38 +341,49 @@ fn fused_levels<K: kernels::Kernels>(
 impl Setup {
     /// Sums the levels into the frame's scores.
     fn combine(&self, levels: &[LevelScores; 4]) -> AdmScores {
-        let (mut num, mut den, mut aim_num) = (0.0f64, 0.0f64, 0.0f64);
-        for level in levels {
-            num += f64::from(level.num);
-            den += f64::from(level.den);
-            aim_num += f64::from(level.aim_num);
-        }
-        // `w * h` is an `int` product in libvmaf.
-        let pixels = (self.width as i32).wrapping_mul(self.height as i32);
-        let limit = 1e-10 * f64::from(pixels) / (1920.0 * 1080.0);
-        if num < limit {
-            num = 0.0;
-        }
-        if den < limit {
-            den = 0.0;
-        }
-        // libvmaf leaves AIM unset when the denominator vanishes; report 0 then.
-        let (adm2, aim) = if den == 0.0 {
-            (1.0, 0.0)
-        } else {
-            (num / den, aim_num / den)
-        };
-        let o = &self.options;
-        let adm3 = (adm2 * o.dlm_weight + (1.0 - aim) * (1.0 - o.dlm_weight)).max(o.min_val);
-        AdmScores {
-            adm2,
-            adm3,
-            aim,
-            scale: levels.map(|l| f64::from(l.num) / f64::from(l.den)),
-            num,
-            den,
-            scale_num: levels.map(|l| f64::from(l.num)),
-            scale_den: levels.map(|l| f64::from(l.den)),
-        }
+        combine_levels(self.width, self.height, &self.options, levels)
+    }
+}
+
+/// The frame's scores from its four levels: sums in `f64`, the reference's noise floor
+/// on both sums, then `adm2`, `aim` and `adm3`. Shared with the GPU backends.
+pub(crate) fn combine_levels(
+    width: usize,
+    height: usize,
+    options: &AdmOptions,
+    levels: &[LevelScores; 4],
+) -> AdmScores {
+    let (mut num, mut den, mut aim_num) = (0.0f64, 0.0f64, 0.0f64);
+    for level in levels {
+        num += f64::from(level.num);
+        den += f64::from(level.den);
+        aim_num += f64::from(level.aim_num);
+    }
+    // `w * h` is an `int` product in libvmaf.
+    let pixels = (width as i32).wrapping_mul(height as i32);
+    let limit = 1e-10 * f64::from(pixels) / (1920.0 * 1080.0);
+    if num < limit {
+        num = 0.0;
+    }
+    if den < limit {
+        den = 0.0;
+    }
+    // libvmaf leaves AIM unset when the denominator vanishes; report 0 then.
+    let (adm2, aim) = if den == 0.0 {
+        (1.0, 0.0)
+    } else {
+        (num / den, aim_num / den)
+    };
+    let o = options;
+    let adm3 = (adm2 * o.dlm_weight + (1.0 - aim) * (1.0 - o.dlm_weight)).max(o.min_val);
+    AdmScores {
+        adm2,
+        adm3,
+        aim,
+        scale: levels.map(|l| f64::from(l.num) / f64::from(l.den)),
+        num,
+        den,
+        scale_num: levels.map(|l| f64::from(l.num)),
+        scale_den: levels.map(|l| f64::from(l.den)),
     }
 }
