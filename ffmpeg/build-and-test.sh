@@ -297,6 +297,19 @@ pool=harmonic_mean check sample_options "$sample_ref" "$sample_dist" - \
     -m version=vmaf_v0.6.1 -m version=vmaf_v0.6.1neg:name=vmaf_neg \
     --feature psnr --feature float_ssim --subsample 2 --threads 1
 
+# A named backend: the CPU scores as before; one this build lacks is refused, saying why.
+check sample_backend_cpu "$sample_ref" "$sample_dist" - "backend=cpu" --backend cpu
+out=$work/backend_missing
+mkdir -p "$out"
+if "$ffmpeg" -nostdin -hide_banner -nostats -i "$sample_dist" -i "$sample_ref" \
+    -lavfi vmafx=backend=cuda -f null - >"$out/ffmpeg.txt" 2>&1; then
+    fail "backend_missing: ffmpeg accepted backend=cuda in a build without it"
+elif grep -q 'cuda: not compiled in' "$out/ffmpeg.txt"; then
+    pass "backend_missing (refused: $(grep -m 1 -o 'cuda: not compiled in[^(]*' "$out/ffmpeg.txt"))"
+else
+    fail "backend_missing: ffmpeg failed without the expected message (see $out/ffmpeg.txt)"
+fi
+
 conformance=${VMAFX_CONFORMANCE_DIR:-$root/../shared/conformance}
 clips=$conformance/clips
 if [ -d "$clips" ]; then

@@ -40,6 +40,7 @@ typedef struct VmafxFilterContext {
     char *model;
     char *feature;
     char *log_path;
+    char *backend;
     int log_fmt;
     int n_threads;
     int n_subsample;
@@ -70,6 +71,8 @@ static const AVOption vmafx_options[] = {
       OFFSET(feature), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
     { "log_path", "write the report to this file at the end",
       OFFSET(log_path), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
+    { "backend", "compute backend: auto, cpu, cuda, hip, sycl or vulkan (default: VMAFX_BACKEND, else auto)",
+      OFFSET(backend), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
     { "log_fmt", "layout of the report", OFFSET(log_fmt), AV_OPT_TYPE_INT,
       { .i64 = VMAFX_REPORT_XML }, VMAFX_REPORT_JSON, VMAFX_REPORT_SUB, FLAGS, "log_fmt" },
         { "xml",  "libvmaf's XML",  0, AV_OPT_TYPE_CONST, { .i64 = VMAFX_REPORT_XML },  0, 0, FLAGS, "log_fmt" },
@@ -340,6 +343,7 @@ static int vmafx_config_output(AVFilterLink *outlink)
     options.threads = s->n_threads;
     options.subsample = s->n_subsample;
     options.pool_method = s->pool;
+    options.backend = s->backend;
     vmafx_stream_free(s->stream);
     s->stream = NULL;
     status = vmafx_stream_new(&options, &format, &s->stream);

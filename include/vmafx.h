@@ -207,8 +207,9 @@ typedef struct VmafxOptions {
     uint32_t subsample;
     /**
      * Compute backend: NULL (then `VMAFX_BACKEND` decides, else "auto"), "auto", "cpu",
-     * or a GPU backend compiled into this build ("vulkan" with the `vulkan` feature). Any other
-     * name fails with `VMAFX_STATUS_BACKEND_UNAVAILABLE`.
+     * or a GPU backend compiled into this build ("cuda", "hip", "sycl" or "vulkan", each
+     * with its Cargo feature). Any other name fails with
+     * `VMAFX_STATUS_BACKEND_UNAVAILABLE`.
      */
     const char *backend;
     /**

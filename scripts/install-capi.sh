@@ -8,7 +8,8 @@
 #   --prefix DIR   install root (default /usr/local)
 #   --libdir DIR   library folder, absolute or relative to the prefix (default lib)
 #   --no-build     install what target/release already holds
-# DESTDIR is honoured, as in `make install`. Needs cargo, a C toolchain and coreutils.
+# DESTDIR is honoured, as in `make install`; VMAFX_FEATURES adds Cargo features (e.g.
+# `vmafx/cuda` for the CUDA backend). Needs cargo, a C toolchain and coreutils.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,7 +38,7 @@ esac
 includedir=$prefix/include
 
 if [ "$build" = 1 ]; then
-    (cd "$root" && cargo build --release -p vmafx-sys)
+    (cd "$root" && cargo build --release -p vmafx-sys ${VMAFX_FEATURES:+--features "$VMAFX_FEATURES"})
 fi
 target=${CARGO_TARGET_DIR:-$root/target}/release
 for file in libvmafx.so libvmafx.a; do

@@ -92,8 +92,9 @@ pub struct VmafxOptions {
     /// Score every `subsample`-th frame only; at least 1 (the default).
     pub subsample: u32,
     /// Compute backend: NULL (then `VMAFX_BACKEND` decides, else "auto"), "auto", "cpu",
-    /// or a GPU backend compiled into this build ("vulkan" with the `vulkan` feature). Any other
-    /// name fails with `VMAFX_STATUS_BACKEND_UNAVAILABLE`.
+    /// or a GPU backend compiled into this build ("cuda", "hip", "sycl" or "vulkan", each
+    /// with its Cargo feature). Any other name fails with
+    /// `VMAFX_STATUS_BACKEND_UNAVAILABLE`.
     pub backend: *const c_char,
     /// How `VmafxResult.score` pools the first model's per-frame scores, a
     /// `VMAFX_POOL_*` value.
