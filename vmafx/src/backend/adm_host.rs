@@ -31,6 +31,106 @@ impl Weights {
     }
 }
 
+/// A level's fixed-point arithmetic: the finest level's or a coarse one's.
+pub(crate) enum LevelArithmetic {
+    Fine(FineArithmetic),
+    Coarse(CoarseArithmetic),
+}
+
+/// One level's sizes, scored region and fixed-point arithmetic, as both GPU hosts lay the
+/// levels out.
+pub(crate) struct LevelPlan {
+    /// 0 for the finest level.
+    pub index: usize,
+    /// Size of the picture the level's wavelet step reads.
+    pub in_width: usize,
+    pub in_height: usize,
+    /// Size of the level's bands (half the input, rounded up).
+    pub width: usize,
+    pub height: usize,
+    pub scored: Region,
+    pub arithmetic: LevelArithmetic,
+}
+
+impl LevelPlan {
+    /// The four levels of a `width x height` picture.
+    pub fn all(width: usize, height: usize, weights: &Weights) -> Vec<Self> {
+        let mut levels: Vec<Self> = Vec::with_capacity(4);
+        for index in 0..4 {
+            let (in_width, in_height) = levels
+                .last()
+                .map_or((width, height), |l| (l.width, l.height));
+            let (w, h) = (in_width.div_ceil(2), in_height.div_ceil(2));
+            let arithmetic = if index == 0 {
+                LevelArithmetic::Fine(FineArithmetic::new(weights.fine, w, h))
+            } else {
+                LevelArithmetic::Coarse(CoarseArithmetic::new(weights.coarse[index - 1], w, h))
+            };
+            levels.push(Self {
+                index,
+                in_width,
+                in_height,
+                width: w,
+                height: h,
+                scored: Region::scored(w, h),
+                arithmetic,
+            });
+        }
+        levels
+    }
+
+    /// Samples in one band of the level.
+    pub fn samples(&self) -> usize {
+        self.width * self.height
+    }
+
+    /// Rows of the scored region.
+    pub fn scored_rows(&self) -> usize {
+        self.scored.bottom - self.scored.top
+    }
+
+    /// The masking pass's weights (Q21/Q23 at level 0, Q32 above), per orientation.
+    pub fn mask_weights(&self) -> [u32; 3] {
+        match &self.arithmetic {
+            LevelArithmetic::Fine(a) => a.weights.map(u32::from),
+            LevelArithmetic::Coarse(a) => a.weights,
+        }
+    }
+
+    /// The masking pass's shift after cubing, per orientation.
+    pub fn cube_shift(&self) -> [u32; 3] {
+        match &self.arithmetic {
+            LevelArithmetic::Fine(a) => a.cube_shift,
+            LevelArithmetic::Coarse(a) => [a.cube_shift; 3],
+        }
+    }
+
+    /// The float energies of one masked sum from its per-row sums: each row rounded by
+    /// the level's row shift, then scaled as the CPU extractor scales them.
+    pub fn energies(&self, rows: impl Iterator<Item = [u64; 3]>) -> [f32; 3] {
+        match &self.arithmetic {
+            LevelArithmetic::Fine(a) => fine_energy(a, masked_totals(rows, a.row_shift)),
+            LevelArithmetic::Coarse(a) => {
+                coarse_energy(a, self.index, masked_totals(rows, a.row_shift))
+            }
+        }
+    }
+
+    /// Level's denominator from the reference's per-row cube sums.
+    pub fn denominator(
+        &self,
+        rows: impl Iterator<Item = [u64; 3]>,
+        weights: &[f32; 3],
+        noise_weight: f64,
+    ) -> f32 {
+        if self.index == 0 {
+            fine_denominator(rows, self.scored, weights, noise_weight)
+        } else {
+            coarse_denominator(rows, self.index, self.scored, weights, noise_weight)
+        }
+    }
+}
+
 /// Adds the workgroup partials of each row (wrapping), giving one sum per row and
 /// orientation. `partials` holds `groups_x` triples per row.
 pub(crate) fn row_sums(partials: &[u64], groups_x: usize) -> impl Iterator<Item = [u64; 3]> + '_ {
@@ -46,7 +146,7 @@ pub(crate) fn row_sums(partials: &[u64], groups_x: usize) -> impl Iterator<Item 
 }
 
 /// Level 0's denominator from the reference's per-row cube sums.
-pub(crate) fn fine_denominator(
+fn fine_denominator(
     rows: impl Iterator<Item = [u64; 3]>,
     region: Region,
     weights: &[f32; 3],
@@ -77,7 +177,7 @@ pub(crate) fn coarse_denominator_shifts(scale: usize, region: Region) -> (u32, u
 }
 
 /// A coarse level's denominator from the reference's per-row sums of shifted cubes.
-pub(crate) fn coarse_denominator(
+fn coarse_denominator(
     rows: impl Iterator<Item = [u64; 3]>,
     scale: usize,
     region: Region,
@@ -105,7 +205,7 @@ pub(crate) fn coarse_denominator(
 }
 
 /// The masked-energy totals from per-row sums: each row rounded down by `row_shift`.
-pub(crate) fn masked_totals(rows: impl Iterator<Item = [u64; 3]>, row_shift: u32) -> [i64; 3] {
+fn masked_totals(rows: impl Iterator<Item = [u64; 3]>, row_shift: u32) -> [i64; 3] {
     let round = if row_shift == 0 {
         0
     } else {
@@ -121,7 +221,7 @@ pub(crate) fn masked_totals(rows: impl Iterator<Item = [u64; 3]>, row_shift: u32
 }
 
 /// Level 0's float energies from masked totals.
-pub(crate) fn fine_energy(arith: &FineArithmetic, totals: [i64; 3]) -> [f32; 3] {
+fn fine_energy(arith: &FineArithmetic, totals: [i64; 3]) -> [f32; 3] {
     std::array::from_fn(|o| {
         let divisor = 2f64.powf(f64::from(arith.energy_exponent(o)));
         (totals[o] as f64 / divisor) as f32
@@ -129,7 +229,7 @@ pub(crate) fn fine_energy(arith: &FineArithmetic, totals: [i64; 3]) -> [f32; 3] 
 }
 
 /// A coarse level's float energies from masked totals (divided in `f32`).
-pub(crate) fn coarse_energy(arith: &CoarseArithmetic, scale: usize, totals: [i64; 3]) -> [f32; 3] {
+fn coarse_energy(arith: &CoarseArithmetic, scale: usize, totals: [i64; 3]) -> [f32; 3] {
     let divisor = 2f64.powf(f64::from(arith.energy_exponent(scale))) as f32;
     totals.map(|t| t as f32 / divisor)
 }

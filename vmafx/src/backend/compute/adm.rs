@@ -12,10 +12,9 @@ use std::sync::Arc;
 
 use super::device::{ComputeDevice, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
 use super::planes::{PlanePair, SAMPLES_I32};
-use crate::backend::adm_host::{self, Weights};
+use crate::backend::adm_host::{self, LevelPlan, Weights};
 use crate::error::{Error, Result};
-use crate::feature::adm::masking::{cube_root_sum, CoarseArithmetic, FineArithmetic};
-use crate::feature::adm::region::Region;
+use crate::feature::adm::masking::cube_root_sum;
 use crate::feature::adm::{combine_levels, AdmExtractor, AdmOptions, AdmScores, LevelScores};
 use crate::frame::PlaneRef;
 
@@ -29,34 +28,21 @@ const POSITION_BLOCK: [u32; 2] = [32, 8];
 /// Threads per block of the summing pass.
 const BLOCK_THREADS: u32 = 256;
 
-/// Sizes and fixed-point parameters of one level.
-#[derive(Debug)]
+/// One level and its device memory.
 struct Level {
-    in_width: usize,
-    in_height: usize,
-    width: usize,
-    height: usize,
-    scored: Region,
+    plan: LevelPlan,
     /// The level's work planes (`VMAFX_ADM_PLANES` of `width * height` values).
     work: DeviceBuffer,
     /// First word of the level's bins in the bins buffer.
     bins_offset: usize,
-    /// Masking weights: Q21/Q23 at level 0, Q32 above.
-    weights: [u32; 3],
-    /// Shift after cubing in the masking pass, per orientation.
-    cube_shift: [u32; 3],
     /// The denominator's (square shift, cube shift); unused at level 0.
     den_shifts: (u32, u32),
 }
 
 impl Level {
-    fn scored_rows(&self) -> usize {
-        self.scored.bottom - self.scored.top
-    }
-
     /// Words of the level's bins: three blocks of one triple per scored row.
     fn bins_words(&self) -> usize {
-        9 * self.scored_rows()
+        9 * self.plan.scored_rows()
     }
 }
 
@@ -93,31 +79,16 @@ impl ComputeAdm {
         let weights = Weights::new(&options);
         let mut levels: Vec<Level> = Vec::with_capacity(LEVELS);
         let mut bins_words = 0;
-        for index in 0..LEVELS {
-            let (in_width, in_height) = levels
-                .last()
-                .map_or((width, height), |l| (l.width, l.height));
-            let (w, h) = (in_width.div_ceil(2), in_height.div_ceil(2));
-            let scored = Region::scored(w, h);
-            let (level_weights, cube_shift, den_shifts) = if index == 0 {
-                let arith = FineArithmetic::new(weights.fine, w, h);
-                (arith.weights.map(u32::from), arith.cube_shift, (0, 0))
-            } else {
-                let arith = CoarseArithmetic::new(weights.coarse[index - 1], w, h);
-                let den_shifts = adm_host::coarse_denominator_shifts(index, scored);
-                (arith.weights, [arith.cube_shift; 3], den_shifts)
+        for plan in LevelPlan::all(width, height, &weights) {
+            let den_shifts = match plan.index {
+                0 => (0, 0),
+                index => adm_host::coarse_denominator_shifts(index, plan.scored),
             };
             let level = Level {
-                in_width,
-                in_height,
-                width: w,
-                height: h,
-                scored,
-                work: DeviceBuffer::new(device, PLANES * w * h * 4)?,
+                work: DeviceBuffer::new(device, PLANES * plan.samples() * 4)?,
                 bins_offset: bins_words,
-                weights: level_weights,
-                cube_shift,
                 den_shifts,
+                plan,
             };
             bins_words += level.bins_words();
             levels.push(level);
@@ -219,20 +190,20 @@ impl ComputeAdm {
             (a, b, self.planes.sample_kind(), 0)
         } else {
             let previous = &self.levels[index - 1];
-            let n = previous.width * previous.height;
+            let n = previous.plan.samples();
             (&previous.work, &previous.work, SAMPLES_I32, n as u32)
         };
-        let [weight_h, weight_v, weight_d] = level.weights.map(KernelArg::U32);
+        let [weight_h, weight_v, weight_d] = level.plan.mask_weights().map(KernelArg::U32);
         self.queue.launch(
             "adm_analyse",
-            LaunchShape::covering(level.width, level.height, POSITION_BLOCK),
+            LaunchShape::covering(level.plan.width, level.plan.height, POSITION_BLOCK),
             &[
                 KernelArg::Buffer(reference),
                 KernelArg::Buffer(distorted),
                 KernelArg::U32(kind),
                 KernelArg::U32(distorted_offset),
-                KernelArg::U32(level.in_width as u32),
-                KernelArg::U32(level.in_height as u32),
+                KernelArg::U32(level.plan.in_width as u32),
+                KernelArg::U32(level.plan.in_height as u32),
                 KernelArg::U32(index as u32),
                 KernelArg::U32(u32::from(self.bit_depth)),
                 KernelArg::Buffer(&level.work),
@@ -248,18 +219,18 @@ impl ComputeAdm {
         if !score {
             return Ok(());
         }
-        let r = level.scored;
+        let r = level.plan.scored;
         let strips = (r.right - r.left).div_ceil(STRIP);
-        let [shift_h, shift_v, shift_d] = level.cube_shift.map(KernelArg::U32);
+        let [shift_h, shift_v, shift_d] = level.plan.cube_shift().map(KernelArg::U32);
         self.queue.launch(
             "adm_sums",
-            LaunchShape::covering(strips, level.scored_rows(), sums_block(strips)),
+            LaunchShape::covering(strips, level.plan.scored_rows(), sums_block(strips)),
             &[
                 KernelArg::Buffer(&level.work),
                 KernelArg::Buffer(&self.bins),
                 KernelArg::U32(level.bins_offset as u32),
-                KernelArg::U32(level.width as u32),
-                KernelArg::U32(level.height as u32),
+                KernelArg::U32(level.plan.width as u32),
+                KernelArg::U32(level.plan.height as u32),
                 KernelArg::U32(r.top as u32),
                 KernelArg::U32(r.bottom as u32),
                 KernelArg::U32(r.left as u32),
@@ -281,36 +252,20 @@ impl ComputeAdm {
     /// Level `index`'s numerator, denominator and AIM numerator from the downloaded bins.
     fn level_scores(&self, index: usize) -> LevelScores {
         let level = &self.levels[index];
-        let block = 3 * level.scored_rows();
+        let plan = &level.plan;
+        let block = 3 * plan.scored_rows();
         let start = level.bins_offset;
         // Bin block `b` (0 denominator, 1 detail loss, 2 AIM), one triple per row.
         let rows = |b: usize| adm_host::row_sums(&self.words[start + b * block..][..block], 1);
-        let (region, noise_weight) = (level.scored, self.options.noise_weight);
-        let weights = &self.weights.float[index];
-        let (width, height) = (level.width, level.height);
-        let den = if index == 0 {
-            adm_host::fine_denominator(rows(0), region, weights, noise_weight)
-        } else {
-            adm_host::coarse_denominator(rows(0), index, region, weights, noise_weight)
-        };
-        let energy = |b: usize| {
-            if index == 0 {
-                let arith = FineArithmetic::new(self.weights.fine, width, height);
-                let totals = adm_host::masked_totals(rows(b), arith.row_shift);
-                adm_host::fine_energy(&arith, totals)
-            } else {
-                let arith = CoarseArithmetic::new(self.weights.coarse[index - 1], width, height);
-                let totals = adm_host::masked_totals(rows(b), arith.row_shift);
-                adm_host::coarse_energy(&arith, index, totals)
-            }
-        };
+        let noise_weight = self.options.noise_weight;
+        let den = plan.denominator(rows(0), &self.weights.float[index], noise_weight);
         LevelScores {
-            num: cube_root_sum(energy(1), region, noise_weight),
+            num: cube_root_sum(plan.energies(rows(1)), plan.scored, noise_weight),
             den,
             aim_num: if self.options.skip_aim {
                 0.0
             } else {
-                cube_root_sum(energy(2), region, 0.0)
+                cube_root_sum(plan.energies(rows(2)), plan.scored, 0.0)
             },
         }
     }

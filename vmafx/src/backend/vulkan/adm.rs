@@ -11,10 +11,9 @@ use super::commands::{groups, kernels, FrameStream, Recording, Step, SAMPLES_U32
 use super::device::VulkanDevice;
 use super::memory::{BufferRole, GpuBuffer};
 use super::pipelines::{DescriptorArena, KernelId};
-use crate::backend::adm_host::{self, Weights};
+use crate::backend::adm_host::{self, LevelPlan, Weights};
 use crate::error::Result;
-use crate::feature::adm::masking::{CoarseArithmetic, FineArithmetic};
-use crate::feature::adm::region::Region;
+use crate::feature::adm::masking::cube_root_sum;
 use crate::feature::adm::{combine_levels, AdmExtractor, AdmOptions, AdmScores, LevelScores};
 use crate::frame::PlaneRef;
 
@@ -24,68 +23,32 @@ const TILE: usize = 16;
 const ROW_GROUP: usize = 64;
 const ROWS: usize = 4;
 
-/// Sizes and fixed-point parameters of one level.
+/// One level and the width, in workgroups, of its row-summing passes.
 struct Level {
-    in_width: usize,
-    in_height: usize,
-    width: usize,
-    height: usize,
-    scored: Region,
+    plan: LevelPlan,
     groups_x: usize,
-    /// Shift of each masked row sum.
-    row_shift: u32,
-    /// Cube shifts of the masking pass, per orientation.
-    cube_shift: [u32; 3],
-    /// Weights of the masking pass (Q21/Q23 at level 0, Q32 above).
-    weights: [u32; 3],
 }
 
 impl Level {
-    fn new(index: usize, in_width: usize, in_height: usize, weights: &Weights) -> Self {
-        let (width, height) = (in_width.div_ceil(2), in_height.div_ceil(2));
-        let scored = Region::scored(width, height);
-        let (row_shift, cube_shift, weights) = if index == 0 {
-            let arith = FineArithmetic::new(weights.fine, width, height);
-            (
-                arith.row_shift,
-                arith.cube_shift,
-                arith.weights.map(u32::from),
-            )
-        } else {
-            let arith = CoarseArithmetic::new(weights.coarse[index - 1], width, height);
-            (arith.row_shift, [arith.cube_shift; 3], arith.weights)
-        };
-        Self {
-            in_width,
-            in_height,
-            width,
-            height,
-            scored,
-            groups_x: (scored.right - scored.left).div_ceil(ROW_GROUP),
-            row_shift,
-            cube_shift,
-            weights,
-        }
-    }
-
-    fn samples(&self) -> usize {
-        self.width * self.height
+    fn new(plan: LevelPlan) -> Self {
+        let groups_x = (plan.scored.right - plan.scored.left).div_ceil(ROW_GROUP);
+        Self { plan, groups_x }
     }
 
     /// Bytes of one partial-sum buffer: a triple of 64-bit sums per workgroup and row.
     fn partial_bytes(&self) -> usize {
-        (self.scored.bottom - self.scored.top) * self.groups_x * 3 * 8
+        self.plan.scored_rows() * self.groups_x * 3 * 8
     }
 
     fn region_push(&self) -> [u32; 6] {
-        let r = self.scored;
-        [self.width, self.height, r.top, r.bottom, r.left, r.right].map(|v| v as u32)
+        let (p, r) = (&self.plan, self.plan.scored);
+        [p.width, p.height, r.top, r.bottom, r.left, r.right].map(|v| v as u32)
     }
 
     fn row_groups(&self) -> [u32; 3] {
         [
             self.groups_x as u32,
-            groups(self.scored.bottom - self.scored.top, ROWS),
+            groups(self.plan.scored_rows(), ROWS),
             1,
         ]
     }
@@ -131,17 +94,14 @@ impl AdmEngine {
             ],
         )?;
         let weights = Weights::new(options);
-        let mut levels: Vec<Level> = Vec::with_capacity(LEVELS);
-        for index in 0..LEVELS {
-            let (w, h) = levels
-                .last()
-                .map_or((width, height), |l| (l.width, l.height));
-            levels.push(Level::new(index, w, h, &weights));
-        }
+        let levels: Vec<Level> = LevelPlan::all(width, height, &weights)
+            .into_iter()
+            .map(Level::new)
+            .collect();
         let bands = |role, name| -> Result<Vec<GpuBuffer>> {
             levels
                 .iter()
-                .map(|l| GpuBuffer::new(device, 4 * l.samples() * 4, role, name))
+                .map(|l| GpuBuffer::new(device, 4 * l.plan.samples() * 4, role, name))
                 .collect()
         };
         let (bands_ref, bands_dis) = (
@@ -152,7 +112,7 @@ impl AdmEngine {
         let detail = |name| -> Result<Vec<GpuBuffer>> {
             levels
                 .iter()
-                .map(|l| GpuBuffer::new(device, 3 * l.samples() * 4, BufferRole::Device, name))
+                .map(|l| GpuBuffer::new(device, 3 * l.plan.samples() * 4, BufferRole::Device, name))
                 .collect()
         };
         let (restored, additive) = (detail("adm restored")?, detail("adm additive")?);
@@ -194,10 +154,14 @@ impl AdmEngine {
                 } else {
                     ([&bands_ref[index - 1], &bands_dis[index - 1]], SAMPLES_U32)
                 };
-                let tiles = [groups(level.width, TILE), groups(level.height, TILE), 1];
+                let tiles = [
+                    groups(level.plan.width, TILE),
+                    groups(level.plan.height, TILE),
+                    1,
+                ];
                 let dwt_push = vec![
-                    level.in_width as u32,
-                    level.in_height as u32,
+                    level.plan.in_width as u32,
+                    level.plan.in_height as u32,
                     kind,
                     index as u32,
                     u32::from(stream.bit_depth()),
@@ -224,8 +188,8 @@ impl AdmEngine {
                     &[&bands_ref[index], &bands_dis[index], restored, additive],
                 )?;
                 let push = vec![
-                    level.width as u32,
-                    level.height as u32,
+                    level.plan.width as u32,
+                    level.plan.height as u32,
                     coarse,
                     gain as u32,
                     (gain >> 32) as u32,
@@ -242,7 +206,7 @@ impl AdmEngine {
                 let (square_shift, cube_shift) = if index == 0 {
                     (0, 0)
                 } else {
-                    adm_host::coarse_denominator_shifts(index, level.scored)
+                    adm_host::coarse_denominator_shifts(index, level.plan.scored)
                 };
                 let mut push = level.region_push().to_vec();
                 push.extend([coarse, square_shift, cube_shift, level.groups_x as u32]);
@@ -256,8 +220,8 @@ impl AdmEngine {
 
                 let mut push = level.region_push().to_vec();
                 push.push(coarse);
-                push.extend(level.weights);
-                push.extend(level.cube_shift);
+                push.extend(level.plan.mask_weights());
+                push.extend(level.plan.cube_shift());
                 push.push(level.groups_x as u32);
                 // Detail loss: the restored part masked by the impairment; AIM swaps them.
                 let mut passes = vec![(additive, restored, &level_sums.loss)];
@@ -302,46 +266,23 @@ impl AdmEngine {
                 scores[0] = LevelScores::SKIPPED;
                 continue;
             }
-            let words = |b: &GpuBuffer| b.words_u64().collect::<Vec<_>>();
-            let rows = |w: &[u64]| adm_host::row_sums(w, level.groups_x).collect::<Vec<_>>();
+            let plan = &level.plan;
+            let rows = |b: &GpuBuffer| {
+                let words: Vec<u64> = b.words_u64().collect();
+                adm_host::row_sums(&words, level.groups_x).collect::<Vec<_>>()
+            };
             let weights = &self.weights.float[index];
-            let den_rows = rows(&words(&sums.denominator));
-            let den = if index == 0 {
-                adm_host::fine_denominator(
-                    den_rows.into_iter(),
-                    level.scored,
-                    weights,
-                    options.noise_weight,
-                )
-            } else {
-                adm_host::coarse_denominator(
-                    den_rows.into_iter(),
-                    index,
-                    level.scored,
-                    weights,
-                    options.noise_weight,
-                )
-            };
-            let energy = |b: &GpuBuffer| {
-                let totals = adm_host::masked_totals(rows(&words(b)).into_iter(), level.row_shift);
-                if index == 0 {
-                    let arith = FineArithmetic::new(self.weights.fine, level.width, level.height);
-                    adm_host::fine_energy(&arith, totals)
-                } else {
-                    let arith = CoarseArithmetic::new(
-                        self.weights.coarse[index - 1],
-                        level.width,
-                        level.height,
-                    );
-                    adm_host::coarse_energy(&arith, index, totals)
-                }
-            };
-            let cube_root_sum = crate::feature::adm::masking::cube_root_sum;
-            let num = cube_root_sum(energy(&sums.loss), level.scored, options.noise_weight);
+            let den = plan.denominator(
+                rows(&sums.denominator).into_iter(),
+                weights,
+                options.noise_weight,
+            );
+            let energy = |b: &GpuBuffer| plan.energies(rows(b).into_iter());
+            let num = cube_root_sum(energy(&sums.loss), plan.scored, options.noise_weight);
             let aim_num = if options.skip_aim {
                 0.0
             } else {
-                cube_root_sum(energy(&sums.aim), level.scored, 0.0)
+                cube_root_sum(energy(&sums.aim), plan.scored, 0.0)
             };
             scores[index] = LevelScores { num, den, aim_num };
         }
