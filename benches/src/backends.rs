@@ -74,24 +74,6 @@ pub fn time_backend(
     best.context("no run")
 }
 
-/// A compute device of `backend` (CUDA, HIP or SYCL, as compiled in), once it has passed
-/// its self-check.
-#[cfg(any(feature = "cuda", feature = "hip", feature = "sycl"))]
-fn compute_device(
-    backend: BackendKind,
-) -> Result<std::sync::Arc<dyn vmafx::backend::compute::ComputeDevice>> {
-    let device = match backend {
-        #[cfg(feature = "cuda")]
-        BackendKind::Cuda => vmafx::backend::cuda::open(0)?,
-        #[cfg(feature = "hip")]
-        BackendKind::Hip => vmafx::backend::hip::open(0)?,
-        #[cfg(feature = "sycl")]
-        BackendKind::Sycl => vmafx::backend::sycl::open(0)?,
-        other => anyhow::bail!("{other} is not a compute backend of this build"),
-    };
-    Ok(vmafx::backend::compute::checked(device)?)
-}
-
 /// Device throughput with the frames already on the device: one synthetic 8-bit pair
 /// is uploaded per worker, then VIF, ADM and motion are scored on it `laps` times by
 /// each of `workers` threads (each with its own queues, so their frames overlap on the
@@ -109,7 +91,7 @@ pub fn time_resident(
     use vmafx::feature::adm::{AdmExtractor, AdmOptions};
     use vmafx::feature::vif::{VifExtractor, VifOptions};
 
-    let device = compute_device(backend)?;
+    let device = vmafx::backend::open_compute(backend)?;
     let pairs = frames(width, height, 2)?;
     let (reference, distorted) = (pairs[0].0.plane(0), pairs[0].1.plane(0));
     let earlier = pairs[1].0.plane(0);

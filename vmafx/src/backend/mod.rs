@@ -193,6 +193,26 @@ pub fn resolve(requested: BackendKind) -> Result<BackendChoice> {
     }
 }
 
+/// The first device of a compute backend (CUDA, HIP or SYCL, as compiled in), once it
+/// has passed its self-check against the CPU ([`compute::checked`]).
+#[cfg(any(feature = "cuda", feature = "hip", feature = "sycl"))]
+pub fn open_compute(kind: BackendKind) -> Result<std::sync::Arc<dyn compute::ComputeDevice>> {
+    let device = match kind {
+        #[cfg(feature = "cuda")]
+        BackendKind::Cuda => cuda::open(0)?,
+        #[cfg(feature = "hip")]
+        BackendKind::Hip => hip::open(0)?,
+        #[cfg(feature = "sycl")]
+        BackendKind::Sycl => sycl::open(0)?,
+        other => {
+            return Err(Error::Backend(format!(
+                "{other}: not a compute backend of this build"
+            )))
+        }
+    };
+    compute::checked(device)
+}
+
 /// `kind (device)`, as reports print it.
 pub fn describe(choice: &BackendChoice) -> String {
     format!("{} ({})", choice.kind, choice.device)

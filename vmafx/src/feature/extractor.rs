@@ -52,12 +52,10 @@ impl Devices {
                 vulkan: Some(crate::backend::vulkan::VulkanDevice::open(None)?),
                 ..Self::default()
             }),
-            #[cfg(feature = "cuda")]
-            BackendKind::Cuda => Self::checked_compute(crate::backend::cuda::open(0)?),
-            #[cfg(feature = "hip")]
-            BackendKind::Hip => Self::checked_compute(crate::backend::hip::open(0)?),
-            #[cfg(feature = "sycl")]
-            BackendKind::Sycl => Self::checked_compute(crate::backend::sycl::open(0)?),
+            #[cfg(any(feature = "cuda", feature = "hip", feature = "sycl"))]
+            kind @ (BackendKind::Cuda | BackendKind::Hip | BackendKind::Sycl) => {
+                Ok(Self::with_compute(crate::backend::open_compute(kind)?))
+            }
             other => Err(crate::Error::Backend(format!(
                 "{other}: the scorer cannot use this backend in this build"
             ))),
@@ -67,16 +65,6 @@ impl Devices {
 
 #[cfg(feature = "compute")]
 impl Devices {
-    /// `device`, once it has scored the self-check pairs as the CPU does.
-    #[cfg(any(feature = "cuda", feature = "hip", feature = "sycl"))]
-    fn checked_compute(
-        device: std::sync::Arc<dyn crate::backend::compute::ComputeDevice>,
-    ) -> Result<Self> {
-        Ok(Self::with_compute(crate::backend::compute::checked(
-            device,
-        )?))
-    }
-
     /// Extractors that can run on `device` will.
     #[cfg(any(test, feature = "cuda", feature = "hip", feature = "sycl"))]
     pub(crate) fn with_compute(
