@@ -5,8 +5,9 @@
 //! `VMAFX_CONFORMANCE_DIR` points). Without it the test says so and passes, unless
 //! `VMAFX_REQUIRE_CONFORMANCE=1` (set in CI) makes its absence a failure.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use vmafx::io::InputKind;
@@ -27,13 +28,6 @@ fn tolerance(metric: &str) -> f64 {
     }
 }
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("VMAFX_CONFORMANCE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance"));
-    dir.join("manifest.json").is_file().then_some(dir)
-}
-
 #[derive(Default)]
 struct Worst {
     delta: f64,
@@ -43,7 +37,7 @@ struct Worst {
 
 #[test]
 fn every_pair_and_model_matches_libvmaf() {
-    let Some(dir) = corpus_dir() else {
+    let Some(dir) = common::corpus_dir() else {
         assert!(
             std::env::var_os("VMAFX_REQUIRE_CONFORMANCE").is_none(),
             "conformance corpus not found (set VMAFX_CONFORMANCE_DIR)"

@@ -7,22 +7,17 @@
 //! (a comma-separated list of backend names) turns those skips into failures, for runs
 //! on machines that do have the GPU.
 //!
-//! Timings do not belong here: `vmafx-bench gpu` measures fps side by side.
+//! Timings do not belong here: `vmafx-bench backends` measures fps side by side.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::time::Instant;
 
 use serde_json::Value;
 use vmafx::backend::{self, BackendKind};
 use vmafx::io::InputKind;
 use vmafx::{Model, Report, ScoreJob, ScorerBuilder};
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("VMAFX_CONFORMANCE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance"));
-    dir.join("manifest.json").is_file().then_some(dir)
-}
 
 fn required() -> Vec<String> {
     std::env::var("VMAFX_REQUIRE_GPU")
@@ -88,7 +83,7 @@ fn check_backend(dir: &Path, kind: BackendKind) {
 #[test]
 fn every_gpu_backend_equals_the_cpu_on_the_conformance_pairs() {
     let required = required();
-    let Some(dir) = corpus_dir() else {
+    let Some(dir) = common::corpus_dir() else {
         assert!(
             required.is_empty(),
             "VMAFX_REQUIRE_GPU is set but the corpus is missing"

@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests: synthetic frames and Y4M files.
+//! Helpers shared by the integration tests: synthetic frames, Y4M files and the
+//! conformance corpus.
 
 #![allow(dead_code)]
 
@@ -94,4 +95,15 @@ pub fn write_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> PathBuf {
     let mut file = std::fs::File::create(&path).expect("temp file is writable");
     file.write_all(bytes).expect("temp file is writable");
     path
+}
+
+/// The conformance corpus: `VMAFX_CONFORMANCE_DIR`, else `shared/conformance` beside the
+/// repository; `None` when it has no manifest.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("VMAFX_CONFORMANCE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance")
+        });
+    dir.join("manifest.json").is_file().then_some(dir)
 }
