@@ -6,11 +6,34 @@ use std::sync::Arc;
 
 use super::LaunchShape;
 use super::{ComputeAdm, ComputeDevice, ComputeMotion, ComputeVif, DeviceBuffer, KernelArg};
+use crate::backend::BackendKind;
 use crate::feature::adm::AdmExtractor;
 use crate::feature::motion::MotionSad;
 use crate::feature::vif::{VifExtractor, VifOptions};
 use crate::test_support::adm_cases::{adm_bits, adm_options};
 use crate::test_support::pictures::{narrow, pair, plane, with_stride};
+
+/// The first device a backend lists, for its device tests; `None`, after printing why,
+/// where it lists none. `VMAFX_REQUIRE_<BACKEND>` (e.g. `VMAFX_REQUIRE_CUDA=1`) makes
+/// that a failure, for runs on machines that have the GPU.
+pub fn first_device(
+    backend: BackendKind,
+    devices: std::result::Result<Vec<String>, String>,
+    open: impl FnOnce(usize) -> crate::Result<Arc<dyn ComputeDevice>>,
+) -> Option<Arc<dyn ComputeDevice>> {
+    let reason = match devices {
+        Ok(names) if !names.is_empty() => {
+            return Some(open(0).expect("a listed device opens"));
+        }
+        Ok(_) => format!("no {backend} device"),
+        Err(reason) => format!("no {backend} device ({reason})"),
+    };
+    let variable = format!("VMAFX_REQUIRE_{}", backend.name().to_ascii_uppercase());
+    let required = std::env::var(&variable).is_ok_and(|v| !v.is_empty() && v != "0");
+    assert!(!required, "{variable} is set but there is {reason}");
+    eprintln!("skipped: {reason}");
+    None
+}
 
 /// Uploads come back as sent (also when a buffer is refilled before the queue waits),
 /// `zero` clears, an oversized upload is refused, and a launch of an unknown kernel or

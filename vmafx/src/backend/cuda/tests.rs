@@ -8,11 +8,10 @@
 //! them (`kernels/cuda/check.sh` sets the first two).
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use super::compile::{self, Target};
 use super::{devices, open};
-use crate::backend::compute::{contract, source, ComputeDevice};
+use crate::backend::compute::{contract, source};
 use crate::error::Error;
 
 /// Whether the environment variable asks for a piece to be present.
@@ -27,12 +26,9 @@ fn skip<T>(variable: &str, why: &str) -> Option<T> {
     None
 }
 
-/// The first CUDA device, when there is one.
-fn device() -> Option<Arc<dyn ComputeDevice>> {
-    match devices() {
-        Ok(_) => Some(open(0).expect("a listed device opens")),
-        Err(reason) => skip("VMAFX_REQUIRE_CUDA", &format!("no CUDA device ({reason})")),
-    }
+/// The first device, or `None` (printing why) when there is none.
+fn device() -> Option<std::sync::Arc<dyn crate::backend::compute::ComputeDevice>> {
+    contract::first_device(crate::backend::BackendKind::Cuda, devices(), open)
 }
 
 #[test]

@@ -96,17 +96,7 @@ fn a_compile_error_comes_with_the_compiler_log() {
 
 /// The first device, or `None` (printing why) when there is none.
 fn first_device() -> Option<std::sync::Arc<dyn crate::backend::compute::ComputeDevice>> {
-    match devices() {
-        Ok(names) if !names.is_empty() => Some(open(0).unwrap()),
-        Ok(_) => {
-            eprintln!("skipped: no HIP device");
-            None
-        }
-        Err(reason) => {
-            eprintln!("skipped: no HIP device ({reason})");
-            None
-        }
-    }
+    contract::first_device(crate::backend::BackendKind::Hip, devices(), open)
 }
 
 #[test]

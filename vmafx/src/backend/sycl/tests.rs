@@ -5,7 +5,7 @@ use std::ffi::OsString;
 
 use super::ffi::{self, LIBRARY_NAME};
 use super::{devices, open};
-use crate::backend::compute::{contract, ComputeDevice};
+use crate::backend::compute::contract;
 use crate::error::Error;
 
 #[test]
@@ -43,18 +43,8 @@ fn without_the_library_or_a_gpu_listing_and_opening_say_why() {
 }
 
 /// The first device, or `None` (printing why) when there is none.
-fn first_device() -> Option<std::sync::Arc<dyn ComputeDevice>> {
-    match devices() {
-        Ok(names) if !names.is_empty() => Some(open(0).unwrap()),
-        Ok(_) => {
-            eprintln!("skipped: no SYCL GPU");
-            None
-        }
-        Err(reason) => {
-            eprintln!("skipped: no SYCL GPU ({reason})");
-            None
-        }
-    }
+fn first_device() -> Option<std::sync::Arc<dyn crate::backend::compute::ComputeDevice>> {
+    contract::first_device(crate::backend::BackendKind::Sycl, devices(), open)
 }
 
 #[test]
