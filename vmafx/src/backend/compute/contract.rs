@@ -16,6 +16,7 @@ use crate::test_support::pictures::{narrow, pair, plane, with_stride};
 /// The first device a backend lists, for its device tests; `None`, after printing why,
 /// where it lists none. `VMAFX_REQUIRE_<BACKEND>` (e.g. `VMAFX_REQUIRE_CUDA=1`) makes
 /// that a failure, for runs on machines that have the GPU.
+#[cfg(any(feature = "cuda", feature = "hip", feature = "sycl"))]
 pub fn first_device(
     backend: BackendKind,
     devices: std::result::Result<Vec<String>, String>,
