@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use super::LaunchShape;
 use super::{ComputeAdm, ComputeDevice, ComputeMotion, ComputeVif, DeviceBuffer, KernelArg};
-use crate::backend::BackendKind;
 use crate::feature::adm::AdmExtractor;
 use crate::feature::motion::MotionSad;
 use crate::feature::vif::{VifExtractor, VifOptions};
@@ -18,7 +17,7 @@ use crate::test_support::pictures::{narrow, pair, plane, with_stride};
 /// that a failure, for runs on machines that have the GPU.
 #[cfg(any(feature = "cuda", feature = "hip", feature = "sycl"))]
 pub fn first_device(
-    backend: BackendKind,
+    backend: crate::backend::BackendKind,
     devices: std::result::Result<Vec<String>, String>,
     open: impl FnOnce(usize) -> crate::Result<Arc<dyn ComputeDevice>>,
 ) -> Option<Arc<dyn ComputeDevice>> {
