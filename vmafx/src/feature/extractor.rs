@@ -29,14 +29,23 @@ pub(crate) enum SpatialExtractor {
     ComputeAdm(Box<crate::backend::compute::ComputeAdm>),
 }
 
-/// The devices extractors may run on besides the CPU, as the chosen backend opened them.
+/// The device the chosen backend opened, which the extractors that can use it run on.
 #[derive(Clone, Default)]
-pub(crate) struct Devices {
+pub(crate) enum Devices {
+    /// Everything on the CPU.
+    #[default]
+    Cpu,
+    /// A Vulkan device.
     #[cfg(feature = "vulkan")]
-    pub vulkan: Option<std::sync::Arc<crate::backend::vulkan::VulkanDevice>>,
-    /// The CUDA, HIP or SYCL device.
+    Vulkan(std::sync::Arc<crate::backend::vulkan::VulkanDevice>),
+    /// A CUDA, HIP or SYCL device (or, in tests, the host emulator).
     #[cfg(feature = "compute")]
-    pub compute: Option<std::sync::Arc<dyn crate::backend::compute::ComputeDevice>>,
+    // With only the emulator compiled in, tests alone make this variant.
+    #[cfg_attr(
+        not(any(feature = "cuda", feature = "hip", feature = "sycl")),
+        allow(dead_code)
+    )]
+    Compute(std::sync::Arc<dyn crate::backend::compute::ComputeDevice>),
 }
 
 impl Devices {
@@ -44,37 +53,18 @@ impl Devices {
     pub(crate) fn open(choice: &crate::backend::BackendChoice) -> Result<Self> {
         use crate::backend::BackendKind;
         match choice.kind {
-            BackendKind::Cpu => Ok(Self::default()),
+            BackendKind::Cpu => Ok(Self::Cpu),
             #[cfg(feature = "vulkan")]
-            // With only the Vulkan backend compiled in, the update fills nothing.
-            #[allow(clippy::needless_update)]
-            BackendKind::Vulkan => Ok(Self {
-                vulkan: Some(crate::backend::vulkan::VulkanDevice::open(None)?),
-                ..Self::default()
-            }),
+            BackendKind::Vulkan => Ok(Self::Vulkan(crate::backend::vulkan::VulkanDevice::open(
+                None,
+            )?)),
             #[cfg(any(feature = "cuda", feature = "hip", feature = "sycl"))]
             kind @ (BackendKind::Cuda | BackendKind::Hip | BackendKind::Sycl) => {
-                Ok(Self::with_compute(crate::backend::open_compute(kind)?))
+                Ok(Self::Compute(crate::backend::open_compute(kind)?))
             }
             other => Err(crate::Error::Backend(format!(
                 "{other}: the scorer cannot use this backend in this build"
             ))),
-        }
-    }
-}
-
-#[cfg(feature = "compute")]
-impl Devices {
-    /// Extractors that can run on `device` will.
-    #[cfg(any(test, feature = "cuda", feature = "hip", feature = "sycl"))]
-    pub(crate) fn with_compute(
-        device: std::sync::Arc<dyn crate::backend::compute::ComputeDevice>,
-    ) -> Self {
-        // Without the Vulkan backend compiled in, the update fills nothing.
-        #[allow(clippy::needless_update)]
-        Self {
-            compute: Some(device),
-            ..Self::default()
         }
     }
 }
@@ -115,8 +105,6 @@ impl Extractor {
     ) -> Result<Self> {
         use SpatialExtractor as S;
         use TemporalExtractor as T;
-        #[cfg(not(any(feature = "vulkan", feature = "compute")))]
-        let _ = devices;
         let (w, h, depth) = (format.width(), format.height(), format.bit_depth());
         let opts = &request.options;
         let takes_words = matches!(request.kind, ExtractorKind::FloatVif | ExtractorKind::Cambi);
@@ -126,69 +114,66 @@ impl Extractor {
                 request.kind.name()
             )));
         }
-        Ok(match request.kind {
+        Ok(match (request.kind, devices) {
             #[cfg(feature = "vulkan")]
-            ExtractorKind::IntegerVif if devices.vulkan.is_some() => {
+            (ExtractorKind::IntegerVif, Devices::Vulkan(device)) => {
                 let options = vif::VifOptions::from_dict(opts)?;
-                let device = devices.vulkan.clone().expect("guarded by is_some");
+                let device = device.clone();
                 let x = crate::backend::vulkan::VulkanVif::new(device, w, h, depth, options)?;
                 Self::Spatial(S::VulkanVif(Box::new(x)))
             }
             #[cfg(feature = "vulkan")]
-            ExtractorKind::IntegerAdm if devices.vulkan.is_some() => {
+            (ExtractorKind::IntegerAdm, Devices::Vulkan(device)) => {
                 let options = adm::AdmOptions::from_dict(opts)?;
-                let device = devices.vulkan.clone().expect("guarded by is_some");
+                let device = device.clone();
                 let x = crate::backend::vulkan::VulkanAdm::new(device, w, h, depth, options)?;
                 Self::Spatial(S::VulkanAdm(Box::new(x)))
             }
             #[cfg(feature = "vulkan")]
-            ExtractorKind::IntegerMotion if devices.vulkan.is_some() => {
+            (ExtractorKind::IntegerMotion, Devices::Vulkan(device)) => {
                 let options = motion::MotionOptions::from_dict(opts)?;
-                let device = devices.vulkan.clone().expect("guarded by is_some");
+                let device = device.clone();
                 let gpu = crate::backend::vulkan::VulkanMotion::new(device, w, h, depth)?;
                 let x = motion::MotionExtractor::with_gpu(w, h, depth, options, Box::new(gpu))?;
                 Self::Temporal(T::IntegerMotion(Box::new(x)))
             }
             #[cfg(feature = "compute")]
-            ExtractorKind::IntegerVif if devices.compute.is_some() => {
+            (ExtractorKind::IntegerVif, Devices::Compute(device)) => {
                 let options = vif::VifOptions::from_dict(opts)?;
-                let device = devices.compute.as_ref().expect("guarded by is_some");
                 let x = crate::backend::compute::ComputeVif::new(device, w, h, depth, options)?;
                 Self::Spatial(S::ComputeVif(Box::new(x)))
             }
             #[cfg(feature = "compute")]
-            ExtractorKind::IntegerAdm if devices.compute.is_some() => {
+            (ExtractorKind::IntegerAdm, Devices::Compute(device)) => {
                 let options = adm::AdmOptions::from_dict(opts)?;
-                let device = devices.compute.as_ref().expect("guarded by is_some");
                 let x = crate::backend::compute::ComputeAdm::new(device, w, h, depth, options)?;
                 Self::Spatial(S::ComputeAdm(Box::new(x)))
             }
             #[cfg(feature = "compute")]
-            ExtractorKind::IntegerMotion if devices.compute.is_some() => {
+            (ExtractorKind::IntegerMotion, Devices::Compute(device)) => {
                 let options = motion::MotionOptions::from_dict(opts)?;
-                let device = devices.compute.as_ref().expect("guarded by is_some");
                 let gpu = crate::backend::compute::ComputeMotion::new(device, w, h, depth)?;
                 let x = motion::MotionExtractor::with_gpu(w, h, depth, options, Box::new(gpu))?;
                 Self::Temporal(T::IntegerMotion(Box::new(x)))
             }
-            ExtractorKind::IntegerVif => {
+            (ExtractorKind::IntegerVif, _) => {
                 let options = vif::VifOptions::from_dict(opts)?;
                 Self::Spatial(S::IntegerVif(Box::new(vif::VifExtractor::new(
                     w, h, depth, options,
                 )?)))
             }
-            ExtractorKind::IntegerAdm => {
+            (ExtractorKind::IntegerAdm, _) => {
                 let options = adm::AdmOptions::from_dict(opts)?;
                 Self::Spatial(S::IntegerAdm(Box::new(adm::AdmExtractor::new(
                     w, h, depth, options,
                 )?)))
             }
-            ExtractorKind::IntegerMotion => {
+            (ExtractorKind::IntegerMotion, _) => {
                 let options = motion::MotionOptions::from_dict(opts)?;
                 let x = motion::MotionExtractor::new(w, h, depth, options)?;
                 Self::Temporal(T::IntegerMotion(Box::new(x)))
             }
-            ExtractorKind::FloatVif => {
+            (ExtractorKind::FloatVif, _) => {
                 let mut options = float_vif::FloatVifOptions::from_dict(opts)?;
                 if let Some(method) = request.text_options.get("vif_prescale_method") {
                     options.vif_prescale_method =
@@ -197,40 +182,40 @@ impl Extractor {
                 let x = float_vif::FloatVifExtractor::new(w, h, depth, options)?;
                 Self::Spatial(S::FloatVif(Box::new(x)))
             }
-            ExtractorKind::FloatAdm => {
+            (ExtractorKind::FloatAdm, _) => {
                 let options = float_adm::FloatAdmOptions::from_dict(opts)?;
                 let x = float_adm::FloatAdmExtractor::new(w, h, depth, options)?;
                 Self::Spatial(S::FloatAdm(Box::new(x)))
             }
-            ExtractorKind::FloatMotion => {
+            (ExtractorKind::FloatMotion, _) => {
                 let options = float_motion::FloatMotionOptions::from_dict(opts)?;
                 let x = float_motion::FloatMotionExtractor::new(w, h, depth, options)?;
                 Self::Temporal(T::FloatMotion(Box::new(x)))
             }
-            ExtractorKind::Psnr => {
+            (ExtractorKind::Psnr, _) => {
                 let options = psnr::PsnrOptions::from_dict(opts)?;
                 Self::Spatial(S::Psnr(Box::new(psnr::PsnrExtractor::new(
                     format, options,
                 )?)))
             }
-            ExtractorKind::FloatSsim => {
+            (ExtractorKind::FloatSsim, _) => {
                 let options = ssim::SsimOptions::from_dict(opts)?;
                 Self::Spatial(S::FloatSsim(Box::new(ssim::SsimExtractor::new(
                     format, options,
                 )?)))
             }
-            ExtractorKind::FloatMsSsim => {
+            (ExtractorKind::FloatMsSsim, _) => {
                 let options = ms_ssim::MsSsimOptions::from_dict(opts)?;
                 let x = ms_ssim::MsSsimExtractor::new(format, options)?;
                 Self::Spatial(S::FloatMsSsim(Box::new(x)))
             }
-            ExtractorKind::Ciede => {
+            (ExtractorKind::Ciede, _) => {
                 let options = ciede::CiedeOptions::from_dict(opts)?;
                 Self::Spatial(S::Ciede(Box::new(ciede::CiedeExtractor::new(
                     format, options,
                 )?)))
             }
-            ExtractorKind::Cambi => {
+            (ExtractorKind::Cambi, _) => {
                 let mut options = cambi::CambiOptions::from_dict(opts)?;
                 for (key, value) in &request.text_options {
                     options.set(key, value)?;

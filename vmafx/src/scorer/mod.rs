@@ -87,7 +87,7 @@ impl Scorer {
                     // that fails (to open, or its self-check) is an error.
                     Err(_) if requested == BackendKind::Auto => {
                         let cpu = backend::resolve(BackendKind::Cpu)?;
-                        (cpu, Devices::default())
+                        (cpu, Devices::Cpu)
                     }
                     Err(error) => return Err(error),
                 }

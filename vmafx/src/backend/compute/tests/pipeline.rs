@@ -27,7 +27,7 @@ fn score(reference: &Path, distorted: &Path, model: &str, on_device: bool) -> Re
             kind: BackendKind::Cpu,
             device: "host emulator".to_string(),
         };
-        (choice, Devices::with_compute(device()))
+        (choice, Devices::Compute(device()))
     });
     let mut scorer = Scorer::on_devices(builder, format, opened).expect("scorer builds");
     loop {
