@@ -154,10 +154,7 @@ impl Args {
             // Features only: those the default model would use.
             let (_, model) = ModelSpec::default().load()?;
             for f in model.features() {
-                let kind = vmafx::ExtractorKind::providing(&f.name)
-                    .context("built-in model uses an unknown feature")?;
-                builder =
-                    builder.feature(vmafx::FeatureRequest::with_options(kind, f.options.clone()));
+                builder = builder.feature(vmafx::FeatureRequest::for_model_feature(f)?);
             }
         }
         Ok(builder)

@@ -74,7 +74,7 @@ impl From<vmafx::Error> for FfiError {
             E::Y4m(_) | E::Truncated { .. } | E::InvalidInput(_) => VmafxStatus::InvalidInput,
             E::Mismatch(_) => VmafxStatus::Mismatch,
             E::Model { .. } | E::UnknownModel(..) | E::ModelFile { .. } => VmafxStatus::Model,
-            E::Feature(_) => VmafxStatus::Feature,
+            E::Feature(_) | E::UnknownOption { .. } | E::OptionValue { .. } => VmafxStatus::Feature,
             E::NoFrames => VmafxStatus::NoFrames,
             E::InvalidOption(_) => VmafxStatus::InvalidArgument,
             _ => VmafxStatus::Internal,

@@ -69,6 +69,26 @@ pub enum Error {
     /// An option value outside its valid range.
     #[error("invalid option: {0}")]
     InvalidOption(String),
+    /// A feature option the metric does not have.
+    #[error("feature {feature} has no option {option:?} (its options: {known})")]
+    UnknownOption {
+        /// The metric, by libvmaf's extractor name.
+        feature: String,
+        /// The option as given.
+        option: String,
+        /// The options the metric has, comma-separated.
+        known: String,
+    },
+    /// A feature option given a value it cannot take.
+    #[error("option {option} of feature {feature}: {reason}")]
+    OptionValue {
+        /// The metric, by libvmaf's extractor name.
+        feature: String,
+        /// The option's name.
+        option: String,
+        /// What is wrong with the value.
+        reason: String,
+    },
 }
 
 impl Error {

@@ -29,7 +29,7 @@ mod test_support;
 
 pub use backend::{BackendChoice, BackendKind};
 pub use error::{Error, Result};
-pub use feature::registry::{ExtractorKind, FeatureRequest};
+pub use feature::request::FeatureRequest;
 pub use frame::{ChromaSubsampling, Frame, FrameFormat, FrameView, Plane, PlaneRef};
 pub use job::{JobOutcome, ScoreJob};
 pub use model::Model;

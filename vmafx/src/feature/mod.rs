@@ -1,18 +1,36 @@
-//! Feature extractors, one module per metric, each with its scalar reference.
+//! Feature extractors, one folder per metric, each with its scalar reference and its
+//! [`descriptor::MetricDescriptor`].
 
-pub mod adm;
-pub mod cambi;
-pub mod ciede;
-pub(crate) mod extractor;
-pub mod float_adm;
+pub mod descriptor;
+pub(crate) mod device;
 pub mod float_common;
-pub mod float_motion;
-pub mod float_vif;
 pub(crate) mod frame_check;
-pub mod motion;
-pub mod ms_ssim;
-pub(crate) mod option_dict;
-pub mod psnr;
+pub mod options;
 pub mod registry;
-pub mod ssim;
-pub mod vif;
+pub mod request;
+
+/// Declares each metric's module and lists its descriptor in the registry, in one place.
+macro_rules! metrics {
+    ($($metric:ident),* $(,)?) => {
+        $(pub mod $metric;)*
+
+        /// Every metric's descriptor, in registry order.
+        pub(crate) static METRICS: &[&descriptor::MetricDescriptor] =
+            &[$(&$metric::DESCRIPTOR),*];
+    };
+}
+
+// The registry: one name per metric.
+metrics!(
+    adm,
+    motion,
+    vif,
+    float_adm,
+    float_motion,
+    float_vif,
+    psnr,
+    ssim,
+    ms_ssim,
+    ciede,
+    cambi,
+);

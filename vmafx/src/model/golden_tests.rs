@@ -12,7 +12,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{Model, ModelFeature, ModelOptions};
-use crate::feature::registry::{ExtractorKind, FeatureRequest};
+use crate::feature::request::FeatureRequest;
 use crate::test_support::{clips_dir, golden_files};
 
 /// Largest |delta| accepted on any score, given inputs rounded to 1e-6.
@@ -27,8 +27,10 @@ const MODELS: [&str; 4] = [
 
 /// The golden JSON's key for a model feature: the name the registry gives it.
 fn golden_key(feature: &ModelFeature) -> String {
-    let kind = ExtractorKind::providing(&feature.name).expect("built-in models use known features");
-    FeatureRequest::with_options(kind, feature.options.clone()).output_name(&feature.name)
+    FeatureRequest::for_model_feature(feature)
+        .ok()
+        .and_then(|request| request.feature_name(&feature.name))
+        .expect("built-in models use known features")
 }
 
 /// Compares every frame of one golden file; records the worst |delta| per output.

@@ -2,7 +2,7 @@
 
 use crate::backend::BackendKind;
 use crate::error::Result;
-use crate::feature::registry::FeatureRequest;
+use crate::feature::request::FeatureRequest;
 use crate::frame::FrameFormat;
 use crate::model::Model;
 

@@ -4,11 +4,12 @@
 use std::ops::Range;
 
 use crate::error::{Error, Result};
-use crate::feature::extractor::{self, Devices, Extractor, SpatialExtractor, TemporalExtractor};
-use crate::feature::registry::{ExtractorKind, FeatureRequest};
+use crate::feature::descriptor::{Extractor, FrameMetric, SequenceMetric};
+use crate::feature::request::FeatureRequest;
 use crate::frame::FrameFormat;
 use crate::model::{Model, ModelFeature};
 
+use super::devices::Devices;
 use super::ScorerBuilder;
 
 /// Where a model reads its inputs and writes its outputs in a frame's value row.
@@ -25,9 +26,9 @@ pub(super) struct Layout {
     /// Spatial extractor requests and their columns.
     pub spatial: Vec<(FeatureRequest, Range<usize>)>,
     /// One ready set of spatial extractors, in the order of `spatial`.
-    pub first_spatial_set: Vec<SpatialExtractor>,
+    pub first_spatial_set: Vec<Box<dyn FrameMetric>>,
     /// Temporal extractors and their columns.
-    pub temporal: Vec<(TemporalExtractor, Range<usize>)>,
+    pub temporal: Vec<(Box<dyn SequenceMetric>, Range<usize>)>,
     /// Models and their columns.
     pub models: Vec<ModelSlot>,
 }
@@ -41,11 +42,11 @@ impl Layout {
         let mut temporal = Vec::new();
         for request in gather_requests(builder)? {
             let start = metrics.len();
-            for internal in extractor::outputs(&request, format) {
-                metrics.push(request.output_name(internal));
+            for output in request.active_outputs(format) {
+                metrics.push(request.output_name(&output));
             }
             let range = start..metrics.len();
-            match Extractor::new(&request, format, devices)? {
+            match request.build(format, devices)? {
                 Extractor::Spatial(x) => {
                     first_spatial_set.push(x);
                     spatial.push((request, range));
@@ -59,7 +60,9 @@ impl Layout {
                 .features()
                 .iter()
                 .map(|f| {
-                    let column = model_request(model, f)?.output_name(&f.name);
+                    let column = model_request(model, f)?
+                        .feature_name(&f.name)
+                        .ok_or_else(|| unknown_model_feature(model.name(), &f.name))?;
                     metrics
                         .iter()
                         .position(|m| *m == column)
@@ -121,7 +124,6 @@ impl ModelSlot {
 fn gather_requests(builder: &ScorerBuilder) -> Result<Vec<FeatureRequest>> {
     let mut requests: Vec<FeatureRequest> = Vec::new();
     let mut add = |request: FeatureRequest| {
-        let request = request.normalized();
         if !requests.contains(&request) {
             requests.push(request);
         }
@@ -144,12 +146,12 @@ fn gather_requests(builder: &ScorerBuilder) -> Result<Vec<FeatureRequest>> {
 
 /// The extractor request a model's feature implies, with the model's options.
 fn model_request(model: &Model, feature: &ModelFeature) -> Result<FeatureRequest> {
-    let kind = ExtractorKind::providing(&feature.name)
-        .ok_or_else(|| unknown_model_feature(model.name(), &feature.name))?;
-    Ok(FeatureRequest {
-        kind,
-        options: feature.options.clone(),
-        text_options: feature.text_options.clone(),
+    FeatureRequest::for_model_feature(feature).map_err(|error| match error {
+        Error::Feature(reason) => Error::Model {
+            name: model.name().to_string(),
+            reason,
+        },
+        other => other,
     })
 }
 

@@ -9,15 +9,17 @@ use rayon::prelude::*;
 
 use crate::backend::{self, BackendChoice, BackendKind};
 use crate::error::{Error, Result};
-use crate::feature::extractor::{self, Devices, Extractor, SpatialExtractor, TemporalExtractor};
-use crate::feature::registry::FeatureRequest;
+use crate::feature::descriptor::{Extractor, FrameMetric, SequenceMetric, TemporalValues};
+use crate::feature::request::FeatureRequest;
 use crate::frame::{Frame, FrameFormat, FrameView};
 use crate::report::{FrameRecord, Report};
 
 mod builder;
+pub(crate) mod devices;
 mod layout;
 
 pub use builder::{ScorerBuilder, DEFAULT_MODEL_NAME};
+use devices::Devices;
 use layout::{Layout, ModelSlot};
 
 /// A frame whose values are not all known yet.
@@ -36,8 +38,8 @@ pub struct Scorer {
     metrics: Vec<String>,
     spatial_ranges: Vec<Range<usize>>,
     spatial_requests: Vec<FeatureRequest>,
-    idle_spatial_sets: Mutex<Vec<Vec<SpatialExtractor>>>,
-    temporal: Vec<(TemporalExtractor, Range<usize>)>,
+    idle_spatial_sets: Mutex<Vec<Vec<Box<dyn FrameMetric>>>>,
+    temporal: Vec<(Box<dyn SequenceMetric>, Range<usize>)>,
     models: Vec<ModelSlot>,
     workers: Option<rayon::ThreadPool>,
     threads: usize,
@@ -287,14 +289,14 @@ impl Scorer {
         index.is_multiple_of(self.subsample)
     }
 
-    fn take_spatial_set(&self) -> Result<Vec<SpatialExtractor>> {
+    fn take_spatial_set(&self) -> Result<Vec<Box<dyn FrameMetric>>> {
         let idle = self.idle_spatial_sets.lock().map(|mut s| s.pop());
         match idle.ok().flatten() {
             Some(set) => Ok(set),
             None => self
                 .spatial_requests
                 .iter()
-                .map(|r| match Extractor::new(r, &self.format, &self.devices)? {
+                .map(|r| match r.build(&self.format, &self.devices)? {
                     Extractor::Spatial(x) => Ok(x),
                     Extractor::Temporal(_) => {
                         unreachable!("spatial requests build spatial extractors")
@@ -304,7 +306,7 @@ impl Scorer {
         }
     }
 
-    fn return_spatial_set(&self, set: Vec<SpatialExtractor>) {
+    fn return_spatial_set(&self, set: Vec<Box<dyn FrameMetric>>) {
         if let Ok(mut idle) = self.idle_spatial_sets.lock() {
             idle.push(set);
         }
@@ -312,7 +314,7 @@ impl Scorer {
 
     fn extract_spatial(
         &self,
-        set: &mut [SpatialExtractor],
+        set: &mut [Box<dyn FrameMetric>],
         reference: &FrameView<'_>,
         distorted: &FrameView<'_>,
     ) -> Result<Vec<f64>> {
@@ -381,7 +383,7 @@ impl Scorer {
         &mut self,
         index: u64,
         spatial: Option<Vec<f64>>,
-        temporal: Vec<Vec<extractor::TemporalValues>>,
+        temporal: Vec<Vec<TemporalValues>>,
     ) {
         self.open_frame(index, spatial);
         self.apply_temporal(temporal);
@@ -402,7 +404,7 @@ impl Scorer {
     }
 
     /// Stores temporal values (one list per temporal extractor) and completes frames.
-    fn apply_temporal(&mut self, produced: Vec<Vec<extractor::TemporalValues>>) {
+    fn apply_temporal(&mut self, produced: Vec<Vec<TemporalValues>>) {
         for (slot, values) in produced.into_iter().enumerate() {
             let range = self.temporal[slot].1.clone();
             for v in values {
@@ -436,10 +438,10 @@ impl Scorer {
 }
 
 fn push_temporal(
-    temporal: &mut [(TemporalExtractor, Range<usize>)],
+    temporal: &mut [(Box<dyn SequenceMetric>, Range<usize>)],
     reference: &FrameView<'_>,
     distorted: &FrameView<'_>,
-) -> Result<Vec<Vec<extractor::TemporalValues>>> {
+) -> Result<Vec<Vec<TemporalValues>>> {
     temporal
         .iter_mut()
         .map(|(x, _)| x.push(reference, distorted))

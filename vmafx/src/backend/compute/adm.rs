@@ -287,3 +287,9 @@ impl std::fmt::Debug for ComputeAdm {
             .finish_non_exhaustive()
     }
 }
+
+impl crate::feature::adm::AdmDevice for ComputeAdm {
+    fn extract(&mut self, reference: PlaneRef<'_>, distorted: PlaneRef<'_>) -> Result<AdmScores> {
+        ComputeAdm::extract(self, reference, distorted)
+    }
+}

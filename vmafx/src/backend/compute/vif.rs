@@ -338,3 +338,9 @@ impl std::fmt::Debug for ComputeVif {
             .finish_non_exhaustive()
     }
 }
+
+impl crate::feature::vif::VifDevice for ComputeVif {
+    fn extract(&mut self, reference: PlaneRef<'_>, distorted: PlaneRef<'_>) -> Result<VifScores> {
+        ComputeVif::extract(self, reference, distorted)
+    }
+}

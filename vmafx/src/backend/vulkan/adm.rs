@@ -344,3 +344,9 @@ impl std::fmt::Debug for VulkanAdm {
             .finish_non_exhaustive()
     }
 }
+
+impl crate::feature::adm::AdmDevice for VulkanAdm {
+    fn extract(&mut self, reference: PlaneRef<'_>, distorted: PlaneRef<'_>) -> Result<AdmScores> {
+        VulkanAdm::extract(self, reference, distorted)
+    }
+}

@@ -314,3 +314,9 @@ impl std::fmt::Debug for VulkanVif {
         f.debug_struct("VulkanVif").finish_non_exhaustive()
     }
 }
+
+impl crate::feature::vif::VifDevice for VulkanVif {
+    fn extract(&mut self, reference: PlaneRef<'_>, distorted: PlaneRef<'_>) -> Result<VifScores> {
+        VulkanVif::extract(self, reference, distorted)
+    }
+}

@@ -15,6 +15,8 @@
 pub(crate) mod csf;
 mod decouple;
 mod denominator;
+mod descriptor;
+mod device;
 mod dwt;
 mod fused;
 mod kernels;
@@ -33,6 +35,8 @@ mod tests;
 #[cfg(test)]
 mod tests_levels;
 
+pub use descriptor::DESCRIPTOR;
+pub(crate) use device::AdmDevice;
 pub use options::{AdmOptions, CsfMode};
 
 use crate::cpu::CpuLevel;

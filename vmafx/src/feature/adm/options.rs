@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
+use crate::feature::options::OptionValues;
 
 /// The contrast sensitivity function that weights the wavelet bands (`adm_csf_mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -90,98 +91,33 @@ impl Default for AdmOptions {
     }
 }
 
-/// The kind of value an option holds.
-#[derive(Clone, Copy)]
-enum Kind {
-    Bool,
-    Int,
-    Double,
-}
-
-/// One option as libvmaf declares it: name, alias, kind and inclusive range.
-struct Spec {
-    name: &'static str,
-    alias: Option<&'static str>,
-    kind: Kind,
-    min: f64,
-    max: f64,
-}
-
-const fn spec(
-    name: &'static str,
-    alias: Option<&'static str>,
-    kind: Kind,
-    min: f64,
-    max: f64,
-) -> Spec {
-    Spec {
-        name,
-        alias,
-        kind,
-        min,
-        max,
-    }
-}
-
-const SPECS: [Spec; 12] = [
-    spec("debug", None, Kind::Bool, 0.0, 1.0),
-    spec("adm_csf_scale", Some("scf"), Kind::Double, 0.0, 50.0),
-    spec("adm_csf_diag_scale", Some("scfd"), Kind::Double, 0.0, 50.0),
-    spec("adm_dlm_weight", Some("dlmw"), Kind::Double, 0.0, 1.0),
-    spec("adm_enhn_gain_limit", Some("egl"), Kind::Double, 1.0, 100.0),
-    spec("adm_norm_view_dist", Some("nvd"), Kind::Double, 0.75, 24.0),
-    spec(
-        "adm_ref_display_height",
-        Some("rdh"),
-        Kind::Int,
-        1.0,
-        4320.0,
-    ),
-    spec("adm_csf_mode", Some("csf"), Kind::Int, 0.0, 3.0),
-    spec("adm_noise_weight", Some("nw"), Kind::Double, 0.0, 1500.0),
-    spec("adm_skip_aim", None, Kind::Bool, 0.0, 1.0),
-    spec("adm_skip_scale0", Some("ssz"), Kind::Bool, 0.0, 1.0),
-    spec("adm_min_val", Some("min"), Kind::Double, 0.0, 1.0),
-];
-
 impl AdmOptions {
-    /// Builds options from libvmaf option names (or their aliases, e.g. `egl`) and values.
-    /// Booleans are 0 or 1; integer options must hold whole numbers. Missing keys keep
-    /// their defaults. An unknown key, a value outside the option's range, or a
-    /// combination the extractor cannot score gives [`Error::Feature`].
-    pub fn from_dict(opts: &BTreeMap<String, f64>) -> Result<Self> {
-        let mut out = Self::default();
-        for (key, &value) in opts {
-            let spec = SPECS
-                .iter()
-                .find(|s| s.name == key || s.alias == Some(key.as_str()))
-                .ok_or_else(|| Error::Feature(format!("adm has no option {key:?}")))?;
-            check_value(spec, value)?;
-            out.set(spec.name, value);
-        }
-        out.validate()?;
-        Ok(out)
+    /// Reads the options from their parsed values (see [`super::DESCRIPTOR`]) and
+    /// checks the combination.
+    pub fn from_options(values: &OptionValues) -> Result<Self> {
+        let csf_code = values.int("adm_csf_mode");
+        let options = Self {
+            enhn_gain_limit: values.double("adm_enhn_gain_limit"),
+            norm_view_dist: values.double("adm_norm_view_dist"),
+            ref_display_height: narrow(values.int("adm_ref_display_height")),
+            csf_mode: CsfMode::from_code(narrow(csf_code)).unwrap_or_default(),
+            csf_scale: values.double("adm_csf_scale"),
+            csf_diag_scale: values.double("adm_csf_diag_scale"),
+            noise_weight: values.double("adm_noise_weight"),
+            dlm_weight: values.double("adm_dlm_weight"),
+            min_val: values.double("adm_min_val"),
+            skip_aim: values.bool("adm_skip_aim"),
+            skip_scale0: values.bool("adm_skip_scale0"),
+            debug: values.bool("debug"),
+        };
+        options.validate()?;
+        Ok(options)
     }
 
-    fn set(&mut self, name: &str, value: f64) {
-        let flag = value != 0.0;
-        match name {
-            "debug" => self.debug = flag,
-            "adm_csf_scale" => self.csf_scale = value,
-            "adm_csf_diag_scale" => self.csf_diag_scale = value,
-            "adm_dlm_weight" => self.dlm_weight = value,
-            "adm_enhn_gain_limit" => self.enhn_gain_limit = value,
-            "adm_norm_view_dist" => self.norm_view_dist = value,
-            "adm_ref_display_height" => self.ref_display_height = value as i32,
-            "adm_csf_mode" => {
-                self.csf_mode = CsfMode::from_code(value as i32).unwrap_or_default();
-            }
-            "adm_noise_weight" => self.noise_weight = value,
-            "adm_skip_aim" => self.skip_aim = flag,
-            "adm_skip_scale0" => self.skip_scale0 = flag,
-            "adm_min_val" => self.min_val = value,
-            _ => unreachable!("every option spec has a setter"),
-        }
+    /// Builds options from libvmaf option names (or their aliases, e.g. `egl`) and
+    /// numbers, switches as 0 or 1; missing keys keep their defaults.
+    pub fn from_dict(opts: &BTreeMap<String, f64>) -> Result<Self> {
+        Self::from_options(&super::DESCRIPTOR.values_from_numbers(opts)?)
     }
 
     /// Checks every field against libvmaf's ranges and the limits of the integer pipeline:
@@ -189,7 +125,7 @@ impl AdmOptions {
     /// (`norm_view_dist * ref_display_height >= 3240`), and the blended CSF modes only
     /// know their tabulated viewing conditions.
     pub fn validate(&self) -> Result<()> {
-        let doubles = [
+        let ranged = [
             ("adm_csf_scale", self.csf_scale),
             ("adm_csf_diag_scale", self.csf_diag_scale),
             ("adm_dlm_weight", self.dlm_weight),
@@ -199,56 +135,44 @@ impl AdmOptions {
             ("adm_noise_weight", self.noise_weight),
             ("adm_min_val", self.min_val),
         ];
-        for (name, value) in doubles {
-            let spec = SPECS
-                .iter()
-                .find(|s| s.name == name)
-                .expect("every checked field has a spec");
-            check_value(spec, value)?;
+        for (name, value) in ranged {
+            super::DESCRIPTOR.default_values().set_number(name, value)?;
         }
         let view = self.norm_view_dist * f64::from(self.ref_display_height);
         if view < 3.0 * 1080.0 {
-            return Err(Error::Feature(format!(
-                "adm needs adm_norm_view_dist * adm_ref_display_height >= 3240 \
-                 (its 16-bit pipeline cannot go coarser), got {view}"
-            )));
+            return Err(Error::OptionValue {
+                feature: "adm".into(),
+                option: "adm_norm_view_dist".into(),
+                reason: format!(
+                    "adm_norm_view_dist * adm_ref_display_height must be at least 3240 \
+                     (the 16-bit pipeline cannot go coarser), got {view}"
+                ),
+            });
         }
         if matches!(
             self.csf_mode,
             CsfMode::BartenWatsonBlend | CsfMode::BartenWatsonBlendMae
         ) && super::csf::blend_entry(self).is_none()
         {
-            return Err(Error::Feature(format!(
-                "adm_csf_mode {} has no weights for adm_ref_display_height {} at \
-                 adm_norm_view_dist {}",
-                self.csf_mode.code(),
-                self.ref_display_height,
-                self.norm_view_dist
-            )));
+            return Err(Error::OptionValue {
+                feature: "adm".into(),
+                option: "adm_csf_mode".into(),
+                reason: format!(
+                    "mode {} has no weights for adm_ref_display_height {} at \
+                     adm_norm_view_dist {}",
+                    self.csf_mode.code(),
+                    self.ref_display_height,
+                    self.norm_view_dist
+                ),
+            });
         }
         Ok(())
     }
 }
 
-fn check_value(spec: &Spec, value: f64) -> Result<()> {
-    let whole = value.fract() == 0.0;
-    let kind_ok = match spec.kind {
-        Kind::Bool => value == 0.0 || value == 1.0,
-        Kind::Int => whole,
-        Kind::Double => value.is_finite(),
-    };
-    if !kind_ok || !(spec.min..=spec.max).contains(&value) {
-        let what = match spec.kind {
-            Kind::Bool => "0 or 1",
-            Kind::Int => "a whole number",
-            Kind::Double => "a number",
-        };
-        return Err(Error::Feature(format!(
-            "adm option {} must be {what} in {}..={}, got {value}",
-            spec.name, spec.min, spec.max
-        )));
-    }
-    Ok(())
+/// An `int` option checked against a range inside `i32`.
+fn narrow(value: i64) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
 }
 
 #[cfg(test)]
@@ -268,18 +192,22 @@ mod tests {
     }
 
     #[test]
-    fn names_and_aliases_are_accepted() {
+    fn names_are_accepted_aliases_are_not() {
         let o = AdmOptions::from_dict(&dict(&[
             ("adm_enhn_gain_limit", 1.0),
-            ("nvd", 5.0),
-            ("rdh", 2160.0),
+            ("adm_norm_view_dist", 5.0),
+            ("adm_ref_display_height", 2160.0),
             ("adm_csf_mode", 1.0),
-            ("scf", 2.0),
+            ("adm_csf_scale", 2.0),
             ("adm_skip_aim", 1.0),
-            ("ssz", 1.0),
-            ("min", 0.25),
+            ("adm_skip_scale0", 1.0),
+            ("adm_min_val", 0.25),
         ]))
         .unwrap();
+        assert!(matches!(
+            AdmOptions::from_dict(&dict(&[("nvd", 5.0)])),
+            Err(Error::UnknownOption { .. })
+        ));
         assert_eq!(o.enhn_gain_limit, 1.0);
         assert_eq!(o.norm_view_dist, 5.0);
         assert_eq!(o.ref_display_height, 2160);
@@ -295,26 +223,41 @@ mod tests {
             ("adm_unknown", 1.0),
             ("adm_enhn_gain_limit", 0.5),
             ("adm_enhn_gain_limit", 101.0),
-            ("egl", f64::NAN),
+            ("adm_enhn_gain_limit", f64::NAN),
             ("adm_ref_display_height", 1080.5),
             ("adm_csf_mode", 4.0),
             ("adm_skip_aim", 2.0),
             ("adm_dlm_weight", -0.1),
         ] {
             let err = AdmOptions::from_dict(&dict(&[bad])).unwrap_err();
-            assert!(matches!(err, Error::Feature(_)), "{bad:?}: {err}");
+            assert!(
+                matches!(
+                    err,
+                    Error::UnknownOption { .. } | Error::OptionValue { .. }
+                ),
+                "{bad:?}: {err}"
+            );
         }
     }
 
     #[test]
     fn too_close_viewing_is_rejected() {
-        assert!(AdmOptions::from_dict(&dict(&[("nvd", 2.0)])).is_err());
-        assert!(AdmOptions::from_dict(&dict(&[("nvd", 1.5), ("rdh", 2160.0)])).is_ok());
+        let view = |nvd, rdh| {
+            AdmOptions::from_dict(&dict(&[
+                ("adm_norm_view_dist", nvd),
+                ("adm_ref_display_height", rdh),
+            ]))
+        };
+        assert!(view(2.0, 1080.0).is_err());
+        assert!(view(1.5, 2160.0).is_ok());
     }
 
     #[test]
     fn blend_modes_need_a_tabulated_condition() {
-        assert!(AdmOptions::from_dict(&dict(&[("csf", 2.0)])).is_ok());
-        assert!(AdmOptions::from_dict(&dict(&[("csf", 3.0), ("nvd", 4.0)])).is_err());
+        let blend = |mode, nvd| {
+            AdmOptions::from_dict(&dict(&[("adm_csf_mode", mode), ("adm_norm_view_dist", nvd)]))
+        };
+        assert!(blend(2.0, 3.0).is_ok());
+        assert!(blend(3.0, 4.0).is_err());
     }
 }

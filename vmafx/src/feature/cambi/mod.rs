@@ -12,6 +12,7 @@
 
 mod canvas;
 mod cvalues;
+mod descriptor;
 mod luminance;
 mod mask;
 mod options;
@@ -21,6 +22,7 @@ mod preprocess;
 #[cfg(test)]
 mod tests;
 
+pub use descriptor::DESCRIPTOR;
 pub use options::{CambiOptions, Eotf};
 
 use crate::error::{Error, Result};

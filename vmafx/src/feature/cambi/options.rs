@@ -5,6 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
+use crate::feature::options::OptionValues;
 
 /// Transfer function that turns 10-bit code values into light when the visibility
 /// thresholds are derived.
@@ -119,196 +120,67 @@ impl Default for CambiOptions {
 
 const DEFAULT_TOPK: f64 = 0.6;
 
-/// How an option's value is checked, and how libvmaf prints it in a feature name.
-#[derive(Clone, Copy)]
-enum Kind {
-    Int {
-        min: i64,
-        max: i64,
-    },
-    /// An integer whose default, 0, means "take it from the input"; libvmaf refuses an
-    /// explicit 0 all the same.
-    FromInput {
-        min: i64,
-        max: i64,
-    },
-    Double {
-        min: f64,
-        max: f64,
-    },
-    Bool,
-    Eotf,
-}
-
-/// One option: libvmaf's name, the short alias used in feature names (`None` when the
-/// option does not change the name), and its kind.
-struct Spec {
-    name: &'static str,
-    alias: Option<&'static str>,
-    kind: Kind,
-}
-
-/// Every option, in libvmaf's alphabetical order of names (the order feature names use).
-const SPECS: &[Spec] = &[
-    spec("cambi_eotf", Some("ceot"), Kind::Eotf),
-    spec("cambi_high_res_speedup", Some("hrs"), int(0, 2160)),
-    spec("cambi_max_val", Some("cmxv"), double(0.0, 1000.0)),
-    spec("cambi_topk", Some("ctpk"), double(0.0001, 1.0)),
-    spec("cambi_vis_lum_threshold", Some("vlt"), double(0.0, 300.0)),
-    spec("enc_bitdepth", Some("encbd"), from_input(6, 16)),
-    spec("enc_height", Some("ench"), from_input(150, 7680)),
-    spec("enc_width", Some("encw"), from_input(180, 7680)),
-    spec("eotf", Some("eotf"), Kind::Eotf),
-    spec("full_ref", None, Kind::Bool),
-    spec("max_log_contrast", Some("mlc"), int(0, 5)),
-    spec("src_height", Some("srch"), from_input(200, 4320)),
-    spec("src_width", Some("srcw"), from_input(320, 7680)),
-    spec("topk", Some("topk"), double(0.0001, 1.0)),
-    spec("tvi_threshold", Some("tvit"), double(0.0001, 1.0)),
-    spec("window_size", Some("ws"), int(15, 127)),
-];
-
-const fn spec(name: &'static str, alias: Option<&'static str>, kind: Kind) -> Spec {
-    Spec { name, alias, kind }
-}
-
-const fn int(min: i64, max: i64) -> Kind {
-    Kind::Int { min, max }
-}
-
-const fn from_input(min: i64, max: i64) -> Kind {
-    Kind::FromInput { min, max }
-}
-
-const fn double(min: f64, max: f64) -> Kind {
-    Kind::Double { min, max }
-}
-
-/// An option's value in its natural type.
-#[derive(Clone, Copy, PartialEq)]
-enum Value {
-    Int(i64),
-    Double(f64),
-    Bool(bool),
-    Eotf(Eotf),
-}
-
-fn find_spec(name: &str) -> Result<&'static Spec> {
-    SPECS.iter().find(|s| s.name == name).ok_or_else(|| {
-        let known: Vec<&str> = SPECS.iter().map(|s| s.name).collect();
-        Error::Feature(format!(
-            "cambi: unknown option {name:?} (known: {})",
-            known.join(", ")
-        ))
-    })
-}
-
-fn out_of_range(
-    name: &str,
-    value: impl fmt::Display,
-    lo: impl fmt::Display,
-    hi: impl fmt::Display,
-) -> Error {
-    Error::Feature(format!(
-        "cambi: option {name} = {value} is outside {lo}..={hi}"
-    ))
-}
-
 impl CambiOptions {
-    /// Builds options from libvmaf option names and numeric values (as a model's
-    /// `feature_opts_dicts` gives them); `full_ref` takes 0 or 1. Options left out keep
-    /// their defaults. The string options `eotf` and `cambi_eotf` are set through
-    /// [`CambiOptions::set`] or the fields.
-    ///
-    /// Errors with [`Error::Feature`] for an unknown name, a value out of range, or a
-    /// fractional value for an integer option.
-    pub fn from_dict(opts: &BTreeMap<String, f64>) -> Result<Self> {
-        let mut options = Self::default();
-        for (name, &number) in opts {
-            let spec = find_spec(name)?;
-            let value = match spec.kind {
-                Kind::Int { .. } | Kind::FromInput { .. } => {
-                    if number.fract() != 0.0 || !number.is_finite() {
-                        return Err(Error::Feature(format!(
-                            "cambi: option {name} needs an integer, got {number}"
-                        )));
-                    }
-                    Value::Int(number as i64)
-                }
-                Kind::Double { .. } => Value::Double(number),
-                Kind::Bool if number == 0.0 || number == 1.0 => Value::Bool(number == 1.0),
-                Kind::Bool => {
-                    return Err(Error::Feature(format!(
-                        "cambi: option {name} takes 0 or 1, got {number}"
-                    )))
-                }
-                Kind::Eotf => {
-                    return Err(Error::Feature(format!(
-                        "cambi: option {name} takes a name (bt1886 or pq), not a number"
-                    )))
-                }
-            };
-            options.assign(spec, value)?;
-        }
+    /// Reads the options from their parsed values (see [`super::DESCRIPTOR`]).
+    pub fn from_options(values: &OptionValues) -> Result<Self> {
+        let size = |name| u32::try_from(values.int(name)).unwrap_or(0);
+        let eotf = |name| values.word(name).parse::<Eotf>();
+        let options = Self {
+            cambi_max_val: values.double("cambi_max_val"),
+            enc_width: size("enc_width"),
+            enc_height: size("enc_height"),
+            enc_bitdepth: size("enc_bitdepth"),
+            src_width: size("src_width"),
+            src_height: size("src_height"),
+            window_size: size("window_size"),
+            topk: values.double("topk"),
+            cambi_topk: values.double("cambi_topk"),
+            tvi_threshold: values.double("tvi_threshold"),
+            cambi_vis_lum_threshold: values.double("cambi_vis_lum_threshold"),
+            max_log_contrast: size("max_log_contrast"),
+            full_ref: values.bool("full_ref"),
+            eotf: eotf("eotf")?,
+            cambi_eotf: eotf("cambi_eotf")?,
+            cambi_high_res_speedup: size("cambi_high_res_speedup"),
+        };
         Ok(options)
     }
 
-    /// Sets one option from its text form, as libvmaf's command line gives it: numbers,
-    /// `true`/`false` for `full_ref`, `bt1886`/`pq` for `eotf` and `cambi_eotf`.
-    pub fn set(&mut self, name: &str, text: &str) -> Result<()> {
-        let spec = find_spec(name)?;
-        let bad = || Error::Feature(format!("cambi: option {name} cannot take {text:?}"));
-        let value = match spec.kind {
-            Kind::Int { .. } | Kind::FromInput { .. } => {
-                Value::Int(text.trim().parse().map_err(|_| bad())?)
-            }
-            Kind::Double { .. } => Value::Double(text.trim().parse().map_err(|_| bad())?),
-            Kind::Bool => match text {
-                "true" => Value::Bool(true),
-                "false" => Value::Bool(false),
-                _ => return Err(bad()),
-            },
-            Kind::Eotf => Value::Eotf(text.parse()?),
-        };
-        self.assign(spec, value)
+    /// Builds options from libvmaf option names and numbers (as a model's
+    /// `feature_opts_dicts` gives them); `full_ref` takes 0 or 1. Options left out keep
+    /// their defaults.
+    pub fn from_dict(opts: &BTreeMap<String, f64>) -> Result<Self> {
+        Self::from_options(&super::DESCRIPTOR.values_from_numbers(opts)?)
     }
 
-    /// Checks every field against libvmaf's ranges; a size or bit depth of 0 means
-    /// "from the input" and is accepted.
+    /// Checks every field against libvmaf's ranges (the descriptor's); a size or bit
+    /// depth of 0 means "from the input" and is accepted.
     pub fn validate(&self) -> Result<()> {
-        for spec in SPECS {
-            let value = self.get(spec);
-            let unset = matches!((spec.kind, value), (Kind::FromInput { .. }, Value::Int(0)));
-            if !unset {
-                check_range(spec, value)?;
-            }
+        let mut check = super::DESCRIPTOR.default_values();
+        let numbers = [
+            ("cambi_max_val", self.cambi_max_val),
+            ("window_size", f64::from(self.window_size)),
+            ("topk", self.topk),
+            ("cambi_topk", self.cambi_topk),
+            ("tvi_threshold", self.tvi_threshold),
+            ("cambi_vis_lum_threshold", self.cambi_vis_lum_threshold),
+            ("max_log_contrast", f64::from(self.max_log_contrast)),
+            ("cambi_high_res_speedup", f64::from(self.cambi_high_res_speedup)),
+        ];
+        let from_input = [
+            ("enc_width", self.enc_width),
+            ("enc_height", self.enc_height),
+            ("enc_bitdepth", self.enc_bitdepth),
+            ("src_width", self.src_width),
+            ("src_height", self.src_height),
+        ];
+        for (name, value) in numbers {
+            check.set_number(name, value)?;
+        }
+        for (name, value) in from_input.into_iter().filter(|(_, v)| *v != 0) {
+            check.set_number(name, f64::from(value))?;
         }
         Ok(())
-    }
-
-    /// The name libvmaf gives the main score under these options: `cambi` at the
-    /// defaults, else `cambi` followed by `_<alias>_<value>` for every option that
-    /// differs from its default (libvmaf prints doubles with `%g`).
-    pub fn output_name(&self) -> String {
-        let defaults = Self::default();
-        let mut name = String::from("cambi");
-        for spec in SPECS {
-            let Some(alias) = spec.alias else { continue };
-            let value = self.get(spec);
-            if value == defaults.get(spec) {
-                continue;
-            }
-            name.push('_');
-            name.push_str(alias);
-            name.push('_');
-            match value {
-                Value::Int(n) => name.push_str(&n.to_string()),
-                Value::Double(x) => name.push_str(&format_g(x)),
-                Value::Bool(b) => name.push_str(if b { "true" } else { "false" }),
-                Value::Eotf(e) => name.push_str(e.name()),
-            }
-        }
-        name
     }
 
     /// The transfer function in effect: `cambi_eotf` unless it is the default, else `eotf`.
@@ -328,116 +200,20 @@ impl CambiOptions {
             self.cambi_topk
         }
     }
-
-    fn assign(&mut self, spec: &Spec, value: Value) -> Result<()> {
-        check_range(spec, value)?;
-        let int = |v: Value| match v {
-            Value::Int(n) => u32::try_from(n).expect("checked against a non-negative range"),
-            _ => unreachable!("integer option given a non-integer value"),
-        };
-        let double = |v: Value| match v {
-            Value::Double(x) => x,
-            _ => unreachable!("double option given a non-double value"),
-        };
-        let eotf = |v: Value| match v {
-            Value::Eotf(e) => e,
-            _ => unreachable!("eotf option given a non-eotf value"),
-        };
-        match spec.name {
-            "cambi_eotf" => self.cambi_eotf = eotf(value),
-            "cambi_high_res_speedup" => self.cambi_high_res_speedup = int(value),
-            "cambi_max_val" => self.cambi_max_val = double(value),
-            "cambi_topk" => self.cambi_topk = double(value),
-            "cambi_vis_lum_threshold" => self.cambi_vis_lum_threshold = double(value),
-            "enc_bitdepth" => self.enc_bitdepth = int(value),
-            "enc_height" => self.enc_height = int(value),
-            "enc_width" => self.enc_width = int(value),
-            "eotf" => self.eotf = eotf(value),
-            "full_ref" => {
-                self.full_ref = matches!(value, Value::Bool(true));
-            }
-            "max_log_contrast" => self.max_log_contrast = int(value),
-            "src_height" => self.src_height = int(value),
-            "src_width" => self.src_width = int(value),
-            "topk" => self.topk = double(value),
-            "tvi_threshold" => self.tvi_threshold = double(value),
-            "window_size" => self.window_size = int(value),
-            other => unreachable!("option table and setter disagree on {other}"),
-        }
-        Ok(())
-    }
-
-    fn get(&self, spec: &Spec) -> Value {
-        let int = |n: u32| Value::Int(i64::from(n));
-        match spec.name {
-            "cambi_eotf" => Value::Eotf(self.cambi_eotf),
-            "cambi_high_res_speedup" => int(self.cambi_high_res_speedup),
-            "cambi_max_val" => Value::Double(self.cambi_max_val),
-            "cambi_topk" => Value::Double(self.cambi_topk),
-            "cambi_vis_lum_threshold" => Value::Double(self.cambi_vis_lum_threshold),
-            "enc_bitdepth" => int(self.enc_bitdepth),
-            "enc_height" => int(self.enc_height),
-            "enc_width" => int(self.enc_width),
-            "eotf" => Value::Eotf(self.eotf),
-            "full_ref" => Value::Bool(self.full_ref),
-            "max_log_contrast" => int(self.max_log_contrast),
-            "src_height" => int(self.src_height),
-            "src_width" => int(self.src_width),
-            "topk" => Value::Double(self.topk),
-            "tvi_threshold" => Value::Double(self.tvi_threshold),
-            "window_size" => int(self.window_size),
-            other => unreachable!("option table and getter disagree on {other}"),
-        }
-    }
-}
-
-fn check_range(spec: &Spec, value: Value) -> Result<()> {
-    match (spec.kind, value) {
-        (Kind::Int { min, max } | Kind::FromInput { min, max }, Value::Int(n))
-            if !(min..=max).contains(&n) =>
-        {
-            Err(out_of_range(spec.name, n, min, max))
-        }
-        // Written so that NaN fails too.
-        (Kind::Double { min, max }, Value::Double(x)) if !(x >= min && x <= max) => {
-            Err(out_of_range(spec.name, x, min, max))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Formats `x` as C's `printf("%g")` does: 6 significant digits, trailing zeros dropped,
-/// exponent form outside 1e-4..1e6.
-fn format_g(x: f64) -> String {
-    if x == 0.0 {
-        return "0".into();
-    }
-    let sci = format!("{x:.5e}");
-    let (mantissa, exponent) = sci.split_once('e').expect("exponent format has an 'e'");
-    let exponent: i32 = exponent.parse().expect("exponent is an integer");
-    if (-4..6).contains(&exponent) {
-        let decimals = usize::try_from(5 - exponent).expect("exponent below 6");
-        trim_fraction(&format!("{x:.decimals$}")).to_string()
-    } else {
-        let sign = if exponent < 0 { '-' } else { '+' };
-        format!("{}e{sign}{:02}", trim_fraction(mantissa), exponent.abs())
-    }
-}
-
-fn trim_fraction(s: &str) -> &str {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        s
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::feature::request::FeatureRequest;
 
     fn dict(pairs: &[(&str, f64)]) -> BTreeMap<String, f64> {
         pairs.iter().map(|&(k, v)| (k.to_string(), v)).collect()
+    }
+
+    fn parsed(text: &str) -> Result<CambiOptions> {
+        let request = FeatureRequest::parse(&format!("cambi={text}"))?;
+        CambiOptions::from_options(request.options())
     }
 
     #[test]
@@ -450,7 +226,6 @@ mod tests {
         assert_eq!(o.max_log_contrast, 2);
         assert_eq!(o.cambi_max_val, 1000.0);
         assert_eq!(o.effective_eotf(), Eotf::Bt1886);
-        assert_eq!(o.output_name(), "cambi");
         o.validate().unwrap();
     }
 
@@ -483,7 +258,10 @@ mod tests {
             dict(&[("ws", 31.0)]),
         ] {
             assert!(
-                matches!(CambiOptions::from_dict(&bad), Err(Error::Feature(_))),
+                matches!(
+                    CambiOptions::from_dict(&bad),
+                    Err(Error::UnknownOption { .. } | Error::OptionValue { .. })
+                ),
                 "{bad:?} should be refused"
             );
         }
@@ -491,37 +269,30 @@ mod tests {
 
     #[test]
     fn text_options_and_precedence() {
-        let mut o = CambiOptions::default();
-        o.set("eotf", "pq").unwrap();
-        assert_eq!(o.effective_eotf(), Eotf::Pq);
-        o.set("cambi_eotf", "bt1886").unwrap();
+        assert_eq!(parsed("eotf=pq").unwrap().effective_eotf(), Eotf::Pq);
         assert_eq!(
-            o.effective_eotf(),
+            parsed("eotf=pq:cambi_eotf=bt1886").unwrap().effective_eotf(),
             Eotf::Pq,
             "default cambi_eotf defers to eotf"
         );
-        o.set("topk", "0.3").unwrap();
-        o.set("cambi_topk", "0.9").unwrap();
-        assert_eq!(o.effective_topk(), 0.3, "non-default topk wins");
-        assert!(o.set("eotf", "hlg").is_err());
-        assert!(o.set("full_ref", "yes").is_err());
-        assert!(o.set("heatmaps_path", "/tmp").is_err());
+        assert_eq!(
+            parsed("topk=0.3:cambi_topk=0.9").unwrap().effective_topk(),
+            0.3,
+            "non-default topk wins"
+        );
+        assert!(parsed("eotf=hlg").is_err());
+        assert!(parsed("full_ref=yes").is_err());
     }
 
     #[test]
-    fn output_name_follows_libvmaf() {
-        let o = CambiOptions::from_dict(&dict(&[
-            ("cambi_high_res_speedup", 1080.0),
-            ("cambi_vis_lum_threshold", 0.06),
-            ("cambi_max_val", 17.0),
-        ]))
-        .unwrap();
-        assert_eq!(o.output_name(), "cambi_hrs_1080_cmxv_17_vlt_0.06");
-        let o =
-            CambiOptions::from_dict(&dict(&[("window_size", 65.0), ("full_ref", 1.0)])).unwrap();
-        assert_eq!(o.output_name(), "cambi");
+    fn output_names_follow_libvmaf() {
         // Names printed by libvmaf's `vmaf` tool for these option strings.
         for (text, expected) in [
+            (
+                "cambi_high_res_speedup=1080:cambi_vis_lum_threshold=0.06:cambi_max_val=17",
+                "cambi_hrs_1080_cmxv_17_vlt_0.06",
+            ),
+            ("window_size=65:full_ref=true", "cambi"),
             ("enc_width=640:enc_height=360", "cambi_ench_360_encw_640"),
             (
                 "full_ref=true:src_width=1500:src_height=1000:enc_width=960:enc_height=540",
@@ -540,30 +311,12 @@ mod tests {
             ("enc_bitdepth=8", "cambi_encbd_8"),
             ("window_size=127", "cambi_ws_127"),
         ] {
-            let mut o = CambiOptions::default();
-            for pair in text.split(':') {
-                let (k, v) = pair.split_once('=').unwrap();
-                o.set(k, v).unwrap();
-            }
-            assert_eq!(o.output_name(), expected, "{text}");
-        }
-    }
-
-    #[test]
-    fn format_g_matches_printf() {
-        for (x, s) in [
-            (17.0, "17"),
-            (0.06, "0.06"),
-            (0.019, "0.019"),
-            (1000.0, "1000"),
-            (0.0001, "0.0001"),
-            (0.00001, "1e-05"),
-            (1234567.0, "1.23457e+06"),
-            (123456.0, "123456"),
-            (0.333333333, "0.333333"),
-            (2.5, "2.5"),
-        ] {
-            assert_eq!(format_g(x), s);
+            let request = FeatureRequest::parse(&format!("cambi={text}")).unwrap();
+            assert_eq!(
+                request.feature_name("Cambi_feature_cambi_score").unwrap(),
+                expected,
+                "{text}"
+            );
         }
     }
 }

@@ -132,7 +132,7 @@ fn size_limits() {
     };
     assert!(matches!(
         CambiExtractor::new(&format(640, 480, 8), options),
-        Err(Error::Feature(_))
+        Err(Error::OptionValue { .. })
     ));
 }
 

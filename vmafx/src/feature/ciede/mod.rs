@@ -25,6 +25,7 @@
 //! - libvmaf accepts only 8, 10, 12 and 16 bits; other depths from 9 to 15 use the same
 //!   formulas with their own scale.
 
+mod descriptor;
 mod chroma_map;
 mod color;
 mod delta_e;
@@ -35,8 +36,10 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 use crate::feature::frame_check::{check_pair, plane_pair, PlanePair};
-use crate::feature::option_dict::{for_each_option, parse_bool};
+use crate::feature::options::OptionValues;
 use crate::frame::{ChromaSubsampling, FrameFormat, FrameView, Plane, Sample};
+
+pub use descriptor::DESCRIPTOR;
 
 use chroma_map::ChromaMap;
 use color::YuvToLab;
@@ -51,18 +54,16 @@ pub struct CiedeOptions {
 }
 
 impl CiedeOptions {
-    /// Reads options from a dictionary (booleans as 0/1). Unknown names are
-    /// [`crate::Error::Feature`]; bad values [`crate::Error::InvalidOption`].
+    /// Reads the options from their parsed values (see [`DESCRIPTOR`]).
+    pub fn from_options(values: &OptionValues) -> Self {
+        Self {
+            libvmaf_422_quirk: values.bool("libvmaf_422_quirk"),
+        }
+    }
+
+    /// Reads options by libvmaf name (switches as 0/1) over the defaults.
     pub fn from_dict(dict: &BTreeMap<String, f64>) -> Result<Self> {
-        let mut options = Self::default();
-        for_each_option("ciede", dict, |name, value| {
-            match name {
-                "libvmaf_422_quirk" => options.libvmaf_422_quirk = parse_bool(name, value)?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        Ok(options)
+        Ok(Self::from_options(&DESCRIPTOR.values_from_numbers(dict)?))
     }
 }
 

@@ -133,7 +133,7 @@ fn options_parse() {
     let unknown = BTreeMap::from([("enable_chroma".to_string(), 1.0)]);
     assert!(matches!(
         CiedeOptions::from_dict(&unknown),
-        Err(Error::Feature(_))
+        Err(Error::UnknownOption { .. })
     ));
 }
 

@@ -8,6 +8,7 @@
 //! energy; `aim` the additive energy over it; `adm3` blends the two.
 
 mod csf;
+mod descriptor;
 mod decouple;
 mod dwt;
 mod masking;
@@ -19,8 +20,10 @@ use self::dwt::{transform, Bands, DwtScratch};
 use self::masking::{masked_energy, reference_energy, Masker, Pooling, Region};
 use crate::error::{Error, Result};
 use crate::feature::float_common::picture::{check_bit_depth, check_plane_size, plane_to_float};
-use crate::feature::option_dict::{for_each_option, parse_bool, parse_double, parse_int};
+use crate::feature::options::OptionValues;
 use crate::frame::PlaneRef;
+
+pub use descriptor::DESCRIPTOR;
 
 const FEATURE: &str = "float_adm";
 
@@ -89,44 +92,36 @@ impl Default for FloatAdmOptions {
 }
 
 impl FloatAdmOptions {
-    /// Reads options by libvmaf name (flags as 0/1) over the defaults. Unknown names fail
-    /// with [`Error::Feature`], out-of-range values with [`Error::InvalidOption`].
+    /// Reads the options from their parsed values (see [`DESCRIPTOR`]).
+    pub fn from_options(values: &OptionValues) -> Self {
+        let int = |name| i32::try_from(values.int(name)).unwrap_or(i32::MAX);
+        let per_scale = |prefix: &str| {
+            [0, 1, 2, 3].map(|scale| values.double(&format!("{prefix}{scale}")))
+        };
+        Self {
+            adm_enhn_gain_limit: values.double("adm_enhn_gain_limit"),
+            adm_norm_view_dist: values.double("adm_norm_view_dist"),
+            adm_noise_weight: values.double("adm_noise_weight"),
+            adm_csf_scale: values.double("adm_csf_scale"),
+            adm_csf_diag_scale: values.double("adm_csf_diag_scale"),
+            adm_ref_display_height: int("adm_ref_display_height"),
+            adm_csf_mode: int("adm_csf_mode"),
+            adm_bypass_cm: int("adm_bypass_cm"),
+            adm_adm3_apply_hm: values.bool("adm_adm3_apply_hm"),
+            adm_p_norm: values.double("adm_p_norm"),
+            adm_dlm_weight: values.double("adm_dlm_weight"),
+            adm_min_val: values.double("adm_min_val"),
+            adm_f1s: per_scale("adm_f1s"),
+            adm_f2s: per_scale("adm_f2s"),
+            adm_skip_aim_scale: int("adm_skip_aim_scale"),
+            adm_skip_scale0: values.bool("adm_skip_scale0"),
+            debug: values.bool("debug"),
+        }
+    }
+
+    /// Reads options by libvmaf name (switches as 0/1) over the defaults.
     pub fn from_dict(dict: &BTreeMap<String, f64>) -> Result<Self> {
-        let mut o = Self::default();
-        for_each_option(FEATURE, dict, |name, v| {
-            let double = |min, max| parse_double(name, v, min, max);
-            let int = |min, max| parse_int(name, v, min, max);
-            match name {
-                "debug" => o.debug = parse_bool(name, v)?,
-                "adm_enhn_gain_limit" => o.adm_enhn_gain_limit = double(1.0, 100.0)?,
-                "adm_norm_view_dist" => o.adm_norm_view_dist = double(0.75, 24.0)?,
-                "adm_noise_weight" => o.adm_noise_weight = double(0.0, 1500.0)?,
-                "adm_csf_scale" => o.adm_csf_scale = double(0.0, 50.0)?,
-                "adm_csf_diag_scale" => o.adm_csf_diag_scale = double(0.0, 50.0)?,
-                "adm_ref_display_height" => o.adm_ref_display_height = int(1, 4320)?,
-                "adm_csf_mode" => o.adm_csf_mode = int(0, 9)?,
-                "adm_bypass_cm" => o.adm_bypass_cm = int(0, 1)?,
-                "adm_adm3_apply_hm" => o.adm_adm3_apply_hm = parse_bool(name, v)?,
-                "adm_p_norm" => o.adm_p_norm = double(1.0, 20.0)?,
-                "adm_dlm_weight" => o.adm_dlm_weight = double(0.0, 1.0)?,
-                "adm_min_val" => o.adm_min_val = double(0.0, 1.0)?,
-                "adm_skip_aim_scale" => o.adm_skip_aim_scale = int(0, 3)?,
-                "adm_skip_scale0" => o.adm_skip_scale0 = parse_bool(name, v)?,
-                _ => match factor_override(name) {
-                    Some((table, scale)) => {
-                        let factors = if table == 1 {
-                            &mut o.adm_f1s
-                        } else {
-                            &mut o.adm_f2s
-                        };
-                        factors[scale] = double(-1.0, 10.0)?;
-                    }
-                    None => return Ok(false),
-                },
-            }
-            Ok(true)
-        })?;
-        Ok(o)
+        Ok(Self::from_options(&DESCRIPTOR.values_from_numbers(dict)?))
     }
 
     fn csf_params(&self) -> CsfParams {
@@ -139,19 +134,6 @@ impl FloatAdmOptions {
             factor1: self.adm_f1s,
             factor2: self.adm_f2s,
         }
-    }
-}
-
-/// `(1, scale)` for `adm_f1s<scale>`, `(2, scale)` for `adm_f2s<scale>`.
-fn factor_override(name: &str) -> Option<(u8, usize)> {
-    let (table, digit) = if let Some(d) = name.strip_prefix("adm_f1s") {
-        (1, d)
-    } else {
-        (2, name.strip_prefix("adm_f2s")?)
-    };
-    match digit {
-        "0" | "1" | "2" | "3" => Some((table, digit.parse().ok()?)),
-        _ => None,
     }
 }
 

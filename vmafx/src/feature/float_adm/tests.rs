@@ -67,7 +67,7 @@ fn parses_options() {
         assert!(
             matches!(
                 FloatAdmOptions::from_dict(&bad),
-                Err(Error::InvalidOption(_))
+                Err(Error::OptionValue { .. })
             ),
             "{key}"
         );
@@ -75,7 +75,7 @@ fn parses_options() {
     for key in ["adm_f1s4", "egl", "adm_f3s0"] {
         let unknown = BTreeMap::from([(key.to_string(), 1.0)]);
         assert!(
-            matches!(FloatAdmOptions::from_dict(&unknown), Err(Error::Feature(_))),
+            matches!(FloatAdmOptions::from_dict(&unknown), Err(Error::UnknownOption { .. })),
             "{key}"
         );
     }

@@ -8,6 +8,7 @@
 //! libvmaf, frame 0's `motion3` is the processed difference of frames 0 and 1.
 
 mod blur;
+mod descriptor;
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -17,8 +18,10 @@ use self::blur::{
 use crate::error::{Error, Result};
 use crate::feature::float_common::picture::{check_bit_depth, check_plane_size, plane_to_float};
 use crate::feature::float_common::resample::BILINEAR_MAX_WIDTH;
-use crate::feature::option_dict::{for_each_option, parse_bool, parse_double, parse_int};
+use crate::feature::options::OptionValues;
 use crate::frame::{FrameView, PlaneRef};
+
+pub use descriptor::DESCRIPTOR;
 
 const FEATURE: &str = "float_motion";
 
@@ -63,31 +66,27 @@ impl Default for FloatMotionOptions {
 }
 
 impl FloatMotionOptions {
-    /// Reads options by libvmaf name (flags as 0/1) over the defaults. Unknown names fail
-    /// with [`Error::Feature`], out-of-range values with [`Error::InvalidOption`].
-    pub fn from_dict(dict: &BTreeMap<String, f64>) -> Result<Self> {
-        let mut o = Self::default();
-        for_each_option(FEATURE, dict, |name, v| {
-            let double = |min, max| parse_double(name, v, min, max);
-            let flag = || parse_bool(name, v);
-            match name {
-                "debug" => o.debug = flag()?,
-                "motion_force_zero" => o.motion_force_zero = flag()?,
-                "motion_fps_weight" => o.motion_fps_weight = double(0.0, 5.0)?,
-                "motion_blend_factor" => o.motion_blend_factor = double(0.0, 1.0)?,
-                "motion_blend_offset" => o.motion_blend_offset = double(0.0, 1000.0)?,
-                "motion_add_scale1" => o.motion_add_scale1 = flag()?,
-                "motion_filter_size" => o.motion_filter_size = parse_int(name, v, 0, 9)?,
-                "motion_add_uv" => o.motion_add_uv = flag()?,
-                "motion_max_val" => o.motion_max_val = double(0.0, 10000.0)?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        Ok(o)
+    /// Reads the options from their parsed values (see [`DESCRIPTOR`]).
+    pub fn from_options(values: &OptionValues) -> Self {
+        Self {
+            debug: values.bool("debug"),
+            motion_force_zero: values.bool("motion_force_zero"),
+            motion_fps_weight: values.double("motion_fps_weight"),
+            motion_blend_factor: values.double("motion_blend_factor"),
+            motion_blend_offset: values.double("motion_blend_offset"),
+            motion_add_scale1: values.bool("motion_add_scale1"),
+            motion_filter_size: i32::try_from(values.int("motion_filter_size"))
+                .unwrap_or(i32::MAX),
+            motion_add_uv: values.bool("motion_add_uv"),
+            motion_max_val: values.double("motion_max_val"),
+        }
     }
 
-    /// A raw difference weighted and clipped, as `motion` and `motion2` report it.
+    /// Reads options by libvmaf name (switches as 0/1) over the defaults.
+    pub fn from_dict(dict: &BTreeMap<String, f64>) -> Result<Self> {
+        Ok(Self::from_options(&DESCRIPTOR.values_from_numbers(dict)?))
+    }
+
     fn clipped(&self, raw: f64) -> f64 {
         let v = raw * self.motion_fps_weight;
         if v < self.motion_max_val {

@@ -213,12 +213,12 @@ fn parses_options_and_checks_sizes() {
     let bad = BTreeMap::from([("motion_filter_size".to_string(), 10.0)]);
     assert!(matches!(
         FloatMotionOptions::from_dict(&bad),
-        Err(Error::InvalidOption(_))
+        Err(Error::OptionValue { .. })
     ));
     let unknown = BTreeMap::from([("motion_moving_average".to_string(), 1.0)]);
     assert!(matches!(
         FloatMotionOptions::from_dict(&unknown),
-        Err(Error::Feature(_))
+        Err(Error::UnknownOption { .. })
     ));
 
     assert!(FloatMotionExtractor::new(2, 2, 8, FloatMotionOptions::default()).is_err());

@@ -6,6 +6,7 @@
 //! halves the resolution for the next scale. Pictures are first converted to floats
 //! (`sample / 2^(bpc-8) - 128`) and optionally resampled (`vif_prescale`).
 
+mod descriptor;
 mod filter;
 mod kernel;
 mod statistic;
@@ -18,8 +19,10 @@ use crate::error::{Error, Result};
 use crate::feature::float_common::picture::{check_bit_depth, check_plane_size, plane_to_float};
 use crate::feature::float_common::resample::{resample, Image, BILINEAR_MAX_WIDTH};
 use crate::feature::float_common::ResampleMethod;
-use crate::feature::option_dict::{for_each_option, parse_bool, parse_double};
+use crate::feature::options::OptionValues;
 use crate::frame::PlaneRef;
+
+pub use descriptor::DESCRIPTOR;
 
 const FEATURE: &str = "float_vif";
 
@@ -72,34 +75,25 @@ impl Default for FloatVifOptions {
 }
 
 impl FloatVifOptions {
-    /// Reads options by libvmaf name (flags as 0/1) over the defaults. Unknown names fail
-    /// with [`Error::Feature`], out-of-range values with [`Error::InvalidOption`].
+    /// Reads the options from their parsed values (see [`DESCRIPTOR`]).
+    pub fn from_options(values: &OptionValues) -> Result<Self> {
+        Ok(Self {
+            vif_enhn_gain_limit: values.double("vif_enhn_gain_limit"),
+            vif_kernelscale: values.double("vif_kernelscale"),
+            vif_prescale: values.double("vif_prescale"),
+            vif_prescale_method: ResampleMethod::from_name(values.word("vif_prescale_method"))?,
+            vif_scale1_min_val: values.double("vif_scale1_min_val"),
+            vif_scale2_min_val: values.double("vif_scale2_min_val"),
+            vif_scale3_min_val: values.double("vif_scale3_min_val"),
+            vif_sigma_nsq: values.double("vif_sigma_nsq"),
+            vif_skip_scale0: values.bool("vif_skip_scale0"),
+            debug: values.bool("debug"),
+        })
+    }
+
+    /// Reads options by libvmaf name (switches as 0/1) over the defaults.
     pub fn from_dict(dict: &BTreeMap<String, f64>) -> Result<Self> {
-        let mut o = Self::default();
-        for_each_option(FEATURE, dict, |name, v| {
-            match name {
-                "debug" => o.debug = parse_bool(name, v)?,
-                "vif_enhn_gain_limit" => {
-                    o.vif_enhn_gain_limit = parse_double(name, v, 1.0, DEFAULT_GAIN_LIMIT)?
-                }
-                "vif_kernelscale" => o.vif_kernelscale = parse_double(name, v, 0.1, 4.0)?,
-                "vif_prescale" => o.vif_prescale = parse_double(name, v, 0.1, 4.0)?,
-                "vif_scale1_min_val" => o.vif_scale1_min_val = parse_double(name, v, 0.0, 1.0)?,
-                "vif_scale2_min_val" => o.vif_scale2_min_val = parse_double(name, v, 0.0, 1.0)?,
-                "vif_scale3_min_val" => o.vif_scale3_min_val = parse_double(name, v, 0.0, 1.0)?,
-                "vif_sigma_nsq" => o.vif_sigma_nsq = parse_double(name, v, 0.0, 5.0)?,
-                "vif_skip_scale0" => o.vif_skip_scale0 = parse_bool(name, v)?,
-                "vif_prescale_method" => {
-                    return Err(Error::InvalidOption(format!(
-                        "{FEATURE}: vif_prescale_method is a text option; set \
-                         FloatVifOptions::vif_prescale_method instead"
-                    )))
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        Ok(o)
+        Self::from_options(&DESCRIPTOR.values_from_numbers(dict)?)
     }
 }
 

@@ -72,13 +72,13 @@ fn parses_options() {
     dict.insert("vif_enhn_gain_limit".to_string(), 0.5);
     assert!(matches!(
         FloatVifOptions::from_dict(&dict),
-        Err(Error::InvalidOption(_))
+        Err(Error::OptionValue { .. })
     ));
     let mut unknown = BTreeMap::new();
     unknown.insert("egl".to_string(), 1.0);
     assert!(matches!(
         FloatVifOptions::from_dict(&unknown),
-        Err(Error::Feature(_))
+        Err(Error::UnknownOption { .. })
     ));
 }
 

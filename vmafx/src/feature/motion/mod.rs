@@ -16,6 +16,7 @@
 //! the scalar reference's integers exactly.
 
 mod blur;
+mod descriptor;
 mod options;
 mod scalar;
 mod tracker;
@@ -34,6 +35,7 @@ use crate::error::Result;
 use crate::frame::{Plane, PlaneBuffer, PlaneRef};
 
 pub use blur::{MotionSad, MIN_DIMENSION};
+pub use descriptor::DESCRIPTOR;
 pub use options::MotionOptions;
 pub use tracker::MotionTracker;
 

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::feature::options::OptionValues;
 
 /// Settings of the integer motion feature. [`Default`] gives libvmaf's defaults.
 ///
@@ -47,35 +48,27 @@ impl Default for MotionOptions {
 }
 
 impl MotionOptions {
-    /// Builds options from libvmaf option names (`motion_max_val`, `motion_five_frame_window`,
-    /// ...) mapped to numbers; booleans are `0` or `1`. Keys not given keep their default.
-    ///
-    /// An unknown key is an [`Error::Feature`]; a value outside libvmaf's range, a
-    /// non-finite number or a boolean other than 0/1 is an [`Error::InvalidOption`].
-    pub fn from_dict(opts: &BTreeMap<String, f64>) -> Result<Self> {
-        let mut options = Self::default();
-        for (key, &value) in opts {
-            match key.as_str() {
-                "motion_force_zero" => options.force_zero = flag(key, value)?,
-                "motion_blend_factor" => options.blend_factor = number(key, value, 0.0, 1.0)?,
-                "motion_blend_offset" => {
-                    options.blend_offset = number(key, value, 0.0, 1000.0)?;
-                }
-                "motion_fps_weight" => options.fps_weight = number(key, value, 0.0, 5.0)?,
-                "motion_max_val" => options.max_val = number(key, value, 0.0, 10000.0)?,
-                "motion_five_frame_window" => options.five_frame_window = flag(key, value)?,
-                "motion_moving_average" => options.moving_average = flag(key, value)?,
-                "debug" => options.debug = flag(key, value)?,
-                _ => {
-                    return Err(Error::Feature(format!(
-                        "motion has no option {key:?} (known: motion_force_zero, \
-                         motion_blend_factor, motion_blend_offset, motion_fps_weight, \
-                         motion_max_val, motion_five_frame_window, motion_moving_average, debug)"
-                    )))
-                }
-            }
+    /// Reads the options from their parsed values (see [`super::DESCRIPTOR`]).
+    pub fn from_options(values: &OptionValues) -> Self {
+        Self {
+            force_zero: values.bool("motion_force_zero"),
+            blend_factor: values.double("motion_blend_factor"),
+            blend_offset: values.double("motion_blend_offset"),
+            fps_weight: values.double("motion_fps_weight"),
+            max_val: values.double("motion_max_val"),
+            five_frame_window: values.bool("motion_five_frame_window"),
+            moving_average: values.bool("motion_moving_average"),
+            debug: values.bool("debug"),
         }
-        Ok(options)
+    }
+
+    /// Builds options from libvmaf option names (`motion_max_val`,
+    /// `motion_five_frame_window`, ...) mapped to numbers; switches are `0` or `1`.
+    /// Keys not given keep their default.
+    pub fn from_dict(opts: &BTreeMap<String, f64>) -> Result<Self> {
+        Ok(Self::from_options(
+            &super::DESCRIPTOR.values_from_numbers(opts)?,
+        ))
     }
 
     /// How many frames back each frame is compared with: 2 with the five-frame window,
@@ -127,31 +120,10 @@ pub(crate) fn smaller(a: f64, b: f64) -> f64 {
     }
 }
 
-fn flag(key: &str, value: f64) -> Result<bool> {
-    if value == 0.0 {
-        Ok(false)
-    } else if value == 1.0 {
-        Ok(true)
-    } else {
-        Err(Error::InvalidOption(format!(
-            "{key} is a boolean (0 or 1), got {value}"
-        )))
-    }
-}
-
-fn number(key: &str, value: f64, min: f64, max: f64) -> Result<f64> {
-    if value.is_finite() && (min..=max).contains(&value) {
-        Ok(value)
-    } else {
-        Err(Error::InvalidOption(format!(
-            "{key} must be within {min}..={max}, got {value}"
-        )))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     fn dict(pairs: &[(&str, f64)]) -> BTreeMap<String, f64> {
         pairs.iter().map(|&(k, v)| (k.to_string(), v)).collect()
@@ -187,9 +159,9 @@ mod tests {
     }
 
     #[test]
-    fn unknown_key_is_a_feature_error() {
+    fn unknown_key_is_an_unknown_option() {
         let err = MotionOptions::from_dict(&dict(&[("mmxv", 18.0)])).unwrap_err();
-        assert!(matches!(err, Error::Feature(_)), "{err:?}");
+        assert!(matches!(err, Error::UnknownOption { .. }), "{err:?}");
     }
 
     #[test]
@@ -205,7 +177,7 @@ mod tests {
         ] {
             let err = MotionOptions::from_dict(&dict(&[(key, value)])).unwrap_err();
             assert!(
-                matches!(err, Error::InvalidOption(_)),
+                matches!(err, Error::OptionValue { .. }),
                 "{key}={value}: {err:?}"
             );
         }

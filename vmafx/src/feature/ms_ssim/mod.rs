@@ -14,6 +14,7 @@
 //!   [`crate::Error::InvalidInput`], as libvmaf fails on them ("scale below 1x1").
 //! - Identical pictures score 1 up to `f32` rounding of the window terms.
 
+mod descriptor;
 #[cfg(test)]
 mod tests;
 
@@ -21,12 +22,14 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 use crate::feature::frame_check::check_pair;
-use crate::feature::option_dict::{for_each_option, parse_bool};
+use crate::feature::options::OptionValues;
 use crate::feature::ssim::filter::{decimate, DecimateTaps, WINDOW};
 use crate::feature::ssim::luma::luma_to_f32;
 use crate::feature::ssim::map::{ssim_means, SsimScratch};
 use crate::feature::ssim::{max_db, to_db};
 use crate::frame::{FrameFormat, FrameView};
+
+pub use descriptor::DESCRIPTOR;
 
 /// Number of scales.
 pub const SCALES: usize = 5;
@@ -67,20 +70,18 @@ pub struct MsSsimOptions {
 }
 
 impl MsSsimOptions {
-    /// Reads options from a dictionary of libvmaf option names (booleans as 0/1).
-    /// Unknown names are [`crate::Error::Feature`]; bad values [`crate::Error::InvalidOption`].
+    /// Reads the options from their parsed values (see [`DESCRIPTOR`]).
+    pub fn from_options(values: &OptionValues) -> Self {
+        Self {
+            enable_lcs: values.bool("enable_lcs"),
+            enable_db: values.bool("enable_db"),
+            clip_db: values.bool("clip_db"),
+        }
+    }
+
+    /// Reads options by libvmaf name (switches as 0/1) over the defaults.
     pub fn from_dict(dict: &BTreeMap<String, f64>) -> Result<Self> {
-        let mut options = Self::default();
-        for_each_option("float_ms_ssim", dict, |name, value| {
-            match name {
-                "enable_lcs" => options.enable_lcs = parse_bool(name, value)?,
-                "enable_db" => options.enable_db = parse_bool(name, value)?,
-                "clip_db" => options.clip_db = parse_bool(name, value)?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        Ok(options)
+        Ok(Self::from_options(&DESCRIPTOR.values_from_numbers(dict)?))
     }
 }
 

@@ -59,7 +59,7 @@ fn options_parse_libvmaf_names() {
     let unknown = BTreeMap::from([("scale".to_string(), 1.0)]);
     assert!(matches!(
         MsSsimOptions::from_dict(&unknown),
-        Err(Error::Feature(_))
+        Err(Error::UnknownOption { .. })
     ));
 }
 

@@ -14,6 +14,7 @@
 //! - libvmaf accepts only 8, 10, 12 and 16 bits; other depths from 9 to 15 use the same
 //!   rules with their own `bpc`.
 
+mod descriptor;
 mod sse;
 #[cfg(test)]
 mod tests;
@@ -22,8 +23,10 @@ use std::collections::BTreeMap;
 
 use crate::error::Result;
 use crate::feature::frame_check::{check_pair, plane_pair, PlanePair};
-use crate::feature::option_dict::{for_each_option, parse_bool, parse_double};
+use crate::feature::options::OptionValues;
 use crate::frame::{ChromaSubsampling, FrameFormat, FrameView};
+
+pub use descriptor::DESCRIPTOR;
 
 /// Options of the `psnr` feature, under libvmaf's names.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,22 +58,20 @@ impl Default for PsnrOptions {
 }
 
 impl PsnrOptions {
-    /// Reads options from a dictionary of libvmaf option names (booleans as 0/1).
-    /// Unknown names are [`crate::Error::Feature`]; bad values [`crate::Error::InvalidOption`].
+    /// Reads the options from their parsed values (see [`DESCRIPTOR`]).
+    pub fn from_options(values: &OptionValues) -> Self {
+        Self {
+            enable_chroma: values.bool("enable_chroma"),
+            enable_mse: values.bool("enable_mse"),
+            enable_apsnr: values.bool("enable_apsnr"),
+            reduced_hbd_peak: values.bool("reduced_hbd_peak"),
+            min_sse: values.double("min_sse"),
+        }
+    }
+
+    /// Reads options by libvmaf name (switches as 0/1) over the defaults.
     pub fn from_dict(dict: &BTreeMap<String, f64>) -> Result<Self> {
-        let mut options = Self::default();
-        for_each_option("psnr", dict, |name, value| {
-            match name {
-                "enable_chroma" => options.enable_chroma = parse_bool(name, value)?,
-                "enable_mse" => options.enable_mse = parse_bool(name, value)?,
-                "enable_apsnr" => options.enable_apsnr = parse_bool(name, value)?,
-                "reduced_hbd_peak" => options.reduced_hbd_peak = parse_bool(name, value)?,
-                "min_sse" => options.min_sse = parse_double(name, value, 0.0, f64::MAX)?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        Ok(options)
+        Ok(Self::from_options(&DESCRIPTOR.values_from_numbers(dict)?))
     }
 }
 

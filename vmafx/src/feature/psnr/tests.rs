@@ -156,12 +156,12 @@ fn options_parse_libvmaf_names() {
     let unknown = BTreeMap::from([("enable_chroma_planes".to_string(), 1.0)]);
     assert!(matches!(
         PsnrOptions::from_dict(&unknown),
-        Err(Error::Feature(_))
+        Err(Error::UnknownOption { .. })
     ));
     let negative = BTreeMap::from([("min_sse".to_string(), -1.0)]);
     assert!(matches!(
         PsnrOptions::from_dict(&negative),
-        Err(Error::InvalidOption(_))
+        Err(Error::OptionValue { .. })
     ));
 }
 

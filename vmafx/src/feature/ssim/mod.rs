@@ -15,6 +15,7 @@
 //!
 //! The filters and the SSIM map are shared with [`crate::feature::ms_ssim`].
 
+mod descriptor;
 pub(crate) mod filter;
 pub(crate) mod luma;
 pub(crate) mod map;
@@ -25,8 +26,10 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 use crate::feature::frame_check::check_pair;
-use crate::feature::option_dict::{for_each_option, parse_bool, parse_int};
+use crate::feature::options::OptionValues;
 use crate::frame::{FrameFormat, FrameView};
+
+pub use descriptor::DESCRIPTOR;
 
 use filter::{decimate, decimated_len, DecimateTaps, WINDOW};
 use map::{ssim_means, SsimScratch};
@@ -46,21 +49,19 @@ pub struct SsimOptions {
 }
 
 impl SsimOptions {
-    /// Reads options from a dictionary of libvmaf option names (booleans as 0/1).
-    /// Unknown names are [`crate::Error::Feature`]; bad values [`crate::Error::InvalidOption`].
+    /// Reads the options from their parsed values (see [`DESCRIPTOR`]).
+    pub fn from_options(values: &OptionValues) -> Self {
+        Self {
+            enable_lcs: values.bool("enable_lcs"),
+            enable_db: values.bool("enable_db"),
+            clip_db: values.bool("clip_db"),
+            scale: u32::try_from(values.int("scale")).unwrap_or(0),
+        }
+    }
+
+    /// Reads options by libvmaf name (switches as 0/1) over the defaults.
     pub fn from_dict(dict: &BTreeMap<String, f64>) -> Result<Self> {
-        let mut options = Self::default();
-        for_each_option("float_ssim", dict, |name, value| {
-            match name {
-                "enable_lcs" => options.enable_lcs = parse_bool(name, value)?,
-                "enable_db" => options.enable_db = parse_bool(name, value)?,
-                "clip_db" => options.clip_db = parse_bool(name, value)?,
-                "scale" => options.scale = parse_int(name, value, 0, 10)?.unsigned_abs(),
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        Ok(options)
+        Ok(Self::from_options(&DESCRIPTOR.values_from_numbers(dict)?))
     }
 }
 

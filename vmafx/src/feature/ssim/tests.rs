@@ -112,12 +112,12 @@ fn options_parse_libvmaf_names() {
     let bad = BTreeMap::from([("scale".to_string(), 11.0)]);
     assert!(matches!(
         SsimOptions::from_dict(&bad),
-        Err(Error::InvalidOption(_))
+        Err(Error::OptionValue { .. })
     ));
     let unknown = BTreeMap::from([("gaussian".to_string(), 1.0)]);
     assert!(matches!(
         SsimOptions::from_dict(&unknown),
-        Err(Error::Feature(_))
+        Err(Error::UnknownOption { .. })
     ));
 }
 

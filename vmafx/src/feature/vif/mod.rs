@@ -22,6 +22,8 @@
 
 #[cfg(test)]
 mod conformance_tests;
+mod descriptor;
+mod device;
 mod engine;
 pub(crate) mod scalar;
 #[cfg(test)]
@@ -36,10 +38,14 @@ use std::collections::BTreeMap;
 
 use crate::cpu::CpuLevel;
 use crate::error::{Error, Result};
+use crate::feature::options::OptionValues;
 use crate::frame::{Plane, PlaneRef, MAX_DIMENSION};
 use engine::{Engine, KernelSample, Step};
 use scalar::{StatParams, VerticalRounding};
 use tables::{Log2Table, SCALES};
+
+pub use descriptor::DESCRIPTOR;
+pub(crate) use device::VifDevice;
 
 /// Options of the integer VIF extractor, named after libvmaf's.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,39 +61,17 @@ impl VifOptions {
     /// libvmaf's default enhancement gain limit, also its largest accepted value.
     pub const DEFAULT_ENHN_GAIN_LIMIT: f64 = 100.0;
 
-    /// Builds options from libvmaf option names and values (booleans as 0 or 1):
-    /// `vif_enhn_gain_limit` and `vif_skip_scale0`. Missing keys keep their defaults.
+    /// Reads the options from their parsed values (see [`DESCRIPTOR`]).
+    pub fn from_options(values: &OptionValues) -> Result<Self> {
+        Ok(Self {
+            enhn_gain_limit: values.double("vif_enhn_gain_limit"),
+            skip_scale0: values.bool("vif_skip_scale0"),
+        })
+    }
+
+    /// Builds options from libvmaf option names and numbers (switches as 0 or 1).
     pub fn from_dict(opts: &BTreeMap<String, f64>) -> Result<Self> {
-        let mut options = Self::default();
-        for (key, &value) in opts {
-            match key.as_str() {
-                "vif_enhn_gain_limit" => {
-                    if !(1.0..=Self::DEFAULT_ENHN_GAIN_LIMIT).contains(&value) {
-                        return Err(Error::Feature(format!(
-                            "vif_enhn_gain_limit {value} is outside 1.0..=100.0"
-                        )));
-                    }
-                    options.enhn_gain_limit = value;
-                }
-                "vif_skip_scale0" => {
-                    options.skip_scale0 = if value == 0.0 {
-                        false
-                    } else if value == 1.0 {
-                        true
-                    } else {
-                        return Err(Error::Feature(format!(
-                            "vif_skip_scale0 must be 0 or 1, got {value}"
-                        )));
-                    };
-                }
-                _ => {
-                    return Err(Error::Feature(format!(
-                        "unknown vif option {key:?} (known: vif_enhn_gain_limit, vif_skip_scale0)"
-                    )))
-                }
-            }
-        }
-        Ok(options)
+        Self::from_options(&DESCRIPTOR.values_from_numbers(opts)?)
     }
 }
 

@@ -7,11 +7,11 @@ use std::path::Path;
 
 use super::device;
 use crate::backend::{BackendChoice, BackendKind};
-use crate::feature::extractor::Devices;
 use crate::frame::Frame;
 use crate::io::{self, InputKind};
 use crate::model::Model;
 use crate::report::Report;
+use crate::scorer::devices::Devices;
 use crate::scorer::{Scorer, ScorerBuilder};
 use crate::test_support::{as_printed, corpus_dir, golden_frames};
 

@@ -1,0 +1,102 @@
+//! `adm`: libvmaf's integer ADM extractor, as the registry sees it.
+
+use crate::error::Result;
+use crate::feature::descriptor::{Extractor, FrameMetric, MetricDescriptor, Output, Timing};
+use crate::feature::device::Accelerator;
+use crate::feature::options::{OptionSpec, OptionValues};
+use crate::frame::{FrameFormat, FrameView};
+
+use super::{AdmDevice, AdmExtractor, AdmOptions, AdmScores};
+
+/// The integer ADM metric.
+pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
+    name: "adm",
+    aliases: &["integer_adm"],
+    options: &[
+        OptionSpec::bool("debug", false),
+        OptionSpec::double("adm_csf_scale", 1.0, 0.0, 50.0).naming("scf"),
+        OptionSpec::double("adm_csf_diag_scale", 1.0, 0.0, 50.0).naming("scfd"),
+        OptionSpec::double("adm_dlm_weight", 0.5, 0.0, 1.0).naming("dlmw"),
+        OptionSpec::double("adm_enhn_gain_limit", 100.0, 1.0, 100.0).naming("egl"),
+        OptionSpec::double("adm_norm_view_dist", 3.0, 0.75, 24.0).naming("nvd"),
+        OptionSpec::int("adm_ref_display_height", 1080, 1, 4320).naming("rdh"),
+        OptionSpec::int("adm_csf_mode", 0, 0, 3).naming("csf"),
+        OptionSpec::double("adm_noise_weight", 0.03125, 0.0, 1500.0).naming("nw"),
+        OptionSpec::bool("adm_skip_aim", false),
+        OptionSpec::bool("adm_skip_scale0", false).naming("ssz"),
+        OptionSpec::double("adm_min_val", 0.0, 0.0, 1.0).naming("min"),
+    ],
+    outputs: &[
+        Output::aliased("VMAF_integer_feature_adm2_score", "integer_adm2"),
+        Output::aliased("VMAF_integer_feature_aim_score", "integer_aim"),
+        Output::aliased("VMAF_integer_feature_adm3_score", "integer_adm3"),
+        Output::plain("integer_adm_scale0"),
+        Output::plain("integer_adm_scale1"),
+        Output::plain("integer_adm_scale2"),
+        Output::plain("integer_adm_scale3"),
+    ],
+    timing: Timing::Spatial,
+    active_outputs: |_, _| DESCRIPTOR.outputs.to_vec(),
+    build,
+};
+
+fn build(
+    values: &OptionValues,
+    format: &FrameFormat,
+    accelerator: &dyn Accelerator,
+) -> Result<Extractor> {
+    let options = AdmOptions::from_options(values)?;
+    let (width, height, depth) = (format.width(), format.height(), format.bit_depth());
+    Ok(match accelerator.adm(width, height, depth, options)? {
+        Some(device) => Extractor::spatial(OnDevice(device)),
+        None => Extractor::spatial(OnCpu(AdmExtractor::new(
+            width, height, depth, options,
+        )?)),
+    })
+}
+
+fn write(s: &AdmScores, out: &mut [f64]) {
+    out[..3].copy_from_slice(&[s.adm2, s.aim, s.adm3]);
+    out[3..].copy_from_slice(&s.scale);
+}
+
+struct OnCpu(AdmExtractor);
+
+impl FrameMetric for OnCpu {
+    fn extract(
+        &mut self,
+        reference: &FrameView<'_>,
+        distorted: &FrameView<'_>,
+        out: &mut [f64],
+    ) -> Result<()> {
+        write(&self.0.extract(reference.luma(), distorted.luma())?, out);
+        Ok(())
+    }
+}
+
+struct OnDevice(Box<dyn AdmDevice>);
+
+impl FrameMetric for OnDevice {
+    fn extract(
+        &mut self,
+        reference: &FrameView<'_>,
+        distorted: &FrameView<'_>,
+        out: &mut [f64],
+    ) -> Result<()> {
+        write(&self.0.extract(reference.luma(), distorted.luma())?, out);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_defaults_are_the_option_defaults() {
+        assert_eq!(
+            AdmOptions::from_options(&DESCRIPTOR.default_values()).unwrap(),
+            AdmOptions::default()
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! What a metric declares about itself, once: its libvmaf names, its options, the
+//! features it outputs in libvmaf's order, and how it is built.
+//!
+//! Each metric folder holds one [`MetricDescriptor`]; the registry lists them. Option
+//! parsing, output naming and extractor assembly all read the descriptor, so adding a
+//! metric or an option touches its own folder only.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::error::Result;
+use crate::feature::device::Accelerator;
+use crate::feature::options::{OptionSpec, OptionValues};
+use crate::frame::{FrameFormat, FrameView};
+
+/// One feature a metric can output: libvmaf's internal name (the one models use) and
+/// the short name reports print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Output {
+    /// Internal name, e.g. `VMAF_integer_feature_vif_scale0_score`.
+    pub name: &'static str,
+    /// Report name before option suffixes, e.g. `integer_vif_scale0`.
+    pub report: &'static str,
+}
+
+impl Output {
+    /// An output whose report name is its internal name.
+    pub const fn plain(name: &'static str) -> Self {
+        Self { name, report: name }
+    }
+
+    /// An output with a shorter report name.
+    pub const fn aliased(name: &'static str, report: &'static str) -> Self {
+        Self { name, report }
+    }
+}
+
+/// Whether a metric scores each frame pair alone or needs the frames in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timing {
+    /// Values depend on one frame pair only; frames may be scored in any order.
+    Spatial,
+    /// Values depend on earlier (or later) frames; frames arrive in order.
+    Temporal,
+}
+
+/// Everything VMAFX knows about one metric.
+pub struct MetricDescriptor {
+    /// libvmaf's extractor name, as `--feature` takes it (`vif`, `float_ssim`, ...).
+    pub name: &'static str,
+    /// Other names `--feature` accepts for it (`integer_vif`).
+    pub aliases: &'static [&'static str],
+    /// Every option, with libvmaf's names, aliases, types, defaults and ranges.
+    pub options: &'static [OptionSpec],
+    /// Every output the metric can produce, in libvmaf's order.
+    pub outputs: &'static [Output],
+    /// Spatial or temporal.
+    pub timing: Timing,
+    /// The outputs a request yields for a frame format (a subset of `outputs`, in order).
+    pub(crate) active_outputs: fn(&OptionValues, &FrameFormat) -> Vec<Output>,
+    /// Builds a live extractor for frames of one format.
+    pub(crate) build: fn(&OptionValues, &FrameFormat, &dyn Accelerator) -> Result<Extractor>,
+}
+
+impl MetricDescriptor {
+    /// Whether `name` names this metric (its name or one of its aliases).
+    pub fn is_named(&self, name: &str) -> bool {
+        self.name == name || self.aliases.contains(&name)
+    }
+
+    /// The output whose internal name is `feature`, if this metric has it.
+    pub fn output(&self, feature: &str) -> Option<&'static Output> {
+        self.outputs.iter().find(|o| o.name == feature)
+    }
+
+    /// Every option at its default.
+    pub fn default_values(&'static self) -> OptionValues {
+        OptionValues::defaults(self.name, self.options)
+    }
+
+    /// Option values from libvmaf option names and numbers, switches as 0
+    /// or 1, the rest at their defaults.
+    pub fn values_from_numbers(
+        &'static self,
+        numbers: &BTreeMap<String, f64>,
+    ) -> Result<OptionValues> {
+        let mut values = self.default_values();
+        for (key, &number) in numbers {
+            values.set_number(key, number)?;
+        }
+        Ok(values)
+    }
+
+    /// The option called `name`.
+    pub fn option(&self, name: &str) -> Option<&'static OptionSpec> {
+        self.options.iter().find(|o| o.name == name)
+    }
+}
+
+impl fmt::Debug for MetricDescriptor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MetricDescriptor")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for MetricDescriptor {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+/// A live spatial extractor: writes one frame pair's values, in the order of the
+/// request's active outputs, into `out`.
+pub(crate) trait FrameMetric: Send {
+    /// Scores one frame pair.
+    fn extract(
+        &mut self,
+        reference: &FrameView<'_>,
+        distorted: &FrameView<'_>,
+        out: &mut [f64],
+    ) -> Result<()>;
+}
+
+/// Values a temporal extractor produced for an earlier (or the current) frame.
+pub(crate) struct TemporalValues {
+    /// Index among the frames pushed to the extractor.
+    pub frame: u64,
+    /// Values in the order of the request's active outputs.
+    pub values: Vec<f64>,
+}
+
+/// A live temporal extractor: sees every frame in order and may answer for a frame later.
+pub(crate) trait SequenceMetric: Send + Sync {
+    /// Feeds the next frame pair; returns values for the frames that became complete.
+    fn push(
+        &mut self,
+        reference: &FrameView<'_>,
+        distorted: &FrameView<'_>,
+    ) -> Result<Vec<TemporalValues>>;
+
+    /// After the last frame: values for a frame still waiting, until `None`.
+    fn flush(&mut self) -> Result<Option<TemporalValues>>;
+}
+
+/// A built extractor of either timing.
+pub(crate) enum Extractor {
+    /// Scores frame pairs independently.
+    Spatial(Box<dyn FrameMetric>),
+    /// Scores frames in order.
+    Temporal(Box<dyn SequenceMetric>),
+}
+
+impl Extractor {
+    /// Wraps a spatial extractor.
+    pub(crate) fn spatial(metric: impl FrameMetric + 'static) -> Self {
+        Self::Spatial(Box::new(metric))
+    }
+
+    /// Wraps a temporal extractor.
+    pub(crate) fn temporal(metric: impl SequenceMetric + 'static) -> Self {
+        Self::Temporal(Box::new(metric))
+    }
+}

@@ -1,0 +1,101 @@
+//! `vif`: libvmaf's integer VIF extractor, as the registry sees it.
+
+use crate::error::Result;
+use crate::feature::descriptor::{Extractor, FrameMetric, MetricDescriptor, Output, Timing};
+use crate::feature::device::Accelerator;
+use crate::feature::options::{OptionSpec, OptionValues};
+use crate::frame::{FrameFormat, FrameView};
+
+use super::{VifDevice, VifExtractor, VifOptions, VifScores};
+
+/// The integer VIF metric.
+pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
+    name: "vif",
+    aliases: &["integer_vif"],
+    options: &[
+        OptionSpec::double("vif_enhn_gain_limit", 100.0, 1.0, 100.0).naming("egl"),
+        OptionSpec::bool("vif_skip_scale0", false).naming("ssclz"),
+    ],
+    outputs: &[
+        Output::aliased(
+            "VMAF_integer_feature_vif_scale0_score",
+            "integer_vif_scale0",
+        ),
+        Output::aliased(
+            "VMAF_integer_feature_vif_scale1_score",
+            "integer_vif_scale1",
+        ),
+        Output::aliased(
+            "VMAF_integer_feature_vif_scale2_score",
+            "integer_vif_scale2",
+        ),
+        Output::aliased(
+            "VMAF_integer_feature_vif_scale3_score",
+            "integer_vif_scale3",
+        ),
+    ],
+    timing: Timing::Spatial,
+    active_outputs: |_, _| DESCRIPTOR.outputs.to_vec(),
+    build,
+};
+
+fn build(
+    values: &OptionValues,
+    format: &FrameFormat,
+    accelerator: &dyn Accelerator,
+) -> Result<Extractor> {
+    let options = VifOptions::from_options(values)?;
+    let (width, height, depth) = (format.width(), format.height(), format.bit_depth());
+    Ok(match accelerator.vif(width, height, depth, options)? {
+        Some(device) => Extractor::spatial(OnDevice(device)),
+        None => Extractor::spatial(OnCpu(VifExtractor::new(
+            width, height, depth, options,
+        )?)),
+    })
+}
+
+fn write(scores: &VifScores, out: &mut [f64]) {
+    out.copy_from_slice(&scores.scale);
+}
+
+struct OnCpu(VifExtractor);
+
+impl FrameMetric for OnCpu {
+    fn extract(
+        &mut self,
+        reference: &FrameView<'_>,
+        distorted: &FrameView<'_>,
+        out: &mut [f64],
+    ) -> Result<()> {
+        write(&self.0.extract(reference.luma(), distorted.luma())?, out);
+        Ok(())
+    }
+}
+
+struct OnDevice(Box<dyn VifDevice>);
+
+impl FrameMetric for OnDevice {
+    fn extract(
+        &mut self,
+        reference: &FrameView<'_>,
+        distorted: &FrameView<'_>,
+        out: &mut [f64],
+    ) -> Result<()> {
+        write(&self.0.extract(reference.luma(), distorted.luma())?, out);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_defaults_are_the_option_defaults() {
+        let values = DESCRIPTOR.default_values();
+        assert_eq!(
+            VifOptions::from_options(&values).unwrap(),
+            VifOptions::default()
+        );
+    }
+}
