@@ -7,6 +7,7 @@ pub(crate) mod extractor;
 pub mod float_adm;
 pub mod float_common;
 pub mod float_motion;
+pub mod float_psnr;
 pub mod float_vif;
 pub(crate) mod frame_check;
 pub mod motion;
