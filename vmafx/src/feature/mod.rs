@@ -6,6 +6,7 @@ pub mod ciede;
 pub(crate) mod extractor;
 pub mod float_adm;
 pub mod float_common;
+pub mod float_moment;
 pub mod float_motion;
 pub mod float_psnr;
 pub mod float_vif;
