@@ -5,6 +5,7 @@ pub mod cambi;
 pub mod ciede;
 pub(crate) mod extractor;
 pub mod float_adm;
+pub mod float_ansnr;
 pub mod float_common;
 pub mod float_moment;
 pub mod float_motion;
