@@ -16,6 +16,7 @@ pub mod motion;
 pub mod ms_ssim;
 pub(crate) mod option_dict;
 pub mod psnr;
+pub mod psnr_hvs;
 pub mod registry;
 pub mod ssim;
 pub mod vif;
