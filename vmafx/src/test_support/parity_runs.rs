@@ -61,8 +61,8 @@ impl Agreement {
             *self.misprinted.entry(name).or_default() += 1;
         }
         let slot = self.worst.entry(name).or_insert((0.0, String::new()));
-        // `!(delta <= ..)` also keeps a NaN, which then fails the tolerance check.
-        if !(delta <= slot.0) || slot.1.is_empty() {
+        // A NaN is kept too, and then fails the tolerance check.
+        if delta > slot.0 || delta.is_nan() || slot.1.is_empty() {
             *slot = (delta, format!("{at}: {ours} vs {golden}"));
         }
     }
