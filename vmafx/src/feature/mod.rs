@@ -33,4 +33,8 @@ metrics!(
     ms_ssim,
     ciede,
     cambi,
+    float_psnr,
+    float_ansnr,
+    float_moment,
+    psnr_hvs,
 );

@@ -1,5 +1,6 @@
 //! Building blocks shared by the floating-point extractors (`float_vif`, `float_adm`,
-//! `float_motion`): sample conversion, mirrored borders and frame resampling.
+//! `float_motion`, `float_psnr`, `float_moment`, `float_ansnr`): sample conversion,
+//! mirrored borders and frame resampling.
 //! (Feature names and their option suffixes live in the registry.)
 
 pub(crate) mod mirror;

@@ -22,6 +22,12 @@ pub(crate) fn check_bit_depth(feature: &str, bit_depth: u8) -> Result<()> {
     }
 }
 
+/// What libvmaf divides samples of `bit_depth` by to bring them to the 8-bit range
+/// (1, 4, 16 or 256). Only meaningful for depths [`check_bit_depth`] accepts.
+pub(crate) fn eight_bit_divisor(bit_depth: u8) -> f32 {
+    f32::from(1u16 << bit_depth.saturating_sub(8).min(8))
+}
+
 /// Fails unless `plane` is exactly `width` x `height`.
 pub(crate) fn check_plane_size(
     feature: &str,
@@ -61,7 +67,7 @@ pub(crate) fn plane_to_float(
             copy_rows(p, width, height, dst, |v| v as f32 + SAMPLE_OFFSET);
         }
         (PlaneRef::U16(p), 10 | 12 | 16) => {
-            let divisor = f32::from(1u16 << (bit_depth - 8));
+            let divisor = eight_bit_divisor(bit_depth);
             copy_rows(p, width, height, dst, |v| {
                 v as f32 / divisor + SAMPLE_OFFSET
             });
