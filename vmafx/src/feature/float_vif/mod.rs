@@ -7,7 +7,7 @@
 //! (`sample / 2^(bpc-8) - 128`) and optionally resampled (`vif_prescale`).
 
 mod filter;
-mod kernel;
+pub(crate) mod kernel;
 mod statistic;
 
 use std::collections::BTreeMap;
