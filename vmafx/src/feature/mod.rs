@@ -14,5 +14,6 @@ pub mod ms_ssim;
 pub(crate) mod option_dict;
 pub mod psnr;
 pub mod registry;
+pub mod speed;
 pub mod ssim;
 pub mod vif;
