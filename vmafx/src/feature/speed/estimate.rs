@@ -7,6 +7,7 @@
 //! from the covariance's eigenvalues. Where the covariance is singular the scales
 //! are 0 and the plane is flagged.
 
+use super::covariance::covariance_matrix;
 use super::dimensions::{SpeedDimensions, BLOCK_ELEMENTS, BLOCK_SIZE};
 use super::eigen::symmetric_eigenvalues;
 use super::solve::solve;
@@ -28,71 +29,6 @@ pub(super) struct BlockStatistics {
     pub variances: Vec<f32>,
     /// Whether the covariance could not be inverted (the variances are then 0).
     pub singular: bool,
-}
-
-/// Mean of the window of the plane that starts at (`row`, `col`).
-fn window_mean(d: &SpeedDimensions, data: &[f32], row: usize, col: usize) -> f32 {
-    let stride = d.operating_width;
-    let mut sum = 0.0f32;
-    for i in 0..d.window_height() {
-        for &v in &data[(row + i) * stride + col..][..d.window_width()] {
-            sum += v;
-        }
-    }
-    sum / (d.window_width() * d.window_height()) as f32
-}
-
-/// Sum over two windows of the products of deviations from their means, in double.
-fn deviation_product_sum(
-    d: &SpeedDimensions,
-    data: &[f32],
-    x_start: usize,
-    y_start: usize,
-    mean_x: f64,
-    mean_y: f64,
-) -> f64 {
-    let stride = d.operating_width;
-    let width = d.window_width();
-    let mut sum = 0.0f64;
-    for i in 0..d.window_height() {
-        let xs = &data[x_start + i * stride..][..width];
-        let ys = &data[y_start + i * stride..][..width];
-        for (&x, &y) in xs.iter().zip(ys) {
-            sum += (f64::from(x) - mean_x) * (f64::from(y) - mean_y);
-        }
-    }
-    sum
-}
-
-/// The 25x25 covariance between the windows at the 25 offsets within a block.
-fn covariance_matrix(d: &SpeedDimensions, data: &[f32]) -> Vec<f32> {
-    let stride = d.operating_width;
-    let offset = |index: usize| (index / BLOCK_SIZE, index % BLOCK_SIZE);
-    let means: Vec<f32> = (0..BLOCK_ELEMENTS)
-        .map(|index| {
-            let (row, col) = offset(index);
-            window_mean(d, data, row, col)
-        })
-        .collect();
-    let count = (d.window_width() * d.window_height()) as f64;
-    let mut covariance = vec![0.0f32; BLOCK_ELEMENTS * BLOCK_ELEMENTS];
-    for x in 0..BLOCK_ELEMENTS {
-        for y in 0..=x {
-            let ((rx, cx), (ry, cy)) = (offset(x), offset(y));
-            let sum = deviation_product_sum(
-                d,
-                data,
-                rx * stride + cx,
-                ry * stride + cy,
-                f64::from(means[x]),
-                f64::from(means[y]),
-            );
-            let value = (sum / count) as f32;
-            covariance[x * BLOCK_ELEMENTS + y] = value;
-            covariance[y * BLOCK_ELEMENTS + x] = value;
-        }
-    }
-    covariance
 }
 
 /// The samples of every block as columns: row `offset` holds, for each block in

@@ -11,6 +11,7 @@
 //! Everything runs in libvmaf's mix of single and double precision, in its order.
 
 mod chroma;
+mod covariance;
 mod dimensions;
 mod eigen;
 mod engine;
