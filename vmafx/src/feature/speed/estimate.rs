@@ -15,7 +15,7 @@ use super::solve::solve;
 /// Eigenvalues below this make the covariance count as singular.
 const EIGENVALUE_EPS: f64 = 1e-6;
 
-/// `log2(2 pi e)`, the entropy of a unit Gaussian in bits plus `log2(sigma^2)` terms.
+/// `log2(2 pi e)`: added to `log2(variance)` it gives twice a Gaussian's entropy in bits.
 fn log2_two_pi_e() -> f64 {
     (2.0 * std::f64::consts::PI * std::f64::consts::E).log2()
 }
@@ -144,4 +144,39 @@ pub(super) fn speed_score(
         score += (spatial_reference - spatial_distorted).abs();
     }
     score / blocks as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn statistics(entropies: &[f32], variances: &[f32]) -> BlockStatistics {
+        BlockStatistics {
+            entropies: entropies.to_vec(),
+            variances: variances.to_vec(),
+            singular: false,
+        }
+    }
+
+    #[test]
+    fn equal_statistics_score_zero_in_every_mode() {
+        let s = statistics(&[80.0, 95.5], &[3.0, 40.0]);
+        for mode in 0..=6 {
+            assert_eq!(speed_score(&s, &s, 0.29, 0.0, mode), 0.0, "mode {mode}");
+        }
+    }
+
+    #[test]
+    fn blocks_below_the_noise_entropy_are_skipped() {
+        // 25 * (log2(0.29) + log2(2 pi e)) is about 57.7.
+        let r = statistics(&[10.0, 100.0], &[1.0, 1.0]);
+        let d = statistics(&[20.0, 90.0], &[1.0, 1.0]);
+        // Block 0 is below in both; block 1 differs by 10 * log2(2), over 2 blocks.
+        assert_eq!(speed_score(&r, &d, 0.29, 0.0, 0), 5.0);
+        // Mode 5 weights the distorted entropy by the blended variance.
+        let d = statistics(&[20.0, 90.0], &[1.0, 5.0]);
+        let blended = (1.0f64 + (0.75 + 0.25 * 5.0)).log2();
+        let want = (100.0f32 - (90.0 * blended) as f32).abs() / 2.0;
+        assert_eq!(speed_score(&r, &d, 0.29, 0.0, 5), want);
+    }
 }
