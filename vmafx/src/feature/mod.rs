@@ -9,32 +9,34 @@ pub mod options;
 pub mod registry;
 pub mod request;
 
-/// Declares each metric's module and lists its descriptor in the registry, in one place.
+/// Declares each metric's module and lists its descriptors in the registry, in one
+/// place: `module: DESCRIPTOR, ...;` (a folder may hold more than one metric).
 macro_rules! metrics {
-    ($($metric:ident),* $(,)?) => {
-        $(pub mod $metric;)*
+    ($($module:ident: $($descriptor:ident),+;)*) => {
+        $(pub mod $module;)*
 
         /// Every metric's descriptor, in registry order.
         pub(crate) static METRICS: &[&descriptor::MetricDescriptor] =
-            &[$(&$metric::DESCRIPTOR),*];
+            &[$($(&$module::$descriptor),+),*];
     };
 }
 
-// The registry: one name per metric.
-metrics!(
-    adm,
-    motion,
-    vif,
-    float_adm,
-    float_motion,
-    float_vif,
-    psnr,
-    ssim,
-    ms_ssim,
-    ciede,
-    cambi,
-    float_psnr,
-    float_ansnr,
-    float_moment,
-    psnr_hvs,
-);
+// The registry: one line per metric folder.
+metrics! {
+    adm: DESCRIPTOR;
+    motion: DESCRIPTOR;
+    vif: DESCRIPTOR;
+    float_adm: DESCRIPTOR;
+    float_motion: DESCRIPTOR;
+    float_vif: DESCRIPTOR;
+    psnr: DESCRIPTOR;
+    ssim: DESCRIPTOR;
+    ms_ssim: DESCRIPTOR;
+    ciede: DESCRIPTOR;
+    cambi: DESCRIPTOR;
+    float_psnr: DESCRIPTOR;
+    float_ansnr: DESCRIPTOR;
+    float_moment: DESCRIPTOR;
+    psnr_hvs: DESCRIPTOR;
+    speed: CHROMA_DESCRIPTOR, TEMPORAL_DESCRIPTOR;
+}

@@ -1,4 +1,4 @@
-//! The Gaussian low-pass filters of the four VIF scales.
+//! The Gaussian low-pass filters of the four VIF scales (also used by SpEED).
 
 /// Kernel scale factors libvmaf accepts (others are rejected).
 const VALID_KERNELSCALES: [f32; 21] = [
@@ -26,7 +26,7 @@ const VALID_KERNELSCALES: [f32; 21] = [
 ];
 
 /// Whether `kernelscale` is (within 1e-3) one of the supported factors.
-pub(super) fn is_valid_kernelscale(kernelscale: f32) -> bool {
+pub(crate) fn is_valid_kernelscale(kernelscale: f32) -> bool {
     VALID_KERNELSCALES
         .iter()
         .any(|&k| f64::from((kernelscale - k).abs()) < 1e-3)
@@ -34,7 +34,7 @@ pub(super) fn is_valid_kernelscale(kernelscale: f32) -> bool {
 
 /// Taps of the scale-`scale` filter: 17, 9, 5, 3 at kernel scale 1, stretched by
 /// `kernelscale` and rounded up to an odd count of at least 3.
-pub(super) fn filter_size(scale: u32, kernelscale: f32) -> usize {
+pub(crate) fn filter_size(scale: u32, kernelscale: f32) -> usize {
     let base = ((1u32 << (4 - scale)) + 1) as f32;
     let ceiling = f64::from(base * kernelscale).ceil() as i32;
     let odd = if ceiling % 2 == 0 {
@@ -46,9 +46,13 @@ pub(super) fn filter_size(scale: u32, kernelscale: f32) -> usize {
 }
 
 /// The normalised Gaussian filter of one scale; its standard deviation is a fifth of its size.
-pub(super) fn gaussian_filter(scale: u32, kernelscale: f32) -> Vec<f32> {
+pub(crate) fn gaussian_filter(scale: u32, kernelscale: f32) -> Vec<f32> {
     let size = filter_size(scale, kernelscale);
-    let stdev = size as f32 / 5.0;
+    gaussian_kernel(size, size as f32 / 5.0)
+}
+
+/// A normalised Gaussian of `size` (odd) taps and standard deviation `stdev`.
+pub(crate) fn gaussian_kernel(size: usize, stdev: f32) -> Vec<f32> {
     let centre = (size - 1) / 2;
     let mut taps: Vec<f32> = (0..size)
         .map(|i| gaussian_density(i as f32 - centre as f32, stdev))

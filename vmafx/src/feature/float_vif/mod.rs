@@ -8,7 +8,7 @@
 
 mod descriptor;
 mod filter;
-mod kernel;
+pub(crate) mod kernel;
 mod statistic;
 
 use std::collections::BTreeMap;
