@@ -171,21 +171,44 @@ fn extreme_aspect_ratios_are_scored() {
     assert!(cambi_of(&tall, CambiOptions::default()).cambi.is_finite());
 }
 
-/// Per-frame `cambi` of libvmaf's golden JSON, `None` for frames without it.
-fn golden_cambi(json: &Path) -> Vec<Option<f64>> {
+/// Per-frame `key` (a cambi output name) of libvmaf's golden JSON, `None` for frames
+/// without it.
+fn golden_cambi(json: &Path, key: &str) -> Vec<Option<f64>> {
     let text = std::fs::read_to_string(json).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     doc["frames"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["metrics"]["cambi"].as_f64())
+        .map(|f| f["metrics"][key].as_f64())
         .collect()
 }
 
 /// Compares every frame of every pair that has golden `cambi` values.
 #[test]
 fn matches_libvmaf_golden_output() {
+    compare_with_golden("vmaf_v0.6.1", "cambi", CambiOptions::default());
+}
+
+/// The VMAF v1 models' cambi: `cambi_high_res_speedup 1080`, `cambi_vis_lum_threshold
+/// 0.06`, `cambi_max_val 17`.
+#[test]
+fn v1_model_options_match_libvmaf() {
+    let options = CambiOptions {
+        cambi_high_res_speedup: 1080,
+        cambi_vis_lum_threshold: 0.06,
+        cambi_max_val: 17.0,
+        ..CambiOptions::default()
+    };
+    compare_with_golden(
+        "vmaf_v1.0.16_3d0h",
+        "cambi_hrs_1080_cmxv_17_vlt_0.06",
+        options,
+    );
+}
+
+/// Compares `key` on every frame of every `<pair>.<model>.json` that has it.
+fn compare_with_golden(model: &str, key: &str, options: CambiOptions) {
     let Some(dir) = clips_dir() else {
         eprintln!("cambi conformance skipped: shared/conformance/clips not found");
         return;
@@ -193,31 +216,30 @@ fn matches_libvmaf_golden_output() {
     let entries = std::fs::read_dir(&dir).expect("conformance clips folder is readable");
     let mut jsons: Vec<PathBuf> = entries
         .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().ends_with(".vmaf_v0.6.1.json"))
+        .filter(|p| p.to_string_lossy().ends_with(&format!(".{model}.json")))
         .collect();
     jsons.sort();
     let mut worst = (0.0f64, String::new());
     let mut misprinted = Vec::new();
     let mut compared = 0;
     for json in &jsons {
-        let golden = golden_cambi(json);
+        let golden = golden_cambi(json, key);
         if golden.iter().all(Option::is_none) {
             continue;
         }
         let file = json.file_name().unwrap().to_string_lossy().to_string();
-        let pair = file.trim_end_matches(".vmaf_v0.6.1.json");
+        let pair = file.trim_end_matches(&format!(".{model}.json"));
         let source = pair.split("__").next().unwrap();
         let open = |p: PathBuf| crate::io::open(&p, crate::io::InputKind::Y4m).unwrap();
         let mut reference = open(dir.join(format!("{source}.ref.y4m")));
         let mut distorted = open(dir.join(format!("{pair}.dist.y4m")));
-        let mut extractor =
-            CambiExtractor::new(distorted.format(), CambiOptions::default()).unwrap();
+        let mut extractor = CambiExtractor::new(distorted.format(), options.clone()).unwrap();
         let mut pair_worst = 0.0f64;
         for (index, expected) in golden.iter().enumerate() {
             let r = reference.read_frame().unwrap().unwrap();
             let d = distorted.read_frame().unwrap().unwrap();
             let got = extractor.extract(&r.view(), &d.view()).unwrap().cambi;
-            let expected = expected.unwrap_or_else(|| panic!("{pair} frame {index}: no cambi"));
+            let expected = expected.unwrap_or_else(|| panic!("{pair} frame {index}: no {key}"));
             let delta = (got - expected).abs();
             pair_worst = pair_worst.max(delta);
             if as_printed(got) != expected {
@@ -228,10 +250,10 @@ fn matches_libvmaf_golden_output() {
             }
             compared += 1;
         }
-        eprintln!("cambi {pair}: worst |delta| {pair_worst:.3e}");
+        eprintln!("{key} {pair}: worst |delta| {pair_worst:.3e}");
     }
     eprintln!(
-        "cambi over {compared} frames: worst |delta| {:.3e} ({})",
+        "{key} over {compared} frames: worst |delta| {:.3e} ({})",
         worst.0, worst.1
     );
     assert!(compared > 0);
