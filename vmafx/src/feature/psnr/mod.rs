@@ -16,6 +16,8 @@
 
 mod sse;
 #[cfg(test)]
+mod conformance_tests;
+#[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;
