@@ -175,9 +175,8 @@ impl Extractor {
             }
             (ExtractorKind::FloatVif, _) => {
                 let mut options = float_vif::FloatVifOptions::from_dict(opts)?;
-                if let Some(method) = request.text_options.get("vif_prescale_method") {
-                    options.vif_prescale_method =
-                        crate::feature::float_common::ResampleMethod::from_name(method)?;
+                for (key, value) in &request.text_options {
+                    options.set_text(key, value)?;
                 }
                 let x = float_vif::FloatVifExtractor::new(w, h, depth, options)?;
                 Self::Spatial(S::FloatVif(Box::new(x)))

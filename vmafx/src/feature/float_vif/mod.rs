@@ -32,8 +32,8 @@ pub struct FloatVifOptions {
     pub vif_kernelscale: f64,
     /// Resampling factor applied to both pictures first, 0.1..=4.0. Default 1.
     pub vif_prescale: f64,
-    /// How `vif_prescale` resamples. Default nearest. (A text option: set it here;
-    /// [`FloatVifOptions::from_dict`] only reads numbers.)
+    /// How `vif_prescale` resamples. Default nearest. (A text option: set it here or
+    /// with [`FloatVifOptions::set_text`]; [`FloatVifOptions::from_dict`] reads numbers.)
     pub vif_prescale_method: ResampleMethod,
     /// Lower bound of `vif_scale1`, 0..=1. Default 0.
     pub vif_scale1_min_val: f64,
@@ -45,7 +45,8 @@ pub struct FloatVifOptions {
     pub vif_sigma_nsq: f64,
     /// Skip scale 0 (its score is then 0). Default false.
     pub vif_skip_scale0: bool,
-    /// libvmaf's `debug` flag (extra outputs there); accepted and kept, changes nothing here.
+    /// `debug`: also report the summed information terms ([`FloatVifScores::debug`]).
+    /// Default false.
     pub debug: bool,
 }
 
@@ -76,30 +77,74 @@ impl FloatVifOptions {
     /// with [`Error::Feature`], out-of-range values with [`Error::InvalidOption`].
     pub fn from_dict(dict: &BTreeMap<String, f64>) -> Result<Self> {
         let mut o = Self::default();
-        for_each_option(FEATURE, dict, |name, v| {
-            match name {
-                "debug" => o.debug = parse_bool(name, v)?,
-                "vif_enhn_gain_limit" => {
-                    o.vif_enhn_gain_limit = parse_double(name, v, 1.0, DEFAULT_GAIN_LIMIT)?
-                }
-                "vif_kernelscale" => o.vif_kernelscale = parse_double(name, v, 0.1, 4.0)?,
-                "vif_prescale" => o.vif_prescale = parse_double(name, v, 0.1, 4.0)?,
-                "vif_scale1_min_val" => o.vif_scale1_min_val = parse_double(name, v, 0.0, 1.0)?,
-                "vif_scale2_min_val" => o.vif_scale2_min_val = parse_double(name, v, 0.0, 1.0)?,
-                "vif_scale3_min_val" => o.vif_scale3_min_val = parse_double(name, v, 0.0, 1.0)?,
-                "vif_sigma_nsq" => o.vif_sigma_nsq = parse_double(name, v, 0.0, 5.0)?,
-                "vif_skip_scale0" => o.vif_skip_scale0 = parse_bool(name, v)?,
-                "vif_prescale_method" => {
-                    return Err(Error::InvalidOption(format!(
-                        "{FEATURE}: vif_prescale_method is a text option; set \
-                         FloatVifOptions::vif_prescale_method instead"
-                    )))
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
+        for_each_option(FEATURE, dict, |name, v| o.set_number(name, v))?;
         Ok(o)
+    }
+
+    /// Applies an option given as a word: `vif_prescale_method`, or `true` / `false`
+    /// for a switch (a model's `feature_opts_dicts` writes booleans so). An unknown name
+    /// is an [`Error::Feature`]; any other word an [`Error::InvalidOption`] naming it.
+    pub fn set_text(&mut self, name: &str, value: &str) -> Result<()> {
+        if name == "vif_prescale_method" {
+            self.vif_prescale_method = ResampleMethod::from_name(value)?;
+            return Ok(());
+        }
+        let switch = matches!(name, "debug" | "vif_skip_scale0");
+        let number = match value {
+            "true" if switch => 1.0,
+            "false" if switch => 0.0,
+            _ if !Self::NAMES.contains(&name) => {
+                return Err(Error::Feature(format!(
+                    "unknown option {name:?} for feature {FEATURE:?}"
+                )))
+            }
+            _ => {
+                return Err(Error::InvalidOption(format!(
+                    "{FEATURE}: option {name} takes a number, got {value:?}"
+                )))
+            }
+        };
+        self.set_number(name, number).map(|_| ())
+    }
+
+    /// libvmaf's names of the options.
+    pub const NAMES: [&'static str; 10] = [
+        "debug",
+        "vif_enhn_gain_limit",
+        "vif_kernelscale",
+        "vif_prescale",
+        "vif_prescale_method",
+        "vif_scale1_min_val",
+        "vif_scale2_min_val",
+        "vif_scale3_min_val",
+        "vif_sigma_nsq",
+        "vif_skip_scale0",
+    ];
+
+    /// Sets one numeric option; `Ok(false)` for a name `float_vif` does not have.
+    fn set_number(&mut self, name: &str, v: f64) -> Result<bool> {
+        let o = self;
+        match name {
+            "debug" => o.debug = parse_bool(name, v)?,
+            "vif_enhn_gain_limit" => {
+                o.vif_enhn_gain_limit = parse_double(name, v, 1.0, DEFAULT_GAIN_LIMIT)?
+            }
+            "vif_kernelscale" => o.vif_kernelscale = parse_double(name, v, 0.1, 4.0)?,
+            "vif_prescale" => o.vif_prescale = parse_double(name, v, 0.1, 4.0)?,
+            "vif_scale1_min_val" => o.vif_scale1_min_val = parse_double(name, v, 0.0, 1.0)?,
+            "vif_scale2_min_val" => o.vif_scale2_min_val = parse_double(name, v, 0.0, 1.0)?,
+            "vif_scale3_min_val" => o.vif_scale3_min_val = parse_double(name, v, 0.0, 1.0)?,
+            "vif_sigma_nsq" => o.vif_sigma_nsq = parse_double(name, v, 0.0, 5.0)?,
+            "vif_skip_scale0" => o.vif_skip_scale0 = parse_bool(name, v)?,
+            "vif_prescale_method" => {
+                return Err(Error::InvalidOption(format!(
+                    "{FEATURE}: vif_prescale_method is a text option; set \
+                         FloatVifOptions::vif_prescale_method instead"
+                )))
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
     }
 }
 
@@ -108,6 +153,72 @@ impl FloatVifOptions {
 pub struct FloatVifScores {
     /// `vif_scale0` .. `vif_scale3`: information kept, finest scale first.
     pub scale: [f64; 4],
+    /// The `debug` outputs, present when [`FloatVifOptions::debug`] is set.
+    pub debug: Option<FloatVifDebug>,
+}
+
+/// libvmaf's `debug` outputs of `float_vif`: the information sums behind the scores.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FloatVifDebug {
+    /// `vif`: `num / den`, or 1 when `den` is 0.
+    pub vif: f64,
+    /// `vif_num`: the numerators of the scored scales, summed.
+    pub num: f64,
+    /// `vif_den`: the denominators of the scored scales, summed.
+    pub den: f64,
+    /// `vif_num_scale0..3`; 0 for a skipped scale 0.
+    pub num_scale: [f64; 4],
+    /// `vif_den_scale0..3`; -1 for a skipped scale 0, as libvmaf reports it.
+    pub den_scale: [f64; 4],
+}
+
+impl FloatVifDebug {
+    /// libvmaf's names of the debug outputs, in its order.
+    pub const NAMES: [&'static str; 11] = [
+        "vif",
+        "vif_num",
+        "vif_den",
+        "vif_num_scale0",
+        "vif_den_scale0",
+        "vif_num_scale1",
+        "vif_den_scale1",
+        "vif_num_scale2",
+        "vif_den_scale2",
+        "vif_num_scale3",
+        "vif_den_scale3",
+    ];
+
+    /// From the per-scale `(numerator, denominator)` sums; scales before `first_scale`
+    /// are left out of the totals.
+    fn from_sums(sums: &[(f32, f32); 4], first_scale: usize) -> Self {
+        let (mut num, mut den) = (0.0f64, 0.0f64);
+        for &(n, d) in &sums[first_scale..] {
+            num += f64::from(n);
+            den += f64::from(d);
+        }
+        let mut num_scale = sums.map(|(n, _)| f64::from(n));
+        let mut den_scale = sums.map(|(_, d)| f64::from(d));
+        if first_scale > 0 {
+            num_scale[0] = 0.0;
+            den_scale[0] = -1.0;
+        }
+        Self {
+            vif: if den == 0.0 { 1.0 } else { num / den },
+            num,
+            den,
+            num_scale,
+            den_scale,
+        }
+    }
+
+    /// The values with their libvmaf names, in libvmaf's order.
+    pub fn named(&self) -> [(&'static str, f64); 11] {
+        let (n, d) = (self.num_scale, self.den_scale);
+        let values = [
+            self.vif, self.num, self.den, n[0], d[0], n[1], d[1], n[2], d[2], n[3], d[3],
+        ];
+        std::array::from_fn(|i| (Self::NAMES[i], values[i]))
+    }
 }
 
 impl FloatVifScores {
@@ -324,6 +435,9 @@ impl FloatVifExtractor {
                 ratio(2).max(o.vif_scale2_min_val),
                 ratio(3).max(o.vif_scale3_min_val),
             ],
+            debug: o
+                .debug
+                .then(|| FloatVifDebug::from_sums(&sums, first_scale)),
         })
     }
 }

@@ -24,7 +24,9 @@ fn psnr_of(reference: &Path, distorted: &Path) -> (Vec<Vec<(&'static str, f64)>>
             .read_frame()
             .expect("distorted reads")
             .expect("as many distorted frames");
-        let s = extractor.extract(&r.view(), &d.view()).expect("frames match");
+        let s = extractor
+            .extract(&r.view(), &d.view())
+            .expect("frames match");
         let chroma = |v: Option<f64>| v.expect("chroma is scored");
         frames.push(vec![
             ("psnr_y", s.y),

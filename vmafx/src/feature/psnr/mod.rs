@@ -14,9 +14,9 @@
 //! - libvmaf accepts only 8, 10, 12 and 16 bits; other depths from 9 to 15 use the same
 //!   rules with their own `bpc`.
 
-mod sse;
 #[cfg(test)]
 mod conformance_tests;
+mod sse;
 #[cfg(test)]
 mod tests;
 
