@@ -419,3 +419,28 @@ fn v1_model_options_match_libvmaf() {
         );
     }
 }
+
+/// The `debug` outputs (`integer_adm`, `_num`, `_den`, `_num_scaleN`, `_den_scaleN`) are
+/// the sums the scores are formed from, as libvmaf forms them.
+#[test]
+fn debug_sums_agree_with_the_scores() {
+    let mut noise = Noise(41);
+    let (w, h) = (96, 64);
+    let reference: Vec<u8> = noise
+        .picture(w, h, 255)
+        .into_iter()
+        .map(|v| v as u8)
+        .collect();
+    let distorted: Vec<u8> = noise
+        .picture(w, h, 255)
+        .into_iter()
+        .map(|v| v as u8)
+        .collect();
+    let s = scores_u8(w, h, &reference, &distorted, AdmOptions::default());
+    for scale in 0..4 {
+        assert_eq!(s.scale_num[scale] / s.scale_den[scale], s.scale[scale]);
+    }
+    assert_eq!(s.num, s.scale_num.iter().sum::<f64>());
+    assert_eq!(s.den, s.scale_den.iter().sum::<f64>());
+    assert_eq!(s.num / s.den, s.adm2);
+}
