@@ -92,6 +92,9 @@ pub struct CambiOptions {
     /// 1440 or 2160 turn it on for encodes of at least 1920x1080, 2560x1440 or 3840x2160
     /// pixels (by count); 0 (default) or any other value in 0..=2160 leaves it off.
     pub cambi_high_res_speedup: u32,
+    /// `heatmaps_path`: a folder (created if missing) that receives the c-values of every
+    /// scale of every distorted picture, as libvmaf writes them. Default none.
+    pub heatmaps_path: Option<std::path::PathBuf>,
 }
 
 impl Default for CambiOptions {
@@ -113,6 +116,7 @@ impl Default for CambiOptions {
             eotf: Eotf::Bt1886,
             cambi_eotf: Eotf::Bt1886,
             cambi_high_res_speedup: 0,
+            heatmaps_path: None,
         }
     }
 }
@@ -256,6 +260,10 @@ impl CambiOptions {
     /// Sets one option from its text form, as libvmaf's command line gives it: numbers,
     /// `true`/`false` for `full_ref`, `bt1886`/`pq` for `eotf` and `cambi_eotf`.
     pub fn set(&mut self, name: &str, text: &str) -> Result<()> {
+        if name == "heatmaps_path" {
+            self.heatmaps_path = Some(text.into());
+            return Ok(());
+        }
         let spec = find_spec(name)?;
         let bad = || Error::Feature(format!("cambi: option {name} cannot take {text:?}"));
         let value = match spec.kind {
@@ -505,7 +513,8 @@ mod tests {
         assert_eq!(o.effective_topk(), 0.3, "non-default topk wins");
         assert!(o.set("eotf", "hlg").is_err());
         assert!(o.set("full_ref", "yes").is_err());
-        assert!(o.set("heatmaps_path", "/tmp").is_err());
+        o.set("heatmaps_path", "/tmp/maps").unwrap();
+        assert_eq!(o.heatmaps_path, Some("/tmp/maps".into()));
     }
 
     #[test]

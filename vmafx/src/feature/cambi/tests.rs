@@ -268,3 +268,67 @@ fn extractor_can_move_between_threads() {
     fn assert_send<T: Send>() {}
     assert_send::<CambiExtractor>();
 }
+
+/// Reads a heatmap file back as `u16` samples.
+fn heatmap_samples(path: &Path) -> Vec<u16> {
+    let bytes = std::fs::read(path).unwrap();
+    bytes
+        .chunks(2)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+        .collect()
+}
+
+/// The heatmaps hold the c-values the score is pooled from: pooling the stored samples,
+/// scaled back, gives the score up to the truncation to 16 bits.
+#[test]
+fn heatmaps_hold_the_pooled_c_values() {
+    let dir = std::env::temp_dir().join(format!("vmafx_cambi_maps_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (w, h) = (320, 240);
+    let fmt = format(w, h, 8);
+    let options = CambiOptions {
+        heatmaps_path: Some(dir.clone()),
+        ..CambiOptions::default()
+    };
+    let mut extractor = CambiExtractor::new(&fmt, options).unwrap();
+    let flat = frame(fmt, |_, _| 100);
+    let stairs = frame(fmt, staircase);
+    // Frame 1 first: its place in the files comes from its index.
+    let banded = extractor
+        .extract_frame(1, &stairs.view(), &stairs.view())
+        .unwrap();
+    extractor
+        .extract_frame(0, &flat.view(), &flat.view())
+        .unwrap();
+    assert!(banded.cambi > 0.0);
+
+    let window = scaled_window(65, w, h, false);
+    // Weights 1..4 at the default max_log_contrast 2.
+    let scaling = 65535.0 / (4 * window * window / 4) as f64;
+    let (mut sw, mut sh) = (w, h);
+    let mut per_scale = [0.0; 5];
+    for (scale, pooled) in per_scale.iter_mut().enumerate() {
+        if scale > 0 {
+            sw = sw.div_ceil(2);
+            sh = sh.div_ceil(2);
+        }
+        let path = dir.join(format!("cambi_heatmap_scale_{scale}_{sw}x{sh}_16b.gray"));
+        let samples = heatmap_samples(&path);
+        assert_eq!(samples.len(), 2 * sw * sh, "scale {scale}: two frames");
+        let (first, second) = samples.split_at(sw * sh);
+        assert!(first.iter().all(|&v| v == 0), "a flat frame has no banding");
+        let mut values: Vec<f32> = second
+            .iter()
+            .map(|&v| (f64::from(v) / scaling) as f32)
+            .collect();
+        *pooled = pooling::mean_of_largest(&mut values, 0.6);
+    }
+    let from_maps = pooling::combine_scales(&per_scale, window);
+    // Each sample loses less than one unit, 1/scaling in c-value terms.
+    assert!(
+        (from_maps - banded.cambi).abs() <= 1.0 / scaling && from_maps <= banded.cambi,
+        "{from_maps} vs {}",
+        banded.cambi
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
