@@ -8,8 +8,11 @@ use super::{PsnrExtractor, PsnrOptions};
 use crate::io::{self, InputKind};
 use crate::test_support::{as_printed, clips_dir, golden_files, golden_frames};
 
-/// Our per-frame `(name, value)` outputs and the aggregate APSNR values of one pair.
-fn psnr_of(reference: &Path, distorted: &Path) -> (Vec<Vec<(&'static str, f64)>>, [f64; 3]) {
+/// One frame's outputs with their libvmaf names.
+type NamedFrame = Vec<(&'static str, f64)>;
+
+/// Our per-frame outputs and the aggregate APSNR values of one pair.
+fn psnr_of(reference: &Path, distorted: &Path) -> (Vec<NamedFrame>, [f64; 3]) {
     let mut reference = io::open(reference, InputKind::Y4m).expect("reference opens");
     let mut distorted = io::open(distorted, InputKind::Y4m).expect("distorted opens");
     let options = PsnrOptions {
