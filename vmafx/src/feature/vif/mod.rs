@@ -49,6 +49,9 @@ pub struct VifOptions {
     pub enhn_gain_limit: f64,
     /// `vif_skip_scale0`: when set, scale 0 is not computed and reported as 0.
     pub skip_scale0: bool,
+    /// `debug`: libvmaf then also reports `integer_vif`, `integer_vif_num`,
+    /// `integer_vif_den` and the per-scale sums; [`VifScores`] always carries them.
+    pub debug: bool,
 }
 
 impl VifOptions {
@@ -56,7 +59,8 @@ impl VifOptions {
     pub const DEFAULT_ENHN_GAIN_LIMIT: f64 = 100.0;
 
     /// Builds options from libvmaf option names and values (booleans as 0 or 1):
-    /// `vif_enhn_gain_limit` and `vif_skip_scale0`. Missing keys keep their defaults.
+    /// `vif_enhn_gain_limit`, `vif_skip_scale0` and `debug`. Missing keys keep their
+    /// defaults.
     pub fn from_dict(opts: &BTreeMap<String, f64>) -> Result<Self> {
         let mut options = Self::default();
         for (key, &value) in opts {
@@ -69,20 +73,23 @@ impl VifOptions {
                     }
                     options.enhn_gain_limit = value;
                 }
-                "vif_skip_scale0" => {
-                    options.skip_scale0 = if value == 0.0 {
+                "vif_skip_scale0" | "debug" => {
+                    let flag = if value == 0.0 {
                         false
                     } else if value == 1.0 {
                         true
                     } else {
-                        return Err(Error::Feature(format!(
-                            "vif_skip_scale0 must be 0 or 1, got {value}"
-                        )));
+                        return Err(Error::Feature(format!("{key} must be 0 or 1, got {value}")));
                     };
+                    if key == "debug" {
+                        options.debug = flag;
+                    } else {
+                        options.skip_scale0 = flag;
+                    }
                 }
                 _ => {
                     return Err(Error::Feature(format!(
-                        "unknown vif option {key:?} (known: vif_enhn_gain_limit, vif_skip_scale0)"
+                        "unknown vif option {key:?} (known: debug, vif_enhn_gain_limit, vif_skip_scale0)"
                     )))
                 }
             }
@@ -96,6 +103,7 @@ impl Default for VifOptions {
         Self {
             enhn_gain_limit: Self::DEFAULT_ENHN_GAIN_LIMIT,
             skip_scale0: false,
+            debug: false,
         }
     }
 }

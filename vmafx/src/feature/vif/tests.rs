@@ -240,11 +240,13 @@ fn options_follow_libvmaf_names_and_ranges() {
             .unwrap()
             .skip_scale0
     );
+    assert!(VifOptions::from_dict(&dict("debug", 1.0)).unwrap().debug);
     for (k, v) in [
         ("vif_enhn_gain_limit", 0.99),
         ("vif_enhn_gain_limit", 100.5),
         ("vif_enhn_gain_limit", f64::NAN),
         ("vif_skip_scale0", 0.5),
+        ("debug", 2.0),
         ("adm_enhn_gain_limit", 1.0),
         ("egl", 1.0),
     ] {
