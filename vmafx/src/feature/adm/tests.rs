@@ -443,4 +443,8 @@ fn debug_sums_agree_with_the_scores() {
     assert_eq!(s.num, s.scale_num.iter().sum::<f64>());
     assert_eq!(s.den, s.scale_den.iter().sum::<f64>());
     assert_eq!(s.num / s.den, s.adm2);
+    let named = s.debug_named();
+    assert_eq!(named[0], ("integer_adm", s.adm2));
+    assert_eq!(named[2], ("integer_adm_den", s.den));
+    assert_eq!(named[9], ("integer_adm_num_scale3", s.scale_num[3]));
 }
