@@ -123,7 +123,7 @@ fn libvmaf_commands_give_libvmaf_results() {
             let command = entry["command"].as_str().unwrap();
             let json_path = scratch.join(format!("{name}.{output}.json"));
             let run = Command::new(env!("CARGO_BIN_EXE_vmafx"))
-                .args(our_arguments(command, &json_path))
+                .args(our_arguments(command, &json_path, pair, &dir, &scratch))
                 .current_dir(&dir)
                 .output()
                 .expect("the vmafx binary runs");

@@ -34,11 +34,35 @@ pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
         Output::plain("integer_adm_scale1"),
         Output::plain("integer_adm_scale2"),
         Output::plain("integer_adm_scale3"),
+        Output::plain("integer_adm"),
+        Output::plain("integer_adm_num"),
+        Output::plain("integer_adm_den"),
+        Output::plain("integer_adm_num_scale0"),
+        Output::plain("integer_adm_den_scale0"),
+        Output::plain("integer_adm_num_scale1"),
+        Output::plain("integer_adm_den_scale1"),
+        Output::plain("integer_adm_num_scale2"),
+        Output::plain("integer_adm_den_scale2"),
+        Output::plain("integer_adm_num_scale3"),
+        Output::plain("integer_adm_den_scale3"),
     ],
     timing: Timing::Spatial,
-    active_outputs: |_, _| DESCRIPTOR.outputs.to_vec(),
+    active_outputs,
     build,
 };
+
+/// The scores, then libvmaf's `debug` outputs when asked for.
+fn active_outputs(values: &OptionValues, _: &FrameFormat) -> Vec<Output> {
+    let count = if values.bool("debug") {
+        DESCRIPTOR.outputs.len()
+    } else {
+        DESCRIPTOR.outputs.len() - DEBUG_OUTPUTS
+    };
+    DESCRIPTOR.outputs[..count].to_vec()
+}
+
+/// How many of the outputs only `debug` asks for (they come last).
+const DEBUG_OUTPUTS: usize = 11;
 
 fn build(
     values: &OptionValues,
@@ -57,7 +81,12 @@ fn build(
 
 fn write(s: &AdmScores, out: &mut [f64]) {
     out[..3].copy_from_slice(&[s.adm2, s.aim, s.adm3]);
-    out[3..].copy_from_slice(&s.scale);
+    out[3..7].copy_from_slice(&s.scale);
+    if out.len() > 7 {
+        for (slot, (_, value)) in out[7..].iter_mut().zip(s.debug_named()) {
+            *slot = value;
+        }
+    }
 }
 
 struct OnCpu(AdmExtractor);

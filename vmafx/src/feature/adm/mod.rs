@@ -75,6 +75,33 @@ pub struct AdmScores {
     pub scale_den: [f64; 4],
 }
 
+impl AdmScores {
+    /// libvmaf's names of the `debug` outputs, in its order.
+    pub const DEBUG_NAMES: [&'static str; 11] = [
+        "integer_adm",
+        "integer_adm_num",
+        "integer_adm_den",
+        "integer_adm_num_scale0",
+        "integer_adm_den_scale0",
+        "integer_adm_num_scale1",
+        "integer_adm_den_scale1",
+        "integer_adm_num_scale2",
+        "integer_adm_den_scale2",
+        "integer_adm_num_scale3",
+        "integer_adm_den_scale3",
+    ];
+
+    /// The `debug` outputs with their libvmaf names, in libvmaf's order (`integer_adm`
+    /// is `adm2` again).
+    pub fn debug_named(&self) -> [(&'static str, f64); 11] {
+        let (n, d) = (self.scale_num, self.scale_den);
+        let values = [
+            self.adm2, self.num, self.den, n[0], d[0], n[1], d[1], n[2], d[2], n[3], d[3],
+        ];
+        std::array::from_fn(|i| (Self::DEBUG_NAMES[i], values[i]))
+    }
+}
+
 /// Per-level numerator, denominator and AIM numerator (the GPU backends form them too).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct LevelScores {

@@ -363,3 +363,88 @@ fn conformance_with_libvmaf() {
         );
     }
 }
+
+/// The ADM options of the VMAF v1 models: the tabulated Barten/Watson CSF, a `0.5` floor
+/// on `adm3`, no enhancement gain, with the model's viewing condition.
+fn v1_options(norm_view_dist: f64, ref_display_height: i32) -> AdmOptions {
+    AdmOptions {
+        enhn_gain_limit: 1.0,
+        norm_view_dist,
+        ref_display_height,
+        csf_mode: CsfMode::BartenWatsonBlend,
+        noise_weight: 0.02,
+        dlm_weight: 0.7,
+        min_val: 0.5,
+        ..AdmOptions::default()
+    }
+}
+
+/// Every frame of every pair with a VMAF v1 golden file, for the 3H/1080 and the
+/// 1.5H/2160 viewing conditions, prints exactly as libvmaf printed it.
+#[test]
+fn v1_model_options_match_libvmaf() {
+    let Some(root) = corpus_dir() else {
+        eprintln!("adm conformance skipped: shared/conformance not found");
+        return;
+    };
+    let base = "_csf_2_dlmw_0.7_egl_1_min_0.5_nw_0.02";
+    let models = [
+        ("vmaf_v1.0.16_3d0h", base.to_string(), v1_options(3.0, 1080)),
+        (
+            "vmaf_v1.0.16_1d5h_2160",
+            format!("{base}_nvd_1.5_rdh_2160"),
+            v1_options(1.5, 2160),
+        ),
+    ];
+    let mut worst = BTreeMap::new();
+    let mut pairs = 0;
+    for pair in conformance_pairs(&root) {
+        for (model, suffix, options) in &models {
+            let golden = root.join("clips").join(format!("{}.{model}.json", pair.0));
+            if golden.exists() {
+                compare_pair(&pair, &golden, suffix, *options, &mut worst);
+                pairs += 1;
+            }
+        }
+    }
+    assert!(pairs > 0, "no VMAF v1 golden files");
+    for (name, (delta, at, misprints)) in &worst {
+        eprintln!("{name:60} worst |delta| {delta:.3e}, {misprints} misprinted ({at})");
+    }
+    for (name, (delta, at, misprints)) in &worst {
+        assert!(*delta <= 1e-6, "{name}: |delta| {delta:e} at {at}");
+        assert_eq!(
+            *misprints, 0,
+            "{name}: frames print differently from libvmaf"
+        );
+    }
+}
+
+/// The `debug` outputs (`integer_adm`, `_num`, `_den`, `_num_scaleN`, `_den_scaleN`) are
+/// the sums the scores are formed from, as libvmaf forms them.
+#[test]
+fn debug_sums_agree_with_the_scores() {
+    let mut noise = Noise(41);
+    let (w, h) = (96, 64);
+    let reference: Vec<u8> = noise
+        .picture(w, h, 255)
+        .into_iter()
+        .map(|v| v as u8)
+        .collect();
+    let distorted: Vec<u8> = noise
+        .picture(w, h, 255)
+        .into_iter()
+        .map(|v| v as u8)
+        .collect();
+    let s = scores_u8(w, h, &reference, &distorted, AdmOptions::default());
+    for scale in 0..4 {
+        assert_eq!(s.scale_num[scale] / s.scale_den[scale], s.scale[scale]);
+    }
+    assert_eq!(s.num, s.scale_num.iter().sum::<f64>());
+    assert_eq!(s.den, s.scale_den.iter().sum::<f64>());
+    assert_eq!(s.num / s.den, s.adm2);
+    let named = s.debug_named();
+    assert_eq!(named[0], ("integer_adm", s.adm2));
+    assert_eq!(named[2], ("integer_adm_den", s.den));
+    assert_eq!(named[9], ("integer_adm_num_scale3", s.scale_num[3]));
+}

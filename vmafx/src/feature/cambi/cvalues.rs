@@ -37,6 +37,11 @@ pub(super) struct ContrastModel {
 }
 
 impl ContrastModel {
+    /// The largest contrast weight in use, which bounds the c-values.
+    pub(super) fn max_weight(&self) -> i64 {
+        self.weights.iter().copied().max().unwrap_or(1)
+    }
+
     /// Builds the thresholds for steps of 1 up to 2^`max_log_contrast` code values and a
     /// reciprocal table for windows up to `max_window` pixels across.
     pub(super) fn new(
@@ -233,6 +238,11 @@ pub(super) struct CValues {
 
 impl CValues {
     /// The values of the last [`CValues::compute`], row-major; pooling reorders them.
+    pub(super) fn values(&self) -> &[f32] {
+        &self.values
+    }
+
+    /// The values of the last [`CValues::compute`], row-major, to be pooled in place.
     pub(super) fn values_mut(&mut self) -> &mut [f32] {
         &mut self.values
     }

@@ -33,6 +33,7 @@ pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
         OptionSpec::double("topk", 0.6, 0.0001, 1.0).naming("topk"),
         OptionSpec::double("tvi_threshold", 0.019, 0.0001, 1.0).naming("tvit"),
         OptionSpec::int("window_size", 65, 15, 127).naming("ws"),
+        OptionSpec::text("heatmaps_path"),
     ],
     outputs: &[
         Output::aliased("Cambi_feature_cambi_score", "cambi"),

@@ -13,6 +13,7 @@
 mod canvas;
 mod cvalues;
 mod descriptor;
+mod heatmap;
 mod luminance;
 mod mask;
 mod options;
@@ -30,6 +31,7 @@ use crate::frame::{FrameFormat, FrameView, PlaneRef};
 
 use canvas::Canvas;
 use cvalues::{CValues, ContrastModel};
+use heatmap::Heatmaps;
 
 /// libvmaf refuses pictures whose width and height are both below this.
 pub const MIN_DIMENSION: usize = 216;
@@ -87,6 +89,10 @@ pub struct CambiExtractor {
     c_values: CValues,
     mode_rows: Vec<u16>,
     column_sums: Vec<u32>,
+    /// Where the distorted pictures' c-values go, with `heatmaps_path`.
+    heatmaps: Option<Heatmaps>,
+    /// The frame index [`CambiExtractor::extract`] gives the next picture's heatmaps.
+    next_frame: u64,
 }
 
 /// The window scaled from 4K to a `width` x `height` picture, halved with the speed-up,
@@ -164,6 +170,16 @@ impl CambiExtractor {
             options.effective_eotf(),
             max_window,
         )?;
+        let heatmaps = match &options.heatmaps_path {
+            Some(dir) => Some(Heatmaps::create(
+                dir,
+                enc_w,
+                enc_h,
+                encoded.window,
+                model.max_weight(),
+            )?),
+            None => None,
+        };
         let (canvas_w, canvas_h) = if options.full_ref {
             (enc_w.max(src_w), enc_h.max(src_h))
         } else {
@@ -187,18 +203,35 @@ impl CambiExtractor {
             c_values: CValues::default(),
             mode_rows: Vec::with_capacity(3 * canvas_w),
             column_sums: Vec::with_capacity(canvas_w),
+            heatmaps,
+            next_frame: 0,
         })
     }
 
     /// Scores one frame pair. `distorted` is the picture scored; `reference` is read only
-    /// in full-reference mode. Both must have the extractor's format.
+    /// in full-reference mode. Both must have the extractor's format. With
+    /// `heatmaps_path`, the pair counts as the frame after the last one scored (frame 0
+    /// first); see [`CambiExtractor::extract_frame`].
     pub fn extract(
         &mut self,
         reference: &FrameView<'_>,
         distorted: &FrameView<'_>,
     ) -> Result<CambiScores> {
+        self.extract_frame(self.next_frame, reference, distorted)
+    }
+
+    /// As [`CambiExtractor::extract`], for frame `index` of the video: with
+    /// `heatmaps_path`, its heatmaps go to that frame's place in the files, so frames may
+    /// be scored in any order or by clones of one extractor.
+    pub fn extract_frame(
+        &mut self,
+        index: u64,
+        reference: &FrameView<'_>,
+        distorted: &FrameView<'_>,
+    ) -> Result<CambiScores> {
         self.check_format(distorted, "distorted")?;
-        let distorted_score = self.score(&distorted.luma(), self.encoded)?;
+        self.next_frame = index + 1;
+        let distorted_score = self.score(&distorted.luma(), self.encoded, Some(index))?;
         let mut scores = CambiScores {
             cambi: self.clip(distorted_score),
             cambi_source: None,
@@ -206,7 +239,7 @@ impl CambiExtractor {
         };
         if self.full_ref {
             self.check_format(reference, "reference")?;
-            let source_score = self.score(&reference.luma(), self.source)?;
+            let source_score = self.score(&reference.luma(), self.source, None)?;
             let added = distorted_score - source_score;
             scores.cambi_source = Some(self.clip(source_score));
             scores.cambi_full_reference = Some(self.clip(if added < 0.0 { 0.0 } else { added }));
@@ -244,8 +277,14 @@ impl CambiExtractor {
         Ok(())
     }
 
-    /// CAMBI of one luma plane scored at `geometry`, before clipping.
-    fn score(&mut self, luma: &PlaneRef<'_>, geometry: Geometry) -> Result<f64> {
+    /// CAMBI of one luma plane scored at `geometry`, before clipping; its c-values go to
+    /// the heatmaps as frame `heatmap_frame` when that is given and heatmaps are on.
+    fn score(
+        &mut self,
+        luma: &PlaneRef<'_>,
+        geometry: Geometry,
+        heatmap_frame: Option<u64>,
+    ) -> Result<f64> {
         let bit_depth = self.format.bit_depth();
         preprocess::check_sample_range(luma, bit_depth)?;
         let Geometry {
@@ -275,6 +314,9 @@ impl CambiExtractor {
             self.image.mode_filter(width, height, &mut self.mode_rows);
             self.c_values
                 .compute(&self.model, &self.image, &self.mask, width, height, window);
+            if let (Some(maps), Some(frame)) = (&self.heatmaps, heatmap_frame) {
+                maps.write(scale, frame, self.c_values.values(), width, height)?;
+            }
             *score = pooling::mean_of_largest(self.c_values.values_mut(), self.topk);
         }
         Ok(pooling::combine_scales(&per_scale, window))

@@ -93,6 +93,9 @@ pub struct CambiOptions {
     /// 1440 or 2160 turn it on for encodes of at least 1920x1080, 2560x1440 or 3840x2160
     /// pixels (by count); 0 (default) or any other value in 0..=2160 leaves it off.
     pub cambi_high_res_speedup: u32,
+    /// `heatmaps_path`: a folder (created if missing) that receives the c-values of every
+    /// scale of every distorted picture, as libvmaf writes them. Default none.
+    pub heatmaps_path: Option<std::path::PathBuf>,
 }
 
 impl Default for CambiOptions {
@@ -114,6 +117,7 @@ impl Default for CambiOptions {
             eotf: Eotf::Bt1886,
             cambi_eotf: Eotf::Bt1886,
             cambi_high_res_speedup: 0,
+            heatmaps_path: None,
         }
     }
 }
@@ -142,6 +146,9 @@ impl CambiOptions {
             eotf: eotf("eotf")?,
             cambi_eotf: eotf("cambi_eotf")?,
             cambi_high_res_speedup: size("cambi_high_res_speedup"),
+            heatmaps_path: Some(values.word("heatmaps_path"))
+                .filter(|path| !path.is_empty())
+                .map(std::path::PathBuf::from),
         };
         Ok(options)
     }
@@ -282,6 +289,10 @@ mod tests {
         );
         assert!(parsed("eotf=hlg").is_err());
         assert!(parsed("full_ref=yes").is_err());
+        assert_eq!(
+            parsed("heatmaps_path=/tmp/maps").unwrap().heatmaps_path,
+            Some("/tmp/maps".into())
+        );
     }
 
     #[test]

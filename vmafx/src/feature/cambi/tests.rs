@@ -171,21 +171,44 @@ fn extreme_aspect_ratios_are_scored() {
     assert!(cambi_of(&tall, CambiOptions::default()).cambi.is_finite());
 }
 
-/// Per-frame `cambi` of libvmaf's golden JSON, `None` for frames without it.
-fn golden_cambi(json: &Path) -> Vec<Option<f64>> {
+/// Per-frame `key` (a cambi output name) of libvmaf's golden JSON, `None` for frames
+/// without it.
+fn golden_cambi(json: &Path, key: &str) -> Vec<Option<f64>> {
     let text = std::fs::read_to_string(json).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     doc["frames"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["metrics"]["cambi"].as_f64())
+        .map(|f| f["metrics"][key].as_f64())
         .collect()
 }
 
 /// Compares every frame of every pair that has golden `cambi` values.
 #[test]
 fn matches_libvmaf_golden_output() {
+    compare_with_golden("vmaf_v0.6.1", "cambi", CambiOptions::default());
+}
+
+/// The VMAF v1 models' cambi: `cambi_high_res_speedup 1080`, `cambi_vis_lum_threshold
+/// 0.06`, `cambi_max_val 17`.
+#[test]
+fn v1_model_options_match_libvmaf() {
+    let options = CambiOptions {
+        cambi_high_res_speedup: 1080,
+        cambi_vis_lum_threshold: 0.06,
+        cambi_max_val: 17.0,
+        ..CambiOptions::default()
+    };
+    compare_with_golden(
+        "vmaf_v1.0.16_3d0h",
+        "cambi_hrs_1080_cmxv_17_vlt_0.06",
+        options,
+    );
+}
+
+/// Compares `key` on every frame of every `<pair>.<model>.json` that has it.
+fn compare_with_golden(model: &str, key: &str, options: CambiOptions) {
     let Some(dir) = clips_dir() else {
         eprintln!("cambi conformance skipped: shared/conformance/clips not found");
         return;
@@ -193,31 +216,30 @@ fn matches_libvmaf_golden_output() {
     let entries = std::fs::read_dir(&dir).expect("conformance clips folder is readable");
     let mut jsons: Vec<PathBuf> = entries
         .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().ends_with(".vmaf_v0.6.1.json"))
+        .filter(|p| p.to_string_lossy().ends_with(&format!(".{model}.json")))
         .collect();
     jsons.sort();
     let mut worst = (0.0f64, String::new());
     let mut misprinted = Vec::new();
     let mut compared = 0;
     for json in &jsons {
-        let golden = golden_cambi(json);
+        let golden = golden_cambi(json, key);
         if golden.iter().all(Option::is_none) {
             continue;
         }
         let file = json.file_name().unwrap().to_string_lossy().to_string();
-        let pair = file.trim_end_matches(".vmaf_v0.6.1.json");
+        let pair = file.trim_end_matches(&format!(".{model}.json"));
         let source = pair.split("__").next().unwrap();
         let open = |p: PathBuf| crate::io::open(&p, crate::io::InputKind::Y4m).unwrap();
         let mut reference = open(dir.join(format!("{source}.ref.y4m")));
         let mut distorted = open(dir.join(format!("{pair}.dist.y4m")));
-        let mut extractor =
-            CambiExtractor::new(distorted.format(), CambiOptions::default()).unwrap();
+        let mut extractor = CambiExtractor::new(distorted.format(), options.clone()).unwrap();
         let mut pair_worst = 0.0f64;
         for (index, expected) in golden.iter().enumerate() {
             let r = reference.read_frame().unwrap().unwrap();
             let d = distorted.read_frame().unwrap().unwrap();
             let got = extractor.extract(&r.view(), &d.view()).unwrap().cambi;
-            let expected = expected.unwrap_or_else(|| panic!("{pair} frame {index}: no cambi"));
+            let expected = expected.unwrap_or_else(|| panic!("{pair} frame {index}: no {key}"));
             let delta = (got - expected).abs();
             pair_worst = pair_worst.max(delta);
             if as_printed(got) != expected {
@@ -228,10 +250,10 @@ fn matches_libvmaf_golden_output() {
             }
             compared += 1;
         }
-        eprintln!("cambi {pair}: worst |delta| {pair_worst:.3e}");
+        eprintln!("{key} {pair}: worst |delta| {pair_worst:.3e}");
     }
     eprintln!(
-        "cambi over {compared} frames: worst |delta| {:.3e} ({})",
+        "{key} over {compared} frames: worst |delta| {:.3e} ({})",
         worst.0, worst.1
     );
     assert!(compared > 0);
@@ -245,4 +267,68 @@ fn matches_libvmaf_golden_output() {
 fn extractor_can_move_between_threads() {
     fn assert_send<T: Send>() {}
     assert_send::<CambiExtractor>();
+}
+
+/// Reads a heatmap file back as `u16` samples.
+fn heatmap_samples(path: &Path) -> Vec<u16> {
+    let bytes = std::fs::read(path).unwrap();
+    bytes
+        .chunks(2)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+        .collect()
+}
+
+/// The heatmaps hold the c-values the score is pooled from: pooling the stored samples,
+/// scaled back, gives the score up to the truncation to 16 bits.
+#[test]
+fn heatmaps_hold_the_pooled_c_values() {
+    let dir = std::env::temp_dir().join(format!("vmafx_cambi_maps_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (w, h) = (320, 240);
+    let fmt = format(w, h, 8);
+    let options = CambiOptions {
+        heatmaps_path: Some(dir.clone()),
+        ..CambiOptions::default()
+    };
+    let mut extractor = CambiExtractor::new(&fmt, options).unwrap();
+    let flat = frame(fmt, |_, _| 100);
+    let stairs = frame(fmt, staircase);
+    // Frame 1 first: its place in the files comes from its index.
+    let banded = extractor
+        .extract_frame(1, &stairs.view(), &stairs.view())
+        .unwrap();
+    extractor
+        .extract_frame(0, &flat.view(), &flat.view())
+        .unwrap();
+    assert!(banded.cambi > 0.0);
+
+    let window = scaled_window(65, w, h, false);
+    // Weights 1..4 at the default max_log_contrast 2.
+    let scaling = 65535.0 / (4 * window * window / 4) as f64;
+    let (mut sw, mut sh) = (w, h);
+    let mut per_scale = [0.0; 5];
+    for (scale, pooled) in per_scale.iter_mut().enumerate() {
+        if scale > 0 {
+            sw = sw.div_ceil(2);
+            sh = sh.div_ceil(2);
+        }
+        let path = dir.join(format!("cambi_heatmap_scale_{scale}_{sw}x{sh}_16b.gray"));
+        let samples = heatmap_samples(&path);
+        assert_eq!(samples.len(), 2 * sw * sh, "scale {scale}: two frames");
+        let (first, second) = samples.split_at(sw * sh);
+        assert!(first.iter().all(|&v| v == 0), "a flat frame has no banding");
+        let mut values: Vec<f32> = second
+            .iter()
+            .map(|&v| (f64::from(v) / scaling) as f32)
+            .collect();
+        *pooled = pooling::mean_of_largest(&mut values, 0.6);
+    }
+    let from_maps = pooling::combine_scales(&per_scale, window);
+    // Each sample loses less than one unit, 1/scaling in c-value terms.
+    assert!(
+        (from_maps - banded.cambi).abs() <= 1.0 / scaling && from_maps <= banded.cambi,
+        "{from_maps} vs {}",
+        banded.cambi
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

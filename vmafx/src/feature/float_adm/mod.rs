@@ -63,7 +63,7 @@ pub struct FloatAdmOptions {
     pub adm_skip_aim_scale: i32,
     /// Skip scale 0 (its score is then 0). Default false.
     pub adm_skip_scale0: bool,
-    /// libvmaf's `debug` flag (extra outputs there); accepted and kept, changes nothing here.
+    /// `debug`: also report the pooled energies ([`FloatAdmScores::debug`]). Default false.
     pub debug: bool,
 }
 
@@ -148,6 +148,49 @@ pub struct FloatAdmScores {
     pub aim: f64,
     /// `adm_scale0` .. `adm_scale3`: detail preserved per scale, finest first.
     pub scale: [f64; 4],
+    /// The `debug` outputs, present when [`FloatAdmOptions::debug`] is set.
+    pub debug: Option<FloatAdmDebug>,
+}
+
+/// libvmaf's `debug` outputs of `float_adm`: the energies behind `adm2` and the scales.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FloatAdmDebug {
+    /// `adm`: the same value as `adm2`.
+    pub adm: f64,
+    /// `adm_num`: the summed numerators, 0 below the size-relative floor.
+    pub num: f64,
+    /// `adm_den`: the summed denominators, 0 below the size-relative floor.
+    pub den: f64,
+    /// `adm_num_scale0..3`.
+    pub num_scale: [f64; 4],
+    /// `adm_den_scale0..3`.
+    pub den_scale: [f64; 4],
+}
+
+impl FloatAdmDebug {
+    /// libvmaf's names of the debug outputs, in its order.
+    pub const NAMES: [&'static str; 11] = [
+        "adm",
+        "adm_num",
+        "adm_den",
+        "adm_num_scale0",
+        "adm_den_scale0",
+        "adm_num_scale1",
+        "adm_den_scale1",
+        "adm_num_scale2",
+        "adm_den_scale2",
+        "adm_num_scale3",
+        "adm_den_scale3",
+    ];
+
+    /// The values with their libvmaf names, in libvmaf's order.
+    pub fn named(&self) -> [(&'static str, f64); 11] {
+        let (n, d) = (self.num_scale, self.den_scale);
+        let values = [
+            self.adm, self.num, self.den, n[0], d[0], n[1], d[1], n[2], d[2], n[3], d[3],
+        ];
+        std::array::from_fn(|i| (Self::NAMES[i], values[i]))
+    }
 }
 
 impl FloatAdmScores {
@@ -390,6 +433,13 @@ impl FloatAdmExtractor {
             },
             aim,
             scale: energies.map(|(n, d, _)| f64::from(n) / f64::from(d)),
+            debug: o.debug.then(|| FloatAdmDebug {
+                adm: adm2,
+                num,
+                den,
+                num_scale: energies.map(|(n, _, _)| f64::from(n)),
+                den_scale: energies.map(|(_, d, _)| f64::from(d)),
+            }),
         }
     }
 }

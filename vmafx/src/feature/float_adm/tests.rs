@@ -153,3 +153,34 @@ fn rejects_bad_sizes_and_planes() {
     let b = texture(33, 32, 1);
     assert!(adm.extract(plane(&a, 32, 32), plane(&b, 33, 32)).is_err());
 }
+
+#[test]
+fn debug_energies_agree_with_the_scores() {
+    let (w, h) = (64, 48);
+    let reference = texture(w, h, 7);
+    let distorted = texture(w, h, 8);
+    let options = FloatAdmOptions {
+        debug: true,
+        ..FloatAdmOptions::default()
+    };
+    let mut adm = FloatAdmExtractor::new(w, h, 8, options).unwrap();
+    let s = adm
+        .extract(plane(&reference, w, h), plane(&distorted, w, h))
+        .unwrap();
+    let d = s.debug.expect("debug outputs are on");
+    assert_eq!(d.adm, s.adm2);
+    for scale in 0..4 {
+        assert_eq!(d.num_scale[scale] / d.den_scale[scale], s.scale[scale]);
+    }
+    // Far above the floor at this size, so the totals are the plain sums.
+    assert_eq!(d.num, d.num_scale.iter().sum::<f64>());
+    assert_eq!(d.den, d.den_scale.iter().sum::<f64>());
+    assert_eq!(d.num / d.den, s.adm2);
+    assert_eq!(d.named()[2], ("adm_den", d.den));
+
+    let mut plain = FloatAdmExtractor::new(w, h, 8, FloatAdmOptions::default()).unwrap();
+    let p = plain
+        .extract(plane(&reference, w, h), plane(&distorted, w, h))
+        .unwrap();
+    assert_eq!((p.debug, p.adm2), (None, s.adm2));
+}

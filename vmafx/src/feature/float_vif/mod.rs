@@ -35,8 +35,8 @@ pub struct FloatVifOptions {
     pub vif_kernelscale: f64,
     /// Resampling factor applied to both pictures first, 0.1..=4.0. Default 1.
     pub vif_prescale: f64,
-    /// How `vif_prescale` resamples. Default nearest. (A text option: set it here;
-    /// [`FloatVifOptions::from_dict`] only reads numbers.)
+    /// How `vif_prescale` resamples. Default nearest. (A text option: set it here or
+    /// through [`DESCRIPTOR`]; [`FloatVifOptions::from_dict`] reads numbers only.)
     pub vif_prescale_method: ResampleMethod,
     /// Lower bound of `vif_scale1`, 0..=1. Default 0.
     pub vif_scale1_min_val: f64,
@@ -48,7 +48,8 @@ pub struct FloatVifOptions {
     pub vif_sigma_nsq: f64,
     /// Skip scale 0 (its score is then 0). Default false.
     pub vif_skip_scale0: bool,
-    /// libvmaf's `debug` flag (extra outputs there); accepted and kept, changes nothing here.
+    /// `debug`: also report the summed information terms ([`FloatVifScores::debug`]).
+    /// Default false.
     pub debug: bool,
 }
 
@@ -102,6 +103,72 @@ impl FloatVifOptions {
 pub struct FloatVifScores {
     /// `vif_scale0` .. `vif_scale3`: information kept, finest scale first.
     pub scale: [f64; 4],
+    /// The `debug` outputs, present when [`FloatVifOptions::debug`] is set.
+    pub debug: Option<FloatVifDebug>,
+}
+
+/// libvmaf's `debug` outputs of `float_vif`: the information sums behind the scores.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FloatVifDebug {
+    /// `vif`: `num / den`, or 1 when `den` is 0.
+    pub vif: f64,
+    /// `vif_num`: the numerators of the scored scales, summed.
+    pub num: f64,
+    /// `vif_den`: the denominators of the scored scales, summed.
+    pub den: f64,
+    /// `vif_num_scale0..3`; 0 for a skipped scale 0.
+    pub num_scale: [f64; 4],
+    /// `vif_den_scale0..3`; -1 for a skipped scale 0, as libvmaf reports it.
+    pub den_scale: [f64; 4],
+}
+
+impl FloatVifDebug {
+    /// libvmaf's names of the debug outputs, in its order.
+    pub const NAMES: [&'static str; 11] = [
+        "vif",
+        "vif_num",
+        "vif_den",
+        "vif_num_scale0",
+        "vif_den_scale0",
+        "vif_num_scale1",
+        "vif_den_scale1",
+        "vif_num_scale2",
+        "vif_den_scale2",
+        "vif_num_scale3",
+        "vif_den_scale3",
+    ];
+
+    /// From the per-scale `(numerator, denominator)` sums; scales before `first_scale`
+    /// are left out of the totals.
+    fn from_sums(sums: &[(f32, f32); 4], first_scale: usize) -> Self {
+        let (mut num, mut den) = (0.0f64, 0.0f64);
+        for &(n, d) in &sums[first_scale..] {
+            num += f64::from(n);
+            den += f64::from(d);
+        }
+        let mut num_scale = sums.map(|(n, _)| f64::from(n));
+        let mut den_scale = sums.map(|(_, d)| f64::from(d));
+        if first_scale > 0 {
+            num_scale[0] = 0.0;
+            den_scale[0] = -1.0;
+        }
+        Self {
+            vif: if den == 0.0 { 1.0 } else { num / den },
+            num,
+            den,
+            num_scale,
+            den_scale,
+        }
+    }
+
+    /// The values with their libvmaf names, in libvmaf's order.
+    pub fn named(&self) -> [(&'static str, f64); 11] {
+        let (n, d) = (self.num_scale, self.den_scale);
+        let values = [
+            self.vif, self.num, self.den, n[0], d[0], n[1], d[1], n[2], d[2], n[3], d[3],
+        ];
+        std::array::from_fn(|i| (Self::NAMES[i], values[i]))
+    }
 }
 
 impl FloatVifScores {
@@ -318,6 +385,9 @@ impl FloatVifExtractor {
                 ratio(2).max(o.vif_scale2_min_val),
                 ratio(3).max(o.vif_scale3_min_val),
             ],
+            debug: o
+                .debug
+                .then(|| FloatVifDebug::from_sums(&sums, first_scale)),
         })
     }
 }

@@ -151,3 +151,66 @@ fn smallest_size_does_not_panic() {
         .unwrap();
     assert!(s.scale.iter().all(|v| v.is_finite()));
 }
+
+#[test]
+fn debug_sums_agree_with_the_scores() {
+    let (w, h) = (64, 48);
+    let reference = texture(w, h, 5);
+    let distorted = texture(w, h, 6);
+    for skip in [false, true] {
+        let o = FloatVifOptions {
+            debug: true,
+            vif_skip_scale0: skip,
+            ..FloatVifOptions::default()
+        };
+        let mut vif = FloatVifExtractor::new(w, h, 8, o).unwrap();
+        let s = vif
+            .extract(plane(&reference, w, h), plane(&distorted, w, h))
+            .unwrap();
+        let d = s.debug.expect("debug outputs are on");
+        let first = usize::from(skip);
+        for scale in first..4 {
+            assert_eq!(d.num_scale[scale] / d.den_scale[scale], s.scale[scale]);
+        }
+        if skip {
+            assert_eq!((d.num_scale[0], d.den_scale[0]), (0.0, -1.0));
+        }
+        let num: f64 = d.num_scale[first..].iter().sum();
+        let den: f64 = d.den_scale[first..].iter().sum();
+        assert_eq!((d.num, d.den, d.vif), (num, den, num / den));
+        let named = d.named();
+        assert_eq!(named[0], ("vif", d.vif));
+        assert_eq!(named[10], ("vif_den_scale3", d.den_scale[3]));
+    }
+    let mut plain = FloatVifExtractor::new(w, h, 8, FloatVifOptions::default()).unwrap();
+    let s = plain
+        .extract(plane(&reference, w, h), plane(&distorted, w, h))
+        .unwrap();
+    assert!(s.debug.is_none());
+}
+
+#[test]
+fn word_options_are_applied_or_refused() {
+    let parse = |text: &str| -> Result<FloatVifOptions> {
+        let request = crate::FeatureRequest::parse(&format!("float_vif={text}"))?;
+        FloatVifOptions::from_options(request.options())
+    };
+    let o = parse("debug=true:vif_skip_scale0=true:vif_prescale_method=bicubic").unwrap();
+    assert!(o.debug && o.vif_skip_scale0);
+    assert_eq!(o.vif_prescale_method, ResampleMethod::Bicubic);
+    assert!(!parse("debug=false").unwrap().debug);
+    for bad in [
+        "vif_sigma_nsq=true",
+        "debug=maybe",
+        "vif_prescale_method=cubic",
+    ] {
+        assert!(
+            matches!(parse(bad), Err(Error::OptionValue { .. })),
+            "{bad}"
+        );
+    }
+    assert!(matches!(
+        parse("no_such_option=true"),
+        Err(Error::UnknownOption { .. })
+    ));
+}

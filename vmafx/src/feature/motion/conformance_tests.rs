@@ -1,27 +1,24 @@
-//! Holds every frame of every conformance pair equal to libvmaf's golden JSON.
+//! Holds every frame of every conformance pair equal to libvmaf's golden JSON, with the
+//! default options and with the VMAF v1 models' options.
 //!
 //! The corpus is found through `VMAFX_CONFORMANCE_DIR`, else `shared/conformance` in or
 //! next to the workspace; without it the test says so and passes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::{MotionExtractor, MotionOptions, MotionScores};
 use crate::io::{self, InputKind};
-use crate::test_support::{as_printed, corpus_dir};
+use crate::test_support::{as_printed, clips_dir, golden_files, golden_frames};
 
 /// libvmaf prints `%.6f`, so a correct value is within half a unit of the 6th decimal.
 const TOLERANCE: f64 = 1e-6;
 
-fn motion_of(reference: &Path) -> Vec<MotionScores> {
+fn motion_of(reference: &Path, options: MotionOptions) -> Vec<MotionScores> {
     let mut reader = io::open(reference, InputKind::Y4m).expect("reference clip opens");
     let format = *reader.format();
-    let mut extractor = MotionExtractor::new(
-        format.width(),
-        format.height(),
-        format.bit_depth(),
-        MotionOptions::default(),
-    )
-    .expect("clip size is valid for motion");
+    let mut extractor =
+        MotionExtractor::new(format.width(), format.height(), format.bit_depth(), options)
+            .expect("clip size is valid for motion");
     let mut out = Vec::new();
     let mut frame = crate::frame::Frame::zeroed(format);
     while reader.read_into(&mut frame).expect("clip reads") {
@@ -39,42 +36,40 @@ fn motion_of(reference: &Path) -> Vec<MotionScores> {
     out.into_iter().map(|(_, s)| s).collect()
 }
 
-#[test]
-fn motion_equals_libvmaf_on_every_conformance_frame() {
-    let Some(dir) = corpus_dir() else {
+/// Compares our scores with every `<pair>.<model>.json` golden file, whose motion columns
+/// carry libvmaf's option `suffix` (`""` for default options). Returns the frame count.
+fn check_model(model: &str, options: MotionOptions, suffix: &str) -> usize {
+    let Some(clips) = clips_dir() else {
         eprintln!("conformance corpus not found; set VMAFX_CONFORMANCE_DIR to run this test");
-        return;
+        return 0;
     };
-    let clips = dir.join("clips");
-    let mut goldens: Vec<PathBuf> = std::fs::read_dir(&clips)
-        .expect("clips folder lists")
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.to_string_lossy().ends_with(".vmaf_v0.6.1.json"))
-        .collect();
-    goldens.sort();
-    assert!(!goldens.is_empty(), "no golden JSON in {}", clips.display());
-
+    let goldens = golden_files(&clips, model);
+    assert!(
+        !goldens.is_empty(),
+        "no {model} golden JSON in {}",
+        clips.display()
+    );
     let names = [
         "VMAF_integer_feature_motion_sad_score",
         "integer_motion2",
         "integer_motion3",
-    ];
+    ]
+    .map(|name| format!("{name}{suffix}"));
     let mut worst = [0.0f64; 3];
     let mut frames = 0;
     for golden in &goldens {
         let file = golden.file_name().expect("file name").to_string_lossy();
-        let pair = file.trim_end_matches(".vmaf_v0.6.1.json");
+        let pair = file.trim_end_matches(&format!(".{model}.json")).to_string();
         let source = pair.split("__").next().expect("pair name has a source");
-        let ours = motion_of(&clips.join(format!("{source}.ref.y4m")));
-        let json: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(golden).expect("golden reads"))
-                .expect("golden parses");
-        let expected = json["frames"].as_array().expect("frames array");
+        let ours = motion_of(&clips.join(format!("{source}.ref.y4m")), options);
+        let expected = golden_frames(golden);
         assert_eq!(ours.len(), expected.len(), "{pair}: frame count");
-        for (i, (scores, frame)) in ours.iter().zip(expected).enumerate() {
+        for (i, (scores, frame)) in ours.iter().zip(&expected).enumerate() {
             let got = [scores.sad, scores.motion2, scores.motion3];
             for (m, name) in names.iter().enumerate() {
-                let want = frame["metrics"][name].as_f64().expect("metric present");
+                let want = *frame
+                    .get(name)
+                    .unwrap_or_else(|| panic!("{pair} frame {i}: no {name}"));
                 let delta = (got[m] - want).abs();
                 worst[m] = worst[m].max(delta);
                 assert!(
@@ -87,6 +82,34 @@ fn motion_equals_libvmaf_on_every_conformance_frame() {
         }
     }
     for (name, delta) in names.iter().zip(worst) {
-        eprintln!("motion conformance: {name} worst |delta| {delta:.3e} over {frames} frames");
+        eprintln!("motion {model}: {name} worst |delta| {delta:.3e} over {frames} frames");
     }
+    frames
+}
+
+#[test]
+fn motion_equals_libvmaf_on_every_conformance_frame() {
+    check_model("vmaf_v0.6.1", MotionOptions::default(), "");
+}
+
+/// `vmaf_v1.0.16_3d0h` asks for `motion_max_val 18` only.
+#[test]
+fn clipped_motion_equals_libvmaf_v1() {
+    let options = MotionOptions {
+        max_val: 18.0,
+        ..Default::default()
+    };
+    check_model("vmaf_v1.0.16_3d0h", options, "_mmxv_18");
+}
+
+/// `vmaf_v1.0.16_hfr_3d0h` adds the five-frame window and the moving average.
+#[test]
+fn five_frame_window_moving_average_equals_libvmaf_hfr() {
+    let options = MotionOptions {
+        max_val: 18.0,
+        five_frame_window: true,
+        moving_average: true,
+        ..Default::default()
+    };
+    check_model("vmaf_v1.0.16_hfr_3d0h", options, "_mffw_mmxv_18_mma");
 }

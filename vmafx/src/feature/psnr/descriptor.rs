@@ -21,22 +21,32 @@ pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
     ],
     outputs: &[
         Output::plain("psnr_y"),
+        Output::plain("mse_y"),
         Output::plain("psnr_cb"),
+        Output::plain("mse_cb"),
         Output::plain("psnr_cr"),
+        Output::plain("mse_cr"),
     ],
     timing: Timing::Spatial,
     active_outputs,
     build,
 };
 
-/// Luma only when chroma is off or the format has none.
+/// Luma only when chroma is off or the format has none; each plane's MSE after its
+/// PSNR with `enable_mse`, in libvmaf's order.
 fn active_outputs(values: &OptionValues, format: &FrameFormat) -> Vec<Output> {
     let planes = if values.bool("enable_chroma") {
-        format.plane_count()
+        format.plane_count().min(3)
     } else {
         1
     };
-    DESCRIPTOR.outputs[..planes.min(3)].to_vec()
+    let with_mse = values.bool("enable_mse");
+    DESCRIPTOR.outputs[..2 * planes]
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| with_mse || i % 2 == 0)
+        .map(|(_, o)| *o)
+        .collect()
 }
 
 fn build(values: &OptionValues, format: &FrameFormat, _: &dyn Accelerator) -> Result<Extractor> {
@@ -52,9 +62,13 @@ impl FrameMetric for PsnrExtractor {
         out: &mut [f64],
     ) -> Result<()> {
         let s = PsnrExtractor::extract(self, reference, distorted)?;
-        out[0] = s.y;
-        if let (Some(cb), Some(cr)) = (s.cb, s.cr) {
-            out[1..].copy_from_slice(&[cb, cr]);
+        let planes = [(Some(s.y), s.mse_y), (s.cb, s.mse_cb), (s.cr, s.mse_cr)];
+        let values = planes
+            .into_iter()
+            .flat_map(|(psnr, mse)| [psnr, mse])
+            .flatten();
+        for (slot, value) in out.iter_mut().zip(values) {
+            *slot = value;
         }
         Ok(())
     }

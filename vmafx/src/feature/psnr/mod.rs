@@ -15,6 +15,8 @@
 //!   rules with their own `bpc`.
 
 mod descriptor;
+#[cfg(test)]
+mod conformance_tests;
 mod sse;
 #[cfg(test)]
 mod tests;

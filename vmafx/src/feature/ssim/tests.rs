@@ -126,3 +126,22 @@ fn extractor_is_send() {
     fn send<T: Send>() {}
     send::<SsimExtractor>();
 }
+
+#[test]
+fn explicit_scale_overrides_the_automatic_one() {
+    // 520 / 256 rounds to 2, so `scale 2` is the automatic choice and `scale 1` is not.
+    let fmt = format(520, 520, Yuv400, 8);
+    let with_scale = |scale| {
+        let options = SsimOptions {
+            scale,
+            ..Default::default()
+        };
+        ssim(fmt, options, 11, 12)
+    };
+    let automatic = with_scale(0);
+    assert_eq!(with_scale(2), automatic);
+    assert_ne!(with_scale(1), automatic);
+    assert_ne!(with_scale(3), automatic);
+    // The box average of 2x2 noise is smoother, and SSIM of smoothed noise pairs is higher.
+    assert!(with_scale(4) > with_scale(1));
+}

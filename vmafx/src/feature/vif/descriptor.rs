@@ -15,6 +15,7 @@ pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
     options: &[
         OptionSpec::double("vif_enhn_gain_limit", 100.0, 1.0, 100.0).naming("egl"),
         OptionSpec::bool("vif_skip_scale0", false).naming("ssclz"),
+        OptionSpec::bool("debug", false),
     ],
     outputs: &[
         Output::aliased(
@@ -33,11 +34,35 @@ pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
             "VMAF_integer_feature_vif_scale3_score",
             "integer_vif_scale3",
         ),
+        Output::plain("integer_vif"),
+        Output::plain("integer_vif_num"),
+        Output::plain("integer_vif_den"),
+        Output::plain("integer_vif_num_scale0"),
+        Output::plain("integer_vif_den_scale0"),
+        Output::plain("integer_vif_num_scale1"),
+        Output::plain("integer_vif_den_scale1"),
+        Output::plain("integer_vif_num_scale2"),
+        Output::plain("integer_vif_den_scale2"),
+        Output::plain("integer_vif_num_scale3"),
+        Output::plain("integer_vif_den_scale3"),
     ],
     timing: Timing::Spatial,
-    active_outputs: |_, _| DESCRIPTOR.outputs.to_vec(),
+    active_outputs,
     build,
 };
+
+/// The scores, then libvmaf's `debug` outputs when asked for.
+fn active_outputs(values: &OptionValues, _: &FrameFormat) -> Vec<Output> {
+    let count = if values.bool("debug") {
+        DESCRIPTOR.outputs.len()
+    } else {
+        DESCRIPTOR.outputs.len() - DEBUG_OUTPUTS
+    };
+    DESCRIPTOR.outputs[..count].to_vec()
+}
+
+/// How many of the outputs only `debug` asks for (they come last).
+const DEBUG_OUTPUTS: usize = 11;
 
 fn build(
     values: &OptionValues,
@@ -55,7 +80,12 @@ fn build(
 }
 
 fn write(scores: &VifScores, out: &mut [f64]) {
-    out.copy_from_slice(&scores.scale);
+    out[..4].copy_from_slice(&scores.scale);
+    if out.len() > 4 {
+        for (slot, (_, value)) in out[4..].iter_mut().zip(scores.debug_named()) {
+            *slot = value;
+        }
+    }
 }
 
 struct OnCpu(VifExtractor);

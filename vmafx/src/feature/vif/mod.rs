@@ -55,6 +55,9 @@ pub struct VifOptions {
     pub enhn_gain_limit: f64,
     /// `vif_skip_scale0`: when set, scale 0 is not computed and reported as 0.
     pub skip_scale0: bool,
+    /// `debug`: libvmaf then also reports `integer_vif`, `integer_vif_num`,
+    /// `integer_vif_den` and the per-scale sums; [`VifScores`] always carries them.
+    pub debug: bool,
 }
 
 impl VifOptions {
@@ -66,6 +69,7 @@ impl VifOptions {
         Ok(Self {
             enhn_gain_limit: values.double("vif_enhn_gain_limit"),
             skip_scale0: values.bool("vif_skip_scale0"),
+            debug: values.bool("debug"),
         })
     }
 
@@ -80,6 +84,7 @@ impl Default for VifOptions {
         Self {
             enhn_gain_limit: Self::DEFAULT_ENHN_GAIN_LIMIT,
             skip_scale0: false,
+            debug: false,
         }
     }
 }
@@ -125,6 +130,41 @@ pub struct VifScores {
 }
 
 impl VifScores {
+    /// libvmaf's names of the `debug` outputs, in its order.
+    pub const DEBUG_NAMES: [&'static str; 11] = [
+        "integer_vif",
+        "integer_vif_num",
+        "integer_vif_den",
+        "integer_vif_num_scale0",
+        "integer_vif_den_scale0",
+        "integer_vif_num_scale1",
+        "integer_vif_den_scale1",
+        "integer_vif_num_scale2",
+        "integer_vif_den_scale2",
+        "integer_vif_num_scale3",
+        "integer_vif_den_scale3",
+    ];
+
+    /// The `debug` outputs with their libvmaf names, in libvmaf's order. The totals
+    /// leave out a skipped scale 0, whose numerator reads 0 and denominator -1.
+    pub fn debug_named(&self) -> [(&'static str, f64); 11] {
+        let (num, den) = self.totals();
+        let (n, d) = (self.num.map(f64::from), self.den.map(f64::from));
+        let values = [
+            self.combined(),
+            num,
+            den,
+            n[0],
+            d[0],
+            n[1],
+            d[1],
+            n[2],
+            d[2],
+            n[3],
+            d[3],
+        ];
+        std::array::from_fn(|i| (Self::DEBUG_NAMES[i], values[i]))
+    }
     /// Stores the numerator, denominator and score of `scale`.
     fn record(&mut self, scale: usize, sums: scalar::ScaleSums) {
         let (num, den) = sums.num_den();
@@ -134,9 +174,9 @@ impl VifScores {
         self.scale[scale] = f64::from(num / den);
     }
 
-    /// `integer_vif`: all numerators over all denominators (a skipped scale 0 left out),
-    /// 1.0 when the denominators sum to zero.
-    pub fn combined(&self) -> f64 {
+    /// `integer_vif_num` and `integer_vif_den`: the sums over the scales computed (a
+    /// skipped scale 0, marked by its denominator of -1, left out).
+    fn totals(&self) -> (f64, f64) {
         let used = |i: &usize| self.den[*i] >= 0.0;
         let num: f64 = (0..SCALES)
             .filter(used)
@@ -146,6 +186,13 @@ impl VifScores {
             .filter(used)
             .map(|i| f64::from(self.den[i]))
             .sum();
+        (num, den)
+    }
+
+    /// `integer_vif`: all numerators over all denominators (a skipped scale 0 left out),
+    /// 1.0 when the denominators sum to zero.
+    pub fn combined(&self) -> f64 {
+        let (num, den) = self.totals();
         if den == 0.0 {
             1.0
         } else {

@@ -164,7 +164,7 @@ proptest! {
         gain_limit in prop_oneof![Just(1.0), Just(100.0), Just(1.7)],
         skip_scale0 in any::<bool>(),
     ) {
-        let options = VifOptions { enhn_gain_limit: gain_limit, skip_scale0 };
+        let options = VifOptions { enhn_gain_limit: gain_limit, skip_scale0, ..Default::default() };
         check_all_levels(w, h, depth, content, seed, options);
     }
 }

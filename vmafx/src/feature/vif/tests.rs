@@ -191,6 +191,18 @@ fn skipping_scale0_reports_zero() {
     let expected = (1..4).map(|i| f64::from(full.num[i])).sum::<f64>()
         / (1..4).map(|i| f64::from(full.den[i])).sum::<f64>();
     assert_eq!(skipped.combined(), expected);
+    let debug = skipped.debug_named();
+    assert_eq!(debug[0], ("integer_vif", expected));
+    assert_eq!(
+        debug[1].1,
+        (1..4).map(|i| f64::from(full.num[i])).sum::<f64>()
+    );
+    assert_eq!(debug[3], ("integer_vif_num_scale0", 0.0));
+    assert_eq!(debug[4], ("integer_vif_den_scale0", -1.0));
+    assert_eq!(
+        debug[10],
+        ("integer_vif_den_scale3", f64::from(full.den[3]))
+    );
 }
 
 #[test]
@@ -240,11 +252,13 @@ fn options_follow_libvmaf_names_and_ranges() {
             .unwrap()
             .skip_scale0
     );
+    assert!(VifOptions::from_dict(&dict("debug", 1.0)).unwrap().debug);
     for (k, v) in [
         ("vif_enhn_gain_limit", 0.99),
         ("vif_enhn_gain_limit", 100.5),
         ("vif_enhn_gain_limit", f64::NAN),
         ("vif_skip_scale0", 0.5),
+        ("debug", 2.0),
         ("adm_enhn_gain_limit", 1.0),
         ("egl", 1.0),
     ] {

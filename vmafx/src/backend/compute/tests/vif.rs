@@ -27,6 +27,7 @@ fn options(enhn_gain_limit: f64, skip_scale0: bool) -> VifOptions {
     VifOptions {
         enhn_gain_limit,
         skip_scale0,
+        ..VifOptions::default()
     }
 }
 

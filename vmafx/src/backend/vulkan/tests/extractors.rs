@@ -169,7 +169,7 @@ fn vif_fixed_cases() {
         for egl in [100.0, 1.0, 1.37] {
             let options = VifOptions {
                 enhn_gain_limit: egl,
-                skip_scale0: false,
+                ..VifOptions::default()
             };
             vif_case(w, h, depth, style, w as u64 * 31 + h as u64, options);
         }
@@ -214,6 +214,6 @@ proptest! {
         style in 0u64..4, seed in any::<u64>(), egl in prop_oneof![Just(100.0), Just(1.0), 1.0f64..100.0],
         skip in proptest::bool::weighted(0.1),
     ) {
-        vif_case(w, h, depth, style, seed, VifOptions { enhn_gain_limit: egl, skip_scale0: skip });
+        vif_case(w, h, depth, style, seed, VifOptions { enhn_gain_limit: egl, skip_scale0: skip, ..Default::default() });
     }
 }
