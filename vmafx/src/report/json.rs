@@ -46,8 +46,21 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         write!(out, "\n    }}")?;
     }
     writeln!(out, "\n  }},")?;
-    writeln!(out, "  \"aggregate_metrics\": {{")?;
-    writeln!(out, "  }}")?;
+    write!(out, "  \"aggregate_metrics\": {{")?;
+    for (i, (name, value)) in report.aggregate.iter().enumerate() {
+        let comma = if i + 1 < report.aggregate.len() {
+            ","
+        } else {
+            ""
+        };
+        write!(
+            out,
+            "\n    {}: {}{comma}",
+            quote(name),
+            format_score(*value)
+        )?;
+    }
+    writeln!(out, "\n  }}")?;
     writeln!(out, "}}")
 }
 

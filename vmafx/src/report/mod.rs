@@ -41,6 +41,9 @@ pub struct Report {
     pub frames: Vec<FrameRecord>,
     /// Pooled values, one per metric, in the order of `metrics`.
     pub pooled: Vec<Pooled>,
+    /// Whole-run values that are not pooled from frames (libvmaf's `aggregate_metrics`,
+    /// such as `psnr`'s `apsnr_y` with `enable_apsnr`), in the order they were set.
+    pub aggregate: Vec<(String, f64)>,
 }
 
 /// The text layouts a report can be written in.
@@ -101,6 +104,23 @@ impl Report {
             metrics,
             frames,
             pooled,
+            aggregate: Vec::new(),
+        }
+    }
+
+    /// Sets a whole-run value, as libvmaf's feature collector does: the first setting of a
+    /// name keeps its place in the list, and setting it again to another value is an
+    /// error (libvmaf refuses that too).
+    pub fn set_aggregate(&mut self, name: &str, value: f64) -> Result<()> {
+        match self.aggregate.iter().find(|(n, _)| n == name) {
+            None => {
+                self.aggregate.push((name.to_string(), value));
+                Ok(())
+            }
+            Some((_, old)) if *old == value => Ok(()),
+            Some((_, old)) => Err(Error::InvalidInput(format!(
+                "aggregate metric {name:?} is already {old}, cannot set it to {value}"
+            ))),
         }
     }
 
@@ -141,3 +161,6 @@ impl Report {
         String::from_utf8_lossy(&buf).into_owned()
     }
 }
+
+#[cfg(test)]
+mod order_conformance_tests;

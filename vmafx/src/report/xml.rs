@@ -41,7 +41,11 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "/>")?;
     }
     writeln!(out, "  </pooled_metrics>")?;
-    writeln!(out, "  <aggregate_metrics />")?;
+    write!(out, "  <aggregate_metrics ")?;
+    for (name, value) in &report.aggregate {
+        write!(out, "{}=\"{}\" ", escape(name), format_score(*value))?;
+    }
+    writeln!(out, "/>")?;
     writeln!(out, "</VMAF>")
 }
 

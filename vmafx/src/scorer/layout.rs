@@ -9,6 +9,7 @@ use crate::feature::registry::{ExtractorKind, FeatureRequest};
 use crate::frame::FrameFormat;
 use crate::model::{Model, ModelFeature};
 
+use super::column_order::{self, FeatureColumn};
 use super::ScorerBuilder;
 
 /// Where a model reads its inputs and writes its outputs in a frame's value row.
@@ -20,8 +21,10 @@ pub(super) struct ModelSlot {
 
 /// The columns of a run and the extractors that fill them.
 pub(super) struct Layout {
-    /// Output names, in report order.
+    /// Output names, one per column of a frame's value row.
     pub metrics: Vec<String>,
+    /// The columns in libvmaf's report order (a permutation of `0..metrics.len()`).
+    pub report_order: Vec<usize>,
     /// Spatial extractor requests and their columns.
     pub spatial: Vec<(FeatureRequest, Range<usize>)>,
     /// One ready set of spatial extractors, in the order of `spatial`.
@@ -39,10 +42,15 @@ impl Layout {
         let mut spatial = Vec::new();
         let mut first_spatial_set = Vec::new();
         let mut temporal = Vec::new();
-        for request in gather_requests(builder)? {
+        let mut feature_columns = Vec::new();
+        for (position, request) in gather_requests(builder)?.into_iter().enumerate() {
             let start = metrics.len();
             for internal in extractor::outputs(&request, format) {
                 metrics.push(request.output_name(internal));
+                feature_columns.push(FeatureColumn {
+                    feature: internal,
+                    extractor: position,
+                });
             }
             let range = start..metrics.len();
             match Extractor::new(&request, format, devices)? {
@@ -53,6 +61,7 @@ impl Layout {
                 Extractor::Temporal(x) => temporal.push((x, range)),
             }
         }
+        let mut report_order = column_order::report_order(&feature_columns, builder.report_order);
         let mut models = Vec::new();
         for (name, model) in &builder.models {
             let inputs = model
@@ -81,6 +90,9 @@ impl Layout {
                 inputs,
                 outputs: start..metrics.len(),
             });
+            // Model scores follow every feature, model by model, as libvmaf predicts them
+            // once the features are flushed.
+            report_order.extend(start..metrics.len());
         }
         if let Some(duplicate) = first_duplicate(&metrics) {
             return Err(Error::InvalidOption(format!(
@@ -89,6 +101,7 @@ impl Layout {
         }
         Ok(Self {
             metrics,
+            report_order,
             spatial,
             first_spatial_set,
             temporal,
