@@ -164,3 +164,6 @@ impl Report {
 
 #[cfg(test)]
 mod order_conformance_tests;
+
+#[cfg(test)]
+mod aggregate_tests;

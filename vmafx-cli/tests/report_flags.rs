@@ -1,0 +1,73 @@
+//! Report flags as libvmaf's `vmaf` treats them: of several layout flags the last one
+//! wins, and `-n` computes the models' features without scoring the models.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const REF: &str = "samples/testsrc2_352x288.ref.y4m";
+const DIST: &str = "samples/testsrc2_352x288.x265_crf32.dist.y4m";
+
+fn vmafx(flags: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vmafx"))
+        .args(["-r", REF, "-d", DIST, "--frame_cnt", "3"])
+        .args(flags)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .output()
+        .expect("the vmafx binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn csv_header(flags: &[&str]) -> String {
+    let mut all = flags.to_vec();
+    all.extend(["--csv", "-o", "-"]);
+    stdout(&vmafx(&all))
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn the_last_layout_flag_wins() {
+    let csv = stdout(&vmafx(&["--json", "--xml", "--csv", "-o", "-"]));
+    assert!(csv.starts_with("Frame,"), "{csv}");
+    let json = stdout(&vmafx(&["--csv", "--json", "-o", "-"]));
+    assert!(json.starts_with("{\n  \"version\""), "{json}");
+    let xml = stdout(&vmafx(&["--sub", "--json", "--xml", "-o", "-"]));
+    assert!(xml.starts_with("<VMAF version="), "{xml}");
+    let sub = stdout(&vmafx(&["--xml", "--sub", "-o", "-"]));
+    assert!(sub.starts_with("{0}{1}frame: 0|"), "{sub}");
+}
+
+#[test]
+fn no_prediction_keeps_the_models_features_and_drops_their_scores() {
+    let scored = csv_header(&["--feature", "psnr"]);
+    let features_only = csv_header(&["-n", "--feature", "psnr"]);
+    assert_eq!(features_only, "Frame,psnr_y,psnr_cb,psnr_cr,");
+    let with_model = csv_header(&["-n", "-m", "version=vmaf_v0.6.1", "--feature", "psnr"]);
+    // Every column of the scored run but the model's, in the same order.
+    assert_eq!(format!("{with_model}vmaf,"), scored);
+    let neg = csv_header(&["--no_prediction", "-m", "version=vmaf_v0.6.1neg"]);
+    assert!(neg.contains("integer_vif_scale0_egl_1,"), "{neg}");
+    assert!(!neg.contains("vmaf"), "{neg}");
+    // The summary names no model score.
+    let summary = stdout(&vmafx(&["-n", "--feature", "psnr"]));
+    assert!(!summary.contains("vmaf:"), "{summary}");
+    assert!(summary.contains("psnr_y: "), "{summary}");
+}
+
+#[test]
+fn no_prediction_with_nothing_to_compute_is_an_error() {
+    let out = vmafx(&["-n"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("computes nothing"), "{stderr}");
+}
