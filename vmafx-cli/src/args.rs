@@ -6,9 +6,14 @@ use anyhow::{bail, Context, Result};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser};
 use vmafx::io::{is_y4m_path, InputKind};
-use vmafx::{ChromaSubsampling, FrameFormat, ReportFormat, ReportOrder, ScoreJob, ScorerBuilder};
+use vmafx::{
+    ChromaSubsampling, FrameFormat, PoolMethod, ReportFormat, ReportOrder, ScoreJob, ScorerBuilder,
+};
 
 use crate::request::{Item, Request};
+
+/// Builds a request item from a flag's value.
+type MakeItem = fn(String) -> Item;
 
 /// Scores a distorted video against its reference: VMAF and companion metrics,
 /// equal to libvmaf's.
@@ -78,7 +83,12 @@ pub struct Args {
     /// Report as subtitles.
     #[arg(long = "sub", action = clap::ArgAction::Count)]
     pub sub: u8,
-    /// Features only: no model, no VMAF score.
+    /// How the summary pools each score: mean (default), min, max, harmonic_mean, or a
+    /// percentile `pN` (`p5`, `p50`, `p99.9`; linear interpolation, numpy's default).
+    /// Reports always carry libvmaf's four pooled values.
+    #[arg(long = "pool", default_value = "mean")]
+    pub pool: PoolMethod,
+    /// No model scores: the models' features (and `--feature`s) only.
     #[arg(short = 'n', long = "no_prediction")]
     pub no_prediction: bool,
     /// Fail when the inputs have different frame counts (default: score the common frames).
@@ -127,7 +137,7 @@ impl Args {
     fn from_matches(matches: &ArgMatches) -> Result<Self> {
         let mut args = Self::from_arg_matches(matches)?;
         let mut items: Vec<(usize, Item)> = Vec::new();
-        let kinds: [(&str, fn(String) -> Item); 4] = [
+        let kinds: [(&str, MakeItem); 4] = [
             ("model", Item::Model),
             ("feature", Item::Feature),
             ("aom_ctc", Item::AomCtc),

@@ -69,7 +69,7 @@ fn run(args: &Args) -> Result<()> {
         output::write_report(report, args.report_format(), path)?;
     }
     if !output::writes_to_stdout(args.output.as_deref()) {
-        output::print_summary(report, &request.model_names(args.no_prediction));
+        output::print_summary(report, &request.model_names(args.no_prediction), args.pool);
     }
     Ok(())
 }

@@ -71,3 +71,57 @@ fn no_prediction_with_nothing_to_compute_is_an_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("computes nothing"), "{stderr}");
 }
+
+/// The summary's `vmaf (METHOD): VALUE`.
+fn summary_score(flags: &[&str], json: &Path) -> (String, f64) {
+    let mut all = flags.to_vec();
+    all.extend(["--json", "-o", json.to_str().unwrap()]);
+    let text = stdout(&vmafx(&all));
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("vmaf"))
+        .unwrap()
+        .to_string();
+    let value = line.rsplit(' ').next().unwrap().parse().unwrap();
+    (line, value)
+}
+
+#[test]
+fn pool_flag_picks_the_summary_pooling() {
+    let json = std::env::temp_dir().join(format!("vmafx-pool-{}.json", std::process::id()));
+    let (line, mean) = summary_score(&[], &json);
+    assert!(line.starts_with("vmaf: "), "{line}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let pooled = &report["pooled_metrics"]["vmaf"];
+    assert_eq!(mean, pooled["mean"].as_f64().unwrap());
+    let (line, p0) = summary_score(&["--pool", "p0"], &json);
+    assert!(line.starts_with("vmaf (p0): "), "{line}");
+    assert_eq!(p0, pooled["min"].as_f64().unwrap());
+    let (_, p100) = summary_score(&["--pool", "p100"], &json);
+    assert_eq!(p100, pooled["max"].as_f64().unwrap());
+    let (_, harmonic) = summary_score(&["--pool", "harmonic_mean"], &json);
+    assert_eq!(harmonic, pooled["harmonic_mean"].as_f64().unwrap());
+    // Three frames: the median is the middle one, p25 halfway between the lower two.
+    let mut frames: Vec<f64> = report["frames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["metrics"]["vmaf"].as_f64().unwrap())
+        .collect();
+    frames.sort_by(f64::total_cmp);
+    let (_, p50) = summary_score(&["--pool", "p50"], &json);
+    assert!((p50 - frames[1]).abs() <= 1e-6, "{p50} {frames:?}");
+    let (_, p25) = summary_score(&["--pool", "p25"], &json);
+    assert!(
+        (p25 - (frames[0] + frames[1]) / 2.0).abs() <= 2e-6,
+        "{p25} {frames:?}"
+    );
+    let _ = std::fs::remove_file(&json);
+    for bad in ["p101", "median", "p"] {
+        let out = vmafx(&["--pool", bad]);
+        assert!(!out.status.success(), "--pool {bad}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("--pool"), "{stderr}");
+    }
+}

@@ -33,7 +33,7 @@ pub use feature::registry::{ExtractorKind, FeatureRequest};
 pub use frame::{ChromaSubsampling, Frame, FrameFormat, FrameView, Plane, PlaneRef};
 pub use job::{JobOutcome, ScoreJob};
 pub use model::Model;
-pub use pool::{PoolMethod, Pooled};
+pub use pool::{percentile, Percentile, PoolMethod, Pooled};
 pub use report::{FrameRecord, Report, ReportFormat};
 pub use scorer::{ReportOrder, Scorer, ScorerBuilder, DEFAULT_MODEL_NAME};
 

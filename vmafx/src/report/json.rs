@@ -40,7 +40,7 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         write!(out, "    {}: {{", quote(name))?;
         for (j, method) in PoolMethod::ALL.iter().enumerate() {
             write!(out, "{}", if j > 0 { ",\n" } else { "\n" })?;
-            let value = format_score(pooled.get(*method));
+            let value = format_score(pooled.get(*method).unwrap_or(f64::NAN));
             write!(out, "      \"{}\": {value}", method.name())?;
         }
         write!(out, "\n    }}")?;

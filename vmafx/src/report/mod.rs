@@ -9,7 +9,7 @@ mod xml;
 use std::io::Write;
 
 use crate::error::{Error, Result};
-use crate::pool::{PoolMethod, Pooled};
+use crate::pool::{self, PoolMethod, Pooled};
 
 pub use number::{format_option_value, format_score};
 
@@ -129,9 +129,17 @@ impl Report {
         self.metrics.iter().position(|m| m == name)
     }
 
-    /// Pooled value of a metric, e.g. `report.pooled_score("vmaf", PoolMethod::Mean)`.
+    /// Pooled value of a metric, e.g. `report.pooled_score("vmaf", PoolMethod::Mean)`;
+    /// percentiles are computed from the frames (see [`pool::percentile`]). `None` when
+    /// there is no such metric.
     pub fn pooled_score(&self, name: &str, method: PoolMethod) -> Option<f64> {
-        self.metric_index(name).map(|i| self.pooled[i].get(method))
+        let i = self.metric_index(name)?;
+        match method {
+            PoolMethod::Percentile(p) => Some(
+                pool::percentile(self.frames.iter().map(|f| f.values[i]), p).unwrap_or(f64::NAN),
+            ),
+            other => self.pooled[i].get(other),
+        }
     }
 
     /// Value of a metric on the `n`-th scored frame.

@@ -35,7 +35,7 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 out,
                 "{}=\"{}\" ",
                 method.name(),
-                format_score(pooled.get(method))
+                format_score(pooled.get(method).unwrap_or(f64::NAN))
             )?;
         }
         writeln!(out, "/>")?;
