@@ -65,6 +65,29 @@ fn no_prediction_keeps_the_models_features_and_drops_their_scores() {
 }
 
 #[test]
+fn a_repeated_extractor_keeps_its_first_request() {
+    // libvmaf registers an extractor once per output naming: the second psnr (same names,
+    // other options) is dropped, so no mse columns appear; a new naming is a new extractor.
+    let header = csv_header(&[
+        "-n",
+        "--feature",
+        "psnr",
+        "--feature",
+        "psnr=enable_mse=true",
+    ]);
+    assert_eq!(header, "Frame,psnr_y,psnr_cb,psnr_cr,");
+    let header = csv_header(&[
+        "-n",
+        "--feature",
+        "motion",
+        "--feature",
+        "motion=motion_max_val=18",
+    ]);
+    assert!(header.contains(",integer_motion2,"), "{header}");
+    assert!(header.contains(",integer_motion2_mmxv_18,"), "{header}");
+}
+
+#[test]
 fn no_prediction_with_nothing_to_compute_is_an_error() {
     let out = vmafx(&["-n"]);
     assert!(!out.status.success());

@@ -131,11 +131,17 @@ impl ModelSlot {
 }
 
 /// The extractors a run needs: each model's, then the extra features, without repeats.
+/// As in libvmaf, a request repeats an earlier one when both name their outputs alike
+/// (same extractor, same naming options); the first one is kept, options and all.
 fn gather_requests(builder: &ScorerBuilder) -> Result<Vec<FeatureRequest>> {
     let mut requests: Vec<FeatureRequest> = Vec::new();
     let mut add = |request: FeatureRequest| {
         let request = request.normalized();
-        if !requests.contains(&request) {
+        let naming = |r: &FeatureRequest| {
+            let first = r.kind.provided_features().first().copied();
+            (r.kind, r.output_name(first.unwrap_or_default()))
+        };
+        if !requests.iter().any(|r| naming(r) == naming(&request)) {
             requests.push(request);
         }
     };
