@@ -1,7 +1,7 @@
-//! Holds the metric order of our JSON, XML and CSV reports equal to libvmaf's, for every
-//! request of the conformance corpus that this build can compute: the classic `outputs`
-//! and the `parity_outputs` given by `--model`, `--feature` and `--threads` (the
-//! `--aom_ctc`/`--nflx_ctc` presets are the CLI's and are checked there).
+//! Holds the metric order of our JSON, XML, CSV and subtitle reports equal to libvmaf's,
+//! for every request of the conformance corpus that this build can compute: the classic
+//! `outputs` and the `parity_outputs` given by `--model`, `--feature` and `--threads`
+//! (the `--aom_ctc`/`--nflx_ctc` presets are the CLI's and are checked there).
 //!
 //! libvmaf's order depends on the request, not on the pixels, so each distinct request
 //! is scored once, on the first pair libvmaf ran it on, over its first two frames (the
@@ -71,6 +71,15 @@ fn csv_order(text: &str) -> Vec<String> {
         .skip(1)
         .filter(|name| !name.is_empty())
         .map(str::to_string)
+        .collect()
+}
+
+fn sub_order(text: &str) -> Vec<String> {
+    let first = text.lines().next().unwrap_or("");
+    first
+        .split('|')
+        .skip(1)
+        .filter_map(|field| field.split_once(": ").map(|(name, _)| name.to_string()))
         .collect()
 }
 
@@ -172,10 +181,11 @@ fn reports_list_metrics_in_libvmafs_order() {
                 }
                 Err(error) => panic!("{golden}: {error}"),
             };
-            let [json, xml, csv] = ours;
+            let [json, xml, csv, sub] = ours;
             assert_eq!(json_order(&json), expected, "JSON order, {golden}");
             assert_eq!(xml_order(&xml), expected, "XML order, {golden}");
             assert_eq!(csv_order(&csv), expected.frame, "CSV order, {golden}");
+            assert_eq!(sub_order(&sub), expected.frame, "subtitle order, {golden}");
             compared.push(golden.to_string());
         }
     }
@@ -188,15 +198,21 @@ fn reports_list_metrics_in_libvmafs_order() {
     );
 }
 
-/// Scores the first two frames of a pair; the report in JSON, XML and CSV.
+/// Scores the first two frames of a pair; the report in JSON, XML, CSV and subtitles.
 fn score(
     corpus: &Path,
     pair: &serde_json::Value,
     builder: ScorerBuilder,
-) -> crate::Result<[String; 3]> {
+) -> crate::Result<[String; 4]> {
     let path = |key: &str| corpus.join(pair[key].as_str().unwrap());
     let mut job = ScoreJob::new(path("ref"), path("dist"), InputKind::Y4m);
     job.max_frames = Some(2);
     let report = job.run(builder, |_| {})?.report;
-    Ok([ReportFormat::Json, ReportFormat::Xml, ReportFormat::Csv].map(|f| report.to_string(f)))
+    Ok([
+        ReportFormat::Json,
+        ReportFormat::Xml,
+        ReportFormat::Csv,
+        ReportFormat::Sub,
+    ]
+    .map(|f| report.to_string(f)))
 }
