@@ -234,6 +234,11 @@ typedef struct VmafxOptions {
      * `vmafx_score` only: score at most this many frames; 0 means all.
      */
     uint64_t max_frames;
+    /**
+     * With `pool_method` `VMAFX_POOL_PERCENTILE`: the percentile, 0 to 100 (50 is the
+     * median). Ignored with the other methods.
+     */
+    double pool_percentile;
 } VmafxOptions;
 
 /**
@@ -322,6 +327,13 @@ typedef struct VmafxPicture {
  * libvmaf's harmonic mean, `n / sum(1 / (x + 1)) - 1`.
  */
 #define VMAFX_POOL_HARMONIC_MEAN 3
+
+/**
+ * A percentile of the values (`VmafxOptions.pool_percentile`), interpolated linearly
+ * between the sorted values as numpy's `percentile` does by default. Not one of
+ * libvmaf's methods; for `vmafx_report_pooled` use `vmafx_report_percentile` instead.
+ */
+#define VMAFX_POOL_PERCENTILE 4
 
 /**
  * libvmaf's JSON layout.
@@ -415,11 +427,12 @@ const char *vmafx_report_metric_name(const struct VmafxReport *report, size_t in
 uint64_t vmafx_report_frame_count(const struct VmafxReport *report);
 
 /**
- * Pools metric `metric` over all frames with `method` (a `VMAFX_POOL_*` value) into
- * `*value`.
+ * Pools metric `metric` over all frames with `method` (a `VMAFX_POOL_*` value other
+ * than `VMAFX_POOL_PERCENTILE`, which `vmafx_report_percentile` takes) into `*value`.
  *
  * Errors: `VMAFX_STATUS_NULL_POINTER`, `VMAFX_STATUS_INVALID_ARGUMENT` (unknown
- * method), `VMAFX_STATUS_NOT_FOUND` (no such metric). `*value` is left alone on error.
+ * method, or `VMAFX_POOL_PERCENTILE`), `VMAFX_STATUS_NOT_FOUND` (no such metric).
+ * `*value` is left alone on error.
  *
  * # Safety
  * `report` is NULL or a live report; `metric` is NULL or a NUL-terminated string;
@@ -429,6 +442,25 @@ VmafxStatus vmafx_report_pooled(const struct VmafxReport *report,
                                 const char *metric,
                                 VmafxPoolMethod method,
                                 double *value);
+
+/**
+ * The `percentile`-th percentile (0 to 100) of metric `metric` over all frames into
+ * `*value`, interpolated linearly between the sorted values as numpy's `percentile`
+ * does by default: the fractional rank is `percentile / 100 * (frames - 1)`. So 0 gives
+ * the minimum, 100 the maximum, 50 the median. Not one of libvmaf's pooling methods.
+ *
+ * Errors: `VMAFX_STATUS_NULL_POINTER`, `VMAFX_STATUS_INVALID_ARGUMENT` (`percentile`
+ * not within 0 to 100), `VMAFX_STATUS_NOT_FOUND` (no such metric). `*value` is left
+ * alone on error.
+ *
+ * # Safety
+ * `report` is NULL or a live report; `metric` is NULL or a NUL-terminated string;
+ * `value` is NULL or writable.
+ */
+VmafxStatus vmafx_report_percentile(const struct VmafxReport *report,
+                                    const char *metric,
+                                    double percentile,
+                                    double *value);
 
 /**
  * The input frame number of the report's `n`-th frame (0-based) into `*frame_index`.

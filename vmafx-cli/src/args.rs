@@ -3,11 +3,17 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser};
 use vmafx::io::{is_y4m_path, InputKind};
-use vmafx::{ChromaSubsampling, FrameFormat, ReportFormat, ScoreJob, ScorerBuilder};
+use vmafx::{
+    ChromaSubsampling, FrameFormat, PoolMethod, ReportFormat, ReportOrder, ScoreJob, ScorerBuilder,
+};
 
-use crate::model_spec::ModelSpec;
+use crate::request::{Item, Request};
+
+/// Builds a request item from a flag's value.
+type MakeItem = fn(String) -> Item;
 
 /// Scores a distorted video against its reference: VMAF and companion metrics,
 /// equal to libvmaf's.
@@ -40,9 +46,16 @@ pub struct Args {
     /// Extra feature, e.g. `psnr` or `cambi=window_size=63`. Repeatable.
     #[arg(long = "feature")]
     pub feature: Vec<String>,
-    /// Worker threads (0: one per core). Scores do not depend on it.
-    #[arg(long = "threads", default_value_t = 0)]
-    pub threads: usize,
+    /// libvmaf's AOM CTC preset: v1.0 to v7.0.
+    #[arg(long = "aom_ctc")]
+    pub aom_ctc: Vec<String>,
+    /// libvmaf's Netflix CTC preset: v1.0.
+    #[arg(long = "nflx_ctc")]
+    pub nflx_ctc: Vec<String>,
+    /// Worker threads (absent or 0: one per core). Scores do not depend on it; as in
+    /// libvmaf, N >= 1 lists the temporal extractors' metrics first in reports.
+    #[arg(long = "threads")]
+    pub threads: Option<usize>,
     /// Score only every N-th frame.
     #[arg(long = "subsample", default_value_t = 1)]
     pub subsample: u64,
@@ -58,19 +71,24 @@ pub struct Args {
     /// Write the report to this file (`-` for stdout).
     #[arg(short = 'o', long = "output")]
     pub output: Option<PathBuf>,
-    /// Report as XML (the default).
-    #[arg(long = "xml")]
-    pub xml: bool,
+    /// Report as XML (the default). Of several layout flags the last one wins.
+    #[arg(long = "xml", action = clap::ArgAction::Count)]
+    pub xml: u8,
     /// Report as JSON.
-    #[arg(long = "json")]
-    pub json: bool,
+    #[arg(long = "json", action = clap::ArgAction::Count)]
+    pub json: u8,
     /// Report as CSV.
-    #[arg(long = "csv")]
-    pub csv: bool,
+    #[arg(long = "csv", action = clap::ArgAction::Count)]
+    pub csv: u8,
     /// Report as subtitles.
-    #[arg(long = "sub")]
-    pub sub: bool,
-    /// Features only: no model, no VMAF score.
+    #[arg(long = "sub", action = clap::ArgAction::Count)]
+    pub sub: u8,
+    /// How the summary pools each score: mean (default), min, max, harmonic_mean, or a
+    /// percentile `pN` (`p5`, `p50`, `p99.9`; linear interpolation, numpy's default).
+    /// Reports always carry libvmaf's four pooled values.
+    #[arg(long = "pool", default_value = "mean")]
+    pub pool: PoolMethod,
+    /// No model scores: the models' features (and `--feature`s) only.
     #[arg(short = 'n', long = "no_prediction")]
     pub no_prediction: bool,
     /// Fail when the inputs have different frame counts (default: score the common frames).
@@ -94,9 +112,62 @@ pub struct Args {
     /// Print help.
     #[arg(long = "help", action = clap::ArgAction::Help)]
     pub help: Option<bool>,
+    /// Models, features and presets in command-line order.
+    #[arg(skip)]
+    pub items: Vec<Item>,
+    /// The report layout the last layout flag names.
+    #[arg(skip)]
+    pub last_layout: Option<ReportFormat>,
 }
 
 impl Args {
+    /// Parses the process's command line (exits with a message on bad flags).
+    pub fn from_command_line() -> Result<Self> {
+        Self::from_matches(&Self::command().get_matches())
+    }
+
+    /// Parses `argv` (with the program name first), for tests.
+    #[cfg(test)]
+    pub fn from_argv(argv: &[&str]) -> Result<Self> {
+        Self::from_matches(&Self::command().try_get_matches_from(argv)?)
+    }
+
+    /// The flags, plus what only their positions tell: the order of models, features
+    /// and presets, and which layout flag came last.
+    fn from_matches(matches: &ArgMatches) -> Result<Self> {
+        let mut args = Self::from_arg_matches(matches)?;
+        let mut items: Vec<(usize, Item)> = Vec::new();
+        let kinds: [(&str, MakeItem); 4] = [
+            ("model", Item::Model),
+            ("feature", Item::Feature),
+            ("aom_ctc", Item::AomCtc),
+            ("nflx_ctc", Item::NflxCtc),
+        ];
+        for (id, make) in kinds {
+            let (Some(indices), Some(values)) =
+                (matches.indices_of(id), matches.get_many::<String>(id))
+            else {
+                continue;
+            };
+            items.extend(indices.zip(values).map(|(i, v)| (i, make(v.clone()))));
+        }
+        items.sort_by_key(|(i, _)| *i);
+        args.items = items.into_iter().map(|(_, item)| item).collect();
+        let layouts = [
+            ("xml", ReportFormat::Xml),
+            ("json", ReportFormat::Json),
+            ("csv", ReportFormat::Csv),
+            ("sub", ReportFormat::Sub),
+        ];
+        args.last_layout = layouts
+            .into_iter()
+            .filter(|(id, _)| matches.value_source(id) == Some(ValueSource::CommandLine))
+            .filter_map(|(id, format)| Some((matches.indices_of(id)?.max()?, format)))
+            .max_by_key(|(index, _)| *index)
+            .map(|(_, format)| format);
+        Ok(args)
+    }
+
     /// The inputs and frame selection.
     pub fn job(&self) -> Result<ScoreJob> {
         let reference = self.reference.clone().context("--reference is required")?;
@@ -133,58 +204,35 @@ impl Args {
         )?)
     }
 
-    /// The models and features to compute.
-    pub fn scorer(&self) -> Result<ScorerBuilder> {
+    /// The models, features and presets, in libvmaf's order.
+    pub fn request(&self) -> Result<Request> {
+        let request = Request::from_items(&self.items, self.no_prediction)?;
+        if request.models.is_empty() && request.features.is_empty() {
+            bail!("--no_prediction without --model or --feature computes nothing (libvmaf writes an empty report); name a model or a feature");
+        }
+        Ok(request)
+    }
+
+    /// The scorer options: what to compute, threads, backend.
+    pub fn scorer(&self, request: &Request) -> Result<ScorerBuilder> {
+        let threads = self.threads.unwrap_or(0);
+        let order = if threads > 0 {
+            ReportOrder::Threaded
+        } else {
+            ReportOrder::Serial
+        };
         let mut builder = ScorerBuilder::new()
-            .threads(self.threads)
-            .subsample(self.subsample);
+            .threads(threads)
+            .subsample(self.subsample)
+            .report_order(order);
         if let Some(name) = &self.backend {
             builder = builder.backend(name.parse()?);
         }
-        if !self.no_prediction {
-            for spec in self.model_specs()? {
-                let (name, model) = spec.load()?;
-                builder = builder.named_model(name, model);
-            }
-        }
-        for feature in &self.feature {
-            builder = builder.feature_spec(feature)?;
-        }
-        if self.no_prediction && self.feature.is_empty() {
-            // Features only: those the default model would use.
-            let (_, model) = ModelSpec::default().load()?;
-            for f in model.features() {
-                builder = builder.feature(vmafx::FeatureRequest::for_model_feature(f)?);
-            }
-        }
-        Ok(builder)
-    }
-
-    fn model_specs(&self) -> Result<Vec<ModelSpec>> {
-        if self.model.is_empty() {
-            return Ok(vec![ModelSpec::default()]);
-        }
-        self.model.iter().map(|m| ModelSpec::parse(m)).collect()
-    }
-
-    /// Report names of the models, for the summary.
-    pub fn model_names(&self) -> Result<Vec<String>> {
-        if self.no_prediction {
-            return Ok(Vec::new());
-        }
-        Ok(self.model_specs()?.into_iter().map(|m| m.name).collect())
+        request.apply(builder, self.no_prediction)
     }
 
     /// The report layout the flags ask for (XML when none, as libvmaf).
     pub fn report_format(&self) -> ReportFormat {
-        if self.json {
-            ReportFormat::Json
-        } else if self.csv {
-            ReportFormat::Csv
-        } else if self.sub {
-            ReportFormat::Sub
-        } else {
-            ReportFormat::Xml
-        }
+        self.last_layout.unwrap_or(ReportFormat::Xml)
     }
 }

@@ -3,19 +3,19 @@
 mod args;
 mod model_spec;
 mod output;
+mod preset;
+mod request;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use args::Args;
 
 fn main() -> ExitCode {
-    let args = Args::parse();
-    match run(&args) {
+    match Args::from_command_line().and_then(|args| run(&args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("vmafx: error: {error:#}");
@@ -47,7 +47,8 @@ fn run(args: &Args) -> Result<()> {
         return Ok(());
     }
     let job = args.job()?;
-    let scorer = args.scorer()?;
+    let request = args.request()?;
+    let scorer = args.scorer(&request)?;
     let progress = progress_bar(args.quiet);
     let outcome = job
         .run(scorer, |n| {
@@ -55,6 +56,7 @@ fn run(args: &Args) -> Result<()> {
                 bar.set_position(n);
             }
         })
+        .map_err(|error| explain_bit_depths(error, request.common_bitdepth))
         .context("scoring failed")?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
@@ -67,9 +69,24 @@ fn run(args: &Args) -> Result<()> {
         output::write_report(report, args.report_format(), path)?;
     }
     if !output::writes_to_stdout(args.output.as_deref()) {
-        output::print_summary(report, &args.model_names()?);
+        output::print_summary(report, &request.model_names(args.no_prediction), args.pool);
     }
     Ok(())
+}
+
+/// Says why inputs of different bit depths fail under `--aom_ctc v6.0` and later, where
+/// libvmaf's bit-depth check is off.
+fn explain_bit_depths(error: vmafx::Error, common_bitdepth: bool) -> anyhow::Error {
+    match error {
+        vmafx::Error::Mismatch(message) if common_bitdepth && message.contains("-bit") => {
+            anyhow::anyhow!(
+                "{message}. This preset turns libvmaf's bit-depth check off, but libvmaf then \
+             reads the shallower input as if it had the deeper depth, which misreads it; \
+             vmafx refuses such inputs: convert them to one bit depth first"
+            )
+        }
+        other => other.into(),
+    }
 }
 
 /// A frame counter on stderr when it is a terminal, nothing in pipes or with `-q`.

@@ -28,9 +28,14 @@ pub fn write_report(report: &Report, format: ReportFormat, path: &Path) -> Resul
     Ok(())
 }
 
-/// One line per model (`vmaf: 92.123456`), or per metric when no model ran.
-pub fn print_summary(report: &Report, model_names: &[String]) {
-    let mean = |name: &str| report.pooled_score(name, PoolMethod::Mean);
+/// One line per model (`vmaf: 92.123456`), or per metric when no model ran, pooled with
+/// `method`; other methods than the mean are named (`vmaf (p5): 85.123456`).
+pub fn print_summary(report: &Report, model_names: &[String], method: PoolMethod) {
+    let pooled = |name: &str| report.pooled_score(name, method);
+    let label = |name: &str| match method {
+        PoolMethod::Mean => name.to_string(),
+        other => format!("{name} ({})", other.name()),
+    };
     println!(
         "{} frames, {}x{}, {}",
         report.frames.len(),
@@ -40,24 +45,25 @@ pub fn print_summary(report: &Report, model_names: &[String]) {
     );
     if model_names.is_empty() {
         for name in &report.metrics {
-            if let Some(v) = mean(name) {
-                println!("{name}: {v:.6}");
+            if let Some(v) = pooled(name) {
+                println!("{}: {v:.6}", label(name));
             }
         }
         return;
     }
     for name in model_names {
-        let Some(score) = mean(name) else { continue };
+        let Some(score) = pooled(name) else { continue };
         let bootstrap = (
-            mean(&format!("{name}_ci_p95_lo")),
-            mean(&format!("{name}_ci_p95_hi")),
-            mean(&format!("{name}_stddev")),
+            pooled(&format!("{name}_ci_p95_lo")),
+            pooled(&format!("{name}_ci_p95_hi")),
+            pooled(&format!("{name}_stddev")),
         );
         match bootstrap {
-            (Some(lo), Some(hi), Some(sd)) => {
-                println!("{name}: {score:.6}, ci.p95: [{lo:.6}, {hi:.6}], stddev: {sd:.6}")
-            }
-            _ => println!("{name}: {score:.6}"),
+            (Some(lo), Some(hi), Some(sd)) => println!(
+                "{}: {score:.6}, ci.p95: [{lo:.6}, {hi:.6}], stddev: {sd:.6}",
+                label(name)
+            ),
+            _ => println!("{}: {score:.6}", label(name)),
         }
     }
 }

@@ -112,6 +112,8 @@ pub struct StoredReport {
     metrics: Vec<String>,
     frames: Vec<(u64, Vec<Option<f64>>)>,
     pooled: Vec<[Option<f64>; 4]>,
+    #[serde(default)]
+    aggregate: Vec<(String, Option<f64>)>,
     length_mismatch: Option<String>,
 }
 
@@ -151,6 +153,11 @@ impl StoredReport {
                     ]
                 })
                 .collect(),
+            aggregate: report
+                .aggregate
+                .iter()
+                .map(|(name, value)| (name.clone(), keep(*value)))
+                .collect(),
             length_mismatch: outcome.length_mismatch.clone(),
         }
     }
@@ -181,6 +188,11 @@ impl StoredReport {
                     mean: restore(mean),
                     harmonic_mean: restore(harmonic_mean),
                 })
+                .collect(),
+            aggregate: self
+                .aggregate
+                .into_iter()
+                .map(|(name, value)| (name, restore(value)))
                 .collect(),
         };
         (report, self.length_mismatch)

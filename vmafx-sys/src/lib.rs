@@ -30,14 +30,15 @@ pub use options::{
     vmafx_options_init, VmafxChroma, VmafxFrameFormat, VmafxOptions, VmafxPoolMethod,
     VMAFX_CHROMA_400, VMAFX_CHROMA_420, VMAFX_CHROMA_422, VMAFX_CHROMA_444,
     VMAFX_FLAG_ALLOW_LENGTH_MISMATCH, VMAFX_FLAG_NO_PREDICTION, VMAFX_POOL_HARMONIC_MEAN,
-    VMAFX_POOL_MAX, VMAFX_POOL_MEAN, VMAFX_POOL_MIN,
+    VMAFX_POOL_MAX, VMAFX_POOL_MEAN, VMAFX_POOL_MIN, VMAFX_POOL_PERCENTILE,
 };
 pub use picture::VmafxPicture;
 pub use report::{
     vmafx_report_frame_count, vmafx_report_frame_index, vmafx_report_frame_value,
-    vmafx_report_free, vmafx_report_metric_count, vmafx_report_metric_name, vmafx_report_pooled,
-    vmafx_report_write, VmafxReport, VmafxReportFormat, VmafxResult, VMAFX_REPORT_CSV,
-    VMAFX_REPORT_JSON, VMAFX_REPORT_SUB, VMAFX_REPORT_XML,
+    vmafx_report_free, vmafx_report_metric_count, vmafx_report_metric_name,
+    vmafx_report_percentile, vmafx_report_pooled, vmafx_report_write, VmafxReport,
+    VmafxReportFormat, VmafxResult, VMAFX_REPORT_CSV, VMAFX_REPORT_JSON, VMAFX_REPORT_SUB,
+    VMAFX_REPORT_XML,
 };
 pub use score::vmafx_score;
 pub use status::{vmafx_status_str, VmafxStatus};

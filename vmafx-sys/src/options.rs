@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use vmafx::{ChromaSubsampling, FrameFormat, PoolMethod, ScorerBuilder};
+use vmafx::{ChromaSubsampling, FrameFormat, Percentile, PoolMethod, ScorerBuilder};
 
 use crate::ffi_util::{c_text, c_text_array, guard_status, write_out};
 use crate::model_spec;
@@ -30,6 +30,10 @@ pub const VMAFX_POOL_MIN: VmafxPoolMethod = 1;
 pub const VMAFX_POOL_MAX: VmafxPoolMethod = 2;
 /// libvmaf's harmonic mean, `n / sum(1 / (x + 1)) - 1`.
 pub const VMAFX_POOL_HARMONIC_MEAN: VmafxPoolMethod = 3;
+/// A percentile of the values (`VmafxOptions.pool_percentile`), interpolated linearly
+/// between the sorted values as numpy's `percentile` does by default. Not one of
+/// libvmaf's methods; for `vmafx_report_pooled` use `vmafx_report_percentile` instead.
+pub const VMAFX_POOL_PERCENTILE: VmafxPoolMethod = 4;
 
 /// Flag for `VmafxOptions.flags`: compute the features only, no model score;
 /// `VmafxOptions.models` is then ignored.
@@ -108,6 +112,9 @@ pub struct VmafxOptions {
     pub skip_distorted_frames: u64,
     /// `vmafx_score` only: score at most this many frames; 0 means all.
     pub max_frames: u64,
+    /// With `pool_method` `VMAFX_POOL_PERCENTILE`: the percentile, 0 to 100 (50 is the
+    /// median). Ignored with the other methods.
+    pub pool_percentile: f64,
 }
 
 impl Default for VmafxOptions {
@@ -132,6 +139,7 @@ impl Default for VmafxOptions {
             skip_reference_frames: 0,
             skip_distorted_frames: 0,
             max_frames: 0,
+            pool_percentile: 50.0,
         }
     }
 }
@@ -204,7 +212,7 @@ impl RunOptions {
         if raw.subsample == 0 {
             return Err(FfiError::invalid("options->subsample must be at least 1"));
         }
-        let pool_method = pool_method(raw.pool_method)?;
+        let pool_method = pool_method(raw.pool_method, Some(raw.pool_percentile))?;
         let mut builder = ScorerBuilder::new()
             .threads(raw.threads as usize)
             .subsample(u64::from(raw.subsample));
@@ -265,17 +273,34 @@ fn check_backend(name: &str) -> Result<vmafx::BackendKind, FfiError> {
     Ok(kind)
 }
 
-/// The pooling method a `VMAFX_POOL_*` value names.
-pub(crate) fn pool_method(value: VmafxPoolMethod) -> Result<PoolMethod, FfiError> {
+/// The pooling method a `VMAFX_POOL_*` value names; `percentile` is the value that goes
+/// with `VMAFX_POOL_PERCENTILE`, `None` where the caller cannot give one.
+pub(crate) fn pool_method(
+    value: VmafxPoolMethod,
+    percentile: Option<f64>,
+) -> Result<PoolMethod, FfiError> {
     match value {
         VMAFX_POOL_MEAN => Ok(PoolMethod::Mean),
         VMAFX_POOL_MIN => Ok(PoolMethod::Min),
         VMAFX_POOL_MAX => Ok(PoolMethod::Max),
         VMAFX_POOL_HARMONIC_MEAN => Ok(PoolMethod::HarmonicMean),
+        VMAFX_POOL_PERCENTILE => match percentile {
+            Some(p) => percentile_method(p),
+            None => Err(FfiError::invalid(
+                "VMAFX_POOL_PERCENTILE needs a percentile: use vmafx_report_percentile",
+            )),
+        },
         other => Err(FfiError::invalid(format!(
             "pool method {other} is not a VMAFX_POOL_* value"
         ))),
     }
+}
+
+/// Pooling at a percentile from 0 to 100.
+pub(crate) fn percentile_method(p: f64) -> Result<PoolMethod, FfiError> {
+    Percentile::new(p)
+        .map(PoolMethod::Percentile)
+        .map_err(|e| FfiError::invalid(e.to_string()))
 }
 
 impl VmafxFrameFormat {
@@ -313,6 +338,12 @@ mod tests {
         let run = unsafe { RunOptions::from_c(std::ptr::null()) }.unwrap();
         assert_eq!(run.primary_metric.as_deref(), Some("vmaf"));
         assert_eq!(run.pool_method, PoolMethod::Mean);
+        let median = VmafxOptions {
+            pool_method: VMAFX_POOL_PERCENTILE,
+            ..VmafxOptions::default()
+        };
+        let run = run_options(&median).unwrap();
+        assert_eq!(run.pool_method, "p50".parse().unwrap());
     }
 
     #[test]
@@ -328,6 +359,13 @@ mod tests {
         check(|o| o.subsample = 0, VmafxStatus::InvalidArgument);
         check(|o| o.threads = 1025, VmafxStatus::InvalidArgument);
         check(|o| o.pool_method = 9, VmafxStatus::InvalidArgument);
+        check(
+            |o| {
+                o.pool_method = VMAFX_POOL_PERCENTILE;
+                o.pool_percentile = 100.5;
+            },
+            VmafxStatus::InvalidArgument,
+        );
         check(
             |o| o.backend = c"cuda".as_ptr(),
             VmafxStatus::BackendUnavailable,

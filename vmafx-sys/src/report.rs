@@ -8,7 +8,7 @@ use std::io::BufWriter;
 use vmafx::{PoolMethod, Report, ReportFormat};
 
 use crate::ffi_util::{c_path, c_text, guard, guard_status, handle, write_out};
-use crate::options::{pool_method, VmafxPoolMethod};
+use crate::options::{percentile_method, pool_method, VmafxPoolMethod};
 use crate::status::{FfiError, VmafxStatus};
 
 /// Layout of a written report: one of the `VMAFX_REPORT_*` values.
@@ -179,11 +179,12 @@ pub unsafe extern "C" fn vmafx_report_frame_count(report: *const VmafxReport) ->
     .0
 }
 
-/// Pools metric `metric` over all frames with `method` (a `VMAFX_POOL_*` value) into
-/// `*value`.
+/// Pools metric `metric` over all frames with `method` (a `VMAFX_POOL_*` value other
+/// than `VMAFX_POOL_PERCENTILE`, which `vmafx_report_percentile` takes) into `*value`.
 ///
 /// Errors: `VMAFX_STATUS_NULL_POINTER`, `VMAFX_STATUS_INVALID_ARGUMENT` (unknown
-/// method), `VMAFX_STATUS_NOT_FOUND` (no such metric). `*value` is left alone on error.
+/// method, or `VMAFX_POOL_PERCENTILE`), `VMAFX_STATUS_NOT_FOUND` (no such metric).
+/// `*value` is left alone on error.
 ///
 /// # Safety
 /// `report` is NULL or a live report; `metric` is NULL or a NUL-terminated string;
@@ -201,9 +202,48 @@ pub unsafe extern "C" fn vmafx_report_pooled(
         if value.is_null() {
             return Err(FfiError::null("value"));
         }
-        let method = pool_method(method)?;
-        let column = report.metric(metric)?;
-        let pooled = report.report.pooled[column].get(method);
+        let method = pool_method(method, None)?;
+        report.metric(metric)?;
+        let pooled = report
+            .report
+            .pooled_score(metric, method)
+            .unwrap_or(f64::NAN);
+        // SAFETY: checked non-NULL above; the caller promises it is writable.
+        unsafe { write_out(value, pooled, "value") }
+    })
+}
+
+/// The `percentile`-th percentile (0 to 100) of metric `metric` over all frames into
+/// `*value`, interpolated linearly between the sorted values as numpy's `percentile`
+/// does by default: the fractional rank is `percentile / 100 * (frames - 1)`. So 0 gives
+/// the minimum, 100 the maximum, 50 the median. Not one of libvmaf's pooling methods.
+///
+/// Errors: `VMAFX_STATUS_NULL_POINTER`, `VMAFX_STATUS_INVALID_ARGUMENT` (`percentile`
+/// not within 0 to 100), `VMAFX_STATUS_NOT_FOUND` (no such metric). `*value` is left
+/// alone on error.
+///
+/// # Safety
+/// `report` is NULL or a live report; `metric` is NULL or a NUL-terminated string;
+/// `value` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn vmafx_report_percentile(
+    report: *const VmafxReport,
+    metric: *const c_char,
+    percentile: f64,
+    value: *mut f64,
+) -> VmafxStatus {
+    guard_status(|| {
+        // SAFETY: the caller promises live or NULL arguments.
+        let (report, metric) = unsafe { (handle(report, "report")?, c_text(metric, "metric")?) };
+        if value.is_null() {
+            return Err(FfiError::null("value"));
+        }
+        let method = percentile_method(percentile)?;
+        report.metric(metric)?;
+        let pooled = report
+            .report
+            .pooled_score(metric, method)
+            .unwrap_or(f64::NAN);
         // SAFETY: checked non-NULL above; the caller promises it is writable.
         unsafe { write_out(value, pooled, "value") }
     })
@@ -317,4 +357,57 @@ pub unsafe extern "C" fn vmafx_report_free(report: *mut VmafxReport) {
         }
         Ok(())
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::{VMAFX_POOL_MAX, VMAFX_POOL_PERCENTILE};
+
+    fn report(values: &[f64]) -> VmafxReport {
+        let frames = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| vmafx::FrameRecord {
+                index: i as u64,
+                values: vec![v],
+            })
+            .collect();
+        let report = Report::new(vec!["vmaf".into()], frames, 8, 8, "cpu".into(), 1.0);
+        VmafxReport::new(report)
+    }
+
+    #[test]
+    fn percentiles_through_the_c_abi() {
+        let report = report(&[90.0, 70.0, 80.0, 100.0, 60.0]);
+        let mut value = f64::NAN;
+        for (p, expected) in [(0.0, 60.0), (5.0, 62.0), (50.0, 80.0), (100.0, 100.0)] {
+            // SAFETY: live report, static string, writable value.
+            let status =
+                unsafe { vmafx_report_percentile(&report, c"vmaf".as_ptr(), p, &mut value) };
+            assert_eq!(status, VmafxStatus::Ok);
+            assert!((value - expected).abs() < 1e-12, "p{p}: {value}");
+        }
+        value = -1.0;
+        for bad in [-1.0, 101.0, f64::NAN] {
+            // SAFETY: as above.
+            let status =
+                unsafe { vmafx_report_percentile(&report, c"vmaf".as_ptr(), bad, &mut value) };
+            assert_eq!(status, VmafxStatus::InvalidArgument);
+        }
+        // SAFETY: as above.
+        let status = unsafe { vmafx_report_percentile(&report, c"psnr".as_ptr(), 5.0, &mut value) };
+        assert_eq!(status, VmafxStatus::NotFound);
+        // SAFETY: as above.
+        let status = unsafe {
+            vmafx_report_pooled(&report, c"vmaf".as_ptr(), VMAFX_POOL_PERCENTILE, &mut value)
+        };
+        assert_eq!(status, VmafxStatus::InvalidArgument);
+        assert_eq!(value, -1.0, "left alone on error");
+        // SAFETY: as above.
+        let status =
+            unsafe { vmafx_report_pooled(&report, c"vmaf".as_ptr(), VMAFX_POOL_MAX, &mut value) };
+        assert_eq!(status, VmafxStatus::Ok);
+        assert_eq!(value, 100.0);
+    }
 }

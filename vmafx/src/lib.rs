@@ -33,9 +33,9 @@ pub use feature::request::FeatureRequest;
 pub use frame::{ChromaSubsampling, Frame, FrameFormat, FrameView, Plane, PlaneRef};
 pub use job::{JobOutcome, ScoreJob};
 pub use model::Model;
-pub use pool::{PoolMethod, Pooled};
+pub use pool::{percentile, Percentile, PoolMethod, Pooled};
 pub use report::{FrameRecord, Report, ReportFormat};
-pub use scorer::{Scorer, ScorerBuilder, DEFAULT_MODEL_NAME};
+pub use scorer::{ReportOrder, Scorer, ScorerBuilder, DEFAULT_MODEL_NAME};
 
 /// The version string written into reports.
 pub const VERSION: &str = concat!("vmafx ", env!("CARGO_PKG_VERSION"));

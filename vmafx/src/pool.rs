@@ -1,6 +1,10 @@
 //! Pooling of per-frame scores into one number per metric.
 
-/// The ways libvmaf pools a metric over frames.
+use std::borrow::Cow;
+
+use crate::error::{Error, Result};
+
+/// How a metric is pooled over frames: libvmaf's four methods, and percentiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PoolMethod {
     /// Smallest value.
@@ -11,40 +15,119 @@ pub enum PoolMethod {
     Mean,
     /// `n / Σ 1/(x+1) − 1`, libvmaf's harmonic mean (shifted by one so zeros are allowed).
     HarmonicMean,
+    /// A percentile of the values, linearly interpolated (see [`percentile`]). Not one of
+    /// libvmaf's methods, so reports in libvmaf's layouts do not list it.
+    Percentile(Percentile),
 }
 
 impl PoolMethod {
-    /// Every method, in the order libvmaf writes them.
+    /// libvmaf's four methods, in the order libvmaf writes them.
     pub const ALL: [PoolMethod; 4] = [Self::Min, Self::Max, Self::Mean, Self::HarmonicMean];
 
-    /// The key libvmaf's reports use.
-    pub fn name(self) -> &'static str {
+    /// The name reports and flags use: libvmaf's key (`mean`, `harmonic_mean`, ...), or
+    /// `p` and the percentile (`p5`, `p99.9`).
+    pub fn name(self) -> Cow<'static, str> {
         match self {
-            Self::Min => "min",
-            Self::Max => "max",
-            Self::Mean => "mean",
-            Self::HarmonicMean => "harmonic_mean",
+            Self::Min => "min".into(),
+            Self::Max => "max".into(),
+            Self::Mean => "mean".into(),
+            Self::HarmonicMean => "harmonic_mean".into(),
+            Self::Percentile(p) => format!("p{}", p.value()).into(),
         }
     }
 }
 
 impl std::str::FromStr for PoolMethod {
-    type Err = crate::Error;
+    type Err = Error;
 
-    fn from_str(s: &str) -> crate::Result<Self> {
+    /// `min`, `max`, `mean`, `harmonic_mean`, or `p` followed by a percentile from 0 to
+    /// 100 (`p5`, `p50`, `p99.9`).
+    fn from_str(s: &str) -> Result<Self> {
         match s {
             "min" => Ok(Self::Min),
             "max" => Ok(Self::Max),
             "mean" => Ok(Self::Mean),
             "harmonic_mean" => Ok(Self::HarmonicMean),
-            _ => Err(crate::Error::InvalidOption(format!(
-                "unknown pooling method {s:?} (expected min, max, mean or harmonic_mean)"
-            ))),
+            _ => match s.strip_prefix('p').map(str::parse::<f64>) {
+                Some(Ok(p)) => Percentile::new(p).map(Self::Percentile),
+                _ => Err(Error::InvalidOption(format!(
+                    "unknown pooling method {s:?} (expected min, max, mean, harmonic_mean \
+                     or a percentile such as p5)"
+                ))),
+            },
         }
     }
 }
 
-/// All four pooled values of one metric.
+/// A percentile from 0 to 100.
+#[derive(Debug, Clone, Copy)]
+pub struct Percentile(f64);
+
+impl Percentile {
+    /// The percentile `p`; an error unless `0 <= p <= 100`.
+    pub fn new(p: f64) -> Result<Self> {
+        if (0.0..=100.0).contains(&p) {
+            // `+ 0.0` turns -0 into 0, so equal percentiles have equal bits.
+            Ok(Self(p + 0.0))
+        } else {
+            Err(Error::InvalidOption(format!(
+                "percentile {p} is not between 0 and 100"
+            )))
+        }
+    }
+
+    /// The percentile, 0 to 100.
+    pub fn value(self) -> f64 {
+        self.0
+    }
+}
+
+impl PartialEq for Percentile {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+impl Eq for Percentile {}
+
+impl std::hash::Hash for Percentile {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.to_bits().hash(state);
+    }
+}
+
+/// The `p`-th percentile of `values` as numpy's `percentile` computes it by default
+/// (`method="linear"`): sort the `n` values, take the fractional rank
+/// `r = p / 100 · (n − 1)` and interpolate linearly between the values at ranks
+/// `floor(r)` and `floor(r) + 1`. So `p0` is the minimum, `p100` the maximum and `p50`
+/// the median; one value is every percentile of itself. The arithmetic follows numpy's
+/// so that results agree to the last bit. `None` when there are no values; NaN when
+/// one of them is NaN (numpy gives NaN too).
+pub fn percentile(values: impl IntoIterator<Item = f64>, p: Percentile) -> Option<f64> {
+    let mut sorted: Vec<f64> = values.into_iter().collect();
+    if sorted.is_empty() {
+        return None;
+    }
+    if sorted.iter().any(|v| v.is_nan()) {
+        return Some(f64::NAN);
+    }
+    sorted.sort_by(f64::total_cmp);
+    let last = sorted.len() - 1;
+    let rank = p.value() / 100.0 * last as f64;
+    let below = (rank.floor() as usize).min(last);
+    let above = (below + 1).min(last);
+    let t = rank - below as f64;
+    let (a, b) = (sorted[below], sorted[above]);
+    let difference = b - a;
+    // numpy's lerp: from the nearer end, which keeps the result inside [a, b].
+    Some(if t >= 0.5 {
+        b - difference * (1.0 - t)
+    } else {
+        a + difference * t
+    })
+}
+
+/// libvmaf's four pooled values of one metric.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pooled {
     /// Smallest value.
@@ -82,37 +165,19 @@ impl Pooled {
         })
     }
 
-    /// The value for one method.
-    pub fn get(&self, method: PoolMethod) -> f64 {
+    /// The value for one of libvmaf's methods; `None` for a percentile, which needs the
+    /// frames (see [`crate::Report::pooled_score`]).
+    pub fn get(&self, method: PoolMethod) -> Option<f64> {
         match method {
-            PoolMethod::Min => self.min,
-            PoolMethod::Max => self.max,
-            PoolMethod::Mean => self.mean,
-            PoolMethod::HarmonicMean => self.harmonic_mean,
+            PoolMethod::Min => Some(self.min),
+            PoolMethod::Max => Some(self.max),
+            PoolMethod::Mean => Some(self.mean),
+            PoolMethod::HarmonicMean => Some(self.harmonic_mean),
+            PoolMethod::Percentile(_) => None,
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pools_like_libvmaf() {
-        let p = Pooled::of([1.0, 3.0, 0.0]).unwrap();
-        assert_eq!(p.min, 0.0);
-        assert_eq!(p.max, 3.0);
-        assert!((p.mean - 4.0 / 3.0).abs() < 1e-15);
-        let expected = 3.0 / (0.5 + 0.25 + 1.0) - 1.0;
-        assert!((p.harmonic_mean - expected).abs() < 1e-15);
-        assert!(Pooled::of(std::iter::empty()).is_none());
-    }
-
-    #[test]
-    fn parses_method_names() {
-        for m in PoolMethod::ALL {
-            assert_eq!(m.name().parse::<PoolMethod>().unwrap(), m);
-        }
-        assert!("median".parse::<PoolMethod>().is_err());
-    }
-}
+#[path = "pool_tests.rs"]
+mod tests;

@@ -24,6 +24,13 @@ pub fn providing(feature: &str) -> Option<&'static MetricDescriptor> {
         .find(|m| m.output(feature).is_some())
 }
 
+/// The report name of an internal feature name (itself when no metric aliases it).
+pub fn alias(internal: &str) -> &str {
+    providing(internal)
+        .and_then(|m| m.output(internal))
+        .map_or(internal, |o| o.report)
+}
+
 /// libvmaf's names of every metric.
 pub fn names() -> Vec<&'static str> {
     METRICS.iter().map(|m| m.name).collect()

@@ -40,14 +40,27 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         write!(out, "    {}: {{", quote(name))?;
         for (j, method) in PoolMethod::ALL.iter().enumerate() {
             write!(out, "{}", if j > 0 { ",\n" } else { "\n" })?;
-            let value = format_score(pooled.get(*method));
+            let value = format_score(pooled.get(*method).unwrap_or(f64::NAN));
             write!(out, "      \"{}\": {value}", method.name())?;
         }
         write!(out, "\n    }}")?;
     }
     writeln!(out, "\n  }},")?;
-    writeln!(out, "  \"aggregate_metrics\": {{")?;
-    writeln!(out, "  }}")?;
+    write!(out, "  \"aggregate_metrics\": {{")?;
+    for (i, (name, value)) in report.aggregate.iter().enumerate() {
+        let comma = if i + 1 < report.aggregate.len() {
+            ","
+        } else {
+            ""
+        };
+        write!(
+            out,
+            "\n    {}: {}{comma}",
+            quote(name),
+            format_score(*value)
+        )?;
+    }
+    writeln!(out, "\n  }}")?;
     writeln!(out, "}}")
 }
 

@@ -9,7 +9,7 @@ mod xml;
 use std::io::Write;
 
 use crate::error::{Error, Result};
-use crate::pool::{PoolMethod, Pooled};
+use crate::pool::{self, PoolMethod, Pooled};
 
 pub use number::{format_option_value, format_score};
 
@@ -41,6 +41,9 @@ pub struct Report {
     pub frames: Vec<FrameRecord>,
     /// Pooled values, one per metric, in the order of `metrics`.
     pub pooled: Vec<Pooled>,
+    /// Whole-run values that are not pooled from frames (libvmaf's `aggregate_metrics`,
+    /// such as `psnr`'s `apsnr_y` with `enable_apsnr`), in the order they were set.
+    pub aggregate: Vec<(String, f64)>,
 }
 
 /// The text layouts a report can be written in.
@@ -101,6 +104,23 @@ impl Report {
             metrics,
             frames,
             pooled,
+            aggregate: Vec::new(),
+        }
+    }
+
+    /// Sets a whole-run value, as libvmaf's feature collector does: the first setting of a
+    /// name keeps its place in the list, and setting it again to another value is an
+    /// error (libvmaf refuses that too).
+    pub fn set_aggregate(&mut self, name: &str, value: f64) -> Result<()> {
+        match self.aggregate.iter().find(|(n, _)| n == name) {
+            None => {
+                self.aggregate.push((name.to_string(), value));
+                Ok(())
+            }
+            Some((_, old)) if *old == value => Ok(()),
+            Some((_, old)) => Err(Error::InvalidInput(format!(
+                "aggregate metric {name:?} is already {old}, cannot set it to {value}"
+            ))),
         }
     }
 
@@ -109,9 +129,17 @@ impl Report {
         self.metrics.iter().position(|m| m == name)
     }
 
-    /// Pooled value of a metric, e.g. `report.pooled_score("vmaf", PoolMethod::Mean)`.
+    /// Pooled value of a metric, e.g. `report.pooled_score("vmaf", PoolMethod::Mean)`;
+    /// percentiles are computed from the frames (see [`pool::percentile`]). `None` when
+    /// there is no such metric.
     pub fn pooled_score(&self, name: &str, method: PoolMethod) -> Option<f64> {
-        self.metric_index(name).map(|i| self.pooled[i].get(method))
+        let i = self.metric_index(name)?;
+        match method {
+            PoolMethod::Percentile(p) => Some(
+                pool::percentile(self.frames.iter().map(|f| f.values[i]), p).unwrap_or(f64::NAN),
+            ),
+            other => self.pooled[i].get(other),
+        }
     }
 
     /// Value of a metric on the `n`-th scored frame.
@@ -141,3 +169,9 @@ impl Report {
         String::from_utf8_lossy(&buf).into_owned()
     }
 }
+
+#[cfg(test)]
+mod order_conformance_tests;
+
+#[cfg(test)]
+mod aggregate_tests;

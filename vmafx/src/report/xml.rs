@@ -35,13 +35,17 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 out,
                 "{}=\"{}\" ",
                 method.name(),
-                format_score(pooled.get(method))
+                format_score(pooled.get(method).unwrap_or(f64::NAN))
             )?;
         }
         writeln!(out, "/>")?;
     }
     writeln!(out, "  </pooled_metrics>")?;
-    writeln!(out, "  <aggregate_metrics />")?;
+    write!(out, "  <aggregate_metrics ")?;
+    for (name, value) in &report.aggregate {
+        write!(out, "{}=\"{}\" ", escape(name), format_score(*value))?;
+    }
+    writeln!(out, "/>")?;
     writeln!(out, "</VMAF>")
 }
 

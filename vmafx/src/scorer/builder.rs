@@ -6,7 +6,7 @@ use crate::feature::request::FeatureRequest;
 use crate::frame::FrameFormat;
 use crate::model::Model;
 
-use super::Scorer;
+use super::{ReportOrder, Scorer};
 
 /// Name libvmaf gives a model's score when the caller names none.
 pub const DEFAULT_MODEL_NAME: &str = "vmaf";
@@ -19,6 +19,7 @@ pub struct ScorerBuilder {
     pub(super) threads: usize,
     pub(super) subsample: u64,
     pub(super) backend: Option<BackendKind>,
+    pub(super) report_order: ReportOrder,
 }
 
 impl Default for ScorerBuilder {
@@ -36,6 +37,7 @@ impl ScorerBuilder {
             threads: 1,
             subsample: 1,
             backend: None,
+            report_order: ReportOrder::Serial,
         }
     }
 
@@ -79,6 +81,15 @@ impl ScorerBuilder {
     /// Scores only every `n`-th frame (`n` >= 1), as libvmaf's `--subsample`.
     pub fn subsample(mut self, n: u64) -> Self {
         self.subsample = n;
+        self
+    }
+
+    /// Which of libvmaf's metric orders reports follow (default [`ReportOrder::Serial`],
+    /// libvmaf's own default). It changes only the order of the columns, never a value;
+    /// choose [`ReportOrder::Threaded`] to line up with a libvmaf run given `--threads N`,
+    /// N >= 1.
+    pub fn report_order(mut self, order: ReportOrder) -> Self {
+        self.report_order = order;
         self
     }
 

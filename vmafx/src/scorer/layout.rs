@@ -9,6 +9,7 @@ use crate::feature::request::FeatureRequest;
 use crate::frame::FrameFormat;
 use crate::model::{Model, ModelFeature};
 
+use super::column_order::{self, FeatureColumn};
 use super::devices::Devices;
 use super::ScorerBuilder;
 
@@ -21,8 +22,10 @@ pub(super) struct ModelSlot {
 
 /// The columns of a run and the extractors that fill them.
 pub(super) struct Layout {
-    /// Output names, in report order.
+    /// Output names, one per column of a frame's value row.
     pub metrics: Vec<String>,
+    /// The columns in libvmaf's report order (a permutation of `0..metrics.len()`).
+    pub report_order: Vec<usize>,
     /// Spatial extractor requests and their columns.
     pub spatial: Vec<(FeatureRequest, Range<usize>)>,
     /// One ready set of spatial extractors, in the order of `spatial`.
@@ -40,10 +43,15 @@ impl Layout {
         let mut spatial = Vec::new();
         let mut first_spatial_set = Vec::new();
         let mut temporal = Vec::new();
-        for request in gather_requests(builder)? {
+        let mut feature_columns = Vec::new();
+        for (position, request) in gather_requests(builder)?.into_iter().enumerate() {
             let start = metrics.len();
             for output in request.active_outputs(format) {
                 metrics.push(request.output_name(&output));
+                feature_columns.push(FeatureColumn {
+                    feature: output.name,
+                    extractor: position,
+                });
             }
             let range = start..metrics.len();
             match request.build(format, devices)? {
@@ -54,6 +62,7 @@ impl Layout {
                 Extractor::Temporal(x) => temporal.push((x, range)),
             }
         }
+        let mut report_order = column_order::report_order(&feature_columns, builder.report_order);
         let mut models = Vec::new();
         for (name, model) in &builder.models {
             let inputs = model
@@ -84,6 +93,9 @@ impl Layout {
                 inputs,
                 outputs: start..metrics.len(),
             });
+            // Model scores follow every feature, model by model, as libvmaf predicts them
+            // once the features are flushed.
+            report_order.extend(start..metrics.len());
         }
         if let Some(duplicate) = first_duplicate(&metrics) {
             return Err(Error::InvalidOption(format!(
@@ -92,6 +104,7 @@ impl Layout {
         }
         Ok(Self {
             metrics,
+            report_order,
             spatial,
             first_spatial_set,
             temporal,
@@ -121,10 +134,16 @@ impl ModelSlot {
 }
 
 /// The extractors a run needs: each model's, then the extra features, without repeats.
+/// As in libvmaf, a request repeats an earlier one when both name their outputs alike
+/// (same extractor, same naming options); the first one is kept, options and all.
 fn gather_requests(builder: &ScorerBuilder) -> Result<Vec<FeatureRequest>> {
     let mut requests: Vec<FeatureRequest> = Vec::new();
     let mut add = |request: FeatureRequest| {
-        if !requests.contains(&request) {
+        let naming = |r: &FeatureRequest| {
+            let first = r.metric().outputs.first();
+            (r.metric().name, first.map(|o| r.output_name(o)))
+        };
+        if !requests.iter().any(|r| naming(r) == naming(&request)) {
             requests.push(request);
         }
     };

@@ -15,10 +15,12 @@ use crate::frame::{Frame, FrameFormat, FrameView};
 use crate::report::{FrameRecord, Report};
 
 mod builder;
+mod column_order;
 pub(crate) mod devices;
 mod layout;
 
 pub use builder::{ScorerBuilder, DEFAULT_MODEL_NAME};
+pub use column_order::ReportOrder;
 use devices::Devices;
 use layout::{Layout, ModelSlot};
 
@@ -35,7 +37,10 @@ struct PendingFrame {
 /// per scored frame.
 pub struct Scorer {
     format: FrameFormat,
+    /// Output names in report order.
     metrics: Vec<String>,
+    /// For each report column, its column in a frame's value row.
+    report_order: Vec<usize>,
     spatial_ranges: Vec<Range<usize>>,
     spatial_requests: Vec<FeatureRequest>,
     idle_spatial_sets: Mutex<Vec<Vec<Box<dyn FrameMetric>>>>,
@@ -109,9 +114,15 @@ impl Scorer {
         } else {
             None
         };
+        let metrics = layout
+            .report_order
+            .iter()
+            .map(|&column| layout.metrics[column].clone())
+            .collect();
         Ok(Self {
             format,
-            metrics: layout.metrics,
+            metrics,
+            report_order: layout.report_order,
             spatial_ranges,
             spatial_requests,
             idle_spatial_sets: Mutex::new(vec![layout.first_spatial_set]),
@@ -431,6 +442,7 @@ impl Scorer {
                 for model in &self.models {
                     model.predict(&mut values);
                 }
+                let values = self.report_order.iter().map(|&c| values[c]).collect();
                 self.completed.push(FrameRecord { index, values });
             }
         }
