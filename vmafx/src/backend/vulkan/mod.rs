@@ -1,11 +1,11 @@
 //! The Vulkan compute backend: integer VIF, ADM and motion on a GPU, equal to the CPU
 //! extractors bit for bit.
 //!
-//! Kernels are GLSL compute shaders under `kernels/vulkan/`, compiled to SPIR-V by
-//! `kernels/vulkan/build.sh` and embedded here. They use only integer arithmetic
+//! Kernels are GLSL compute shaders under `vmafx/kernels/vulkan/`, compiled to SPIR-V by
+//! `vmafx/kernels/vulkan/build.sh` and embedded here. They use only integer arithmetic
 //! (64-bit where the reference needs it, hence `shaderInt64`); the few per-pixel steps
 //! the reference does in double precision are done in exact integer emulation of IEEE
-//! doubles (`kernels/vulkan/include/softfloat.glsl`). The kernels return integer partial
+//! doubles (`vmafx/kernels/vulkan/include/softfloat.glsl`). The kernels return integer partial
 //! sums; the float steps at the end (per-scale ratios, cube roots, sums in `f32`/`f64`)
 //! run on the host in the reference's order.
 //!
