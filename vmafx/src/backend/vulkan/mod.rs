@@ -12,15 +12,10 @@
 //! The Vulkan loader is opened at run time, so a binary built with the `vulkan` feature
 //! still runs (and reports an error from [`VulkanDevice::open`]) where none is installed.
 //!
-//! ```no_run
-//! use vmafx::backend::vulkan::{VulkanDevice, VulkanVif};
-//! use vmafx::feature::vif::VifOptions;
-//! # fn demo(r: vmafx::PlaneRef<'_>, d: vmafx::PlaneRef<'_>) -> vmafx::Result<()> {
-//! let device = VulkanDevice::open(None)?;
-//! let mut vif = VulkanVif::new(device, 1920, 1080, 8, VifOptions::default())?;
-//! let scores = vif.extract(r, d)?;
-//! # Ok(()) }
-//! ```
+//! The scorer drives it through the feature extractors; tests and the benchmarks
+//! (`vmafx::bench::vulkan`) use it directly: [`VulkanDevice::open`], then
+//! [`VulkanVif::new`] with the device, the plane size, the bit depth and VIF's options,
+//! and [`VulkanVif::extract`] per frame pair.
 
 mod adm;
 mod commands;
