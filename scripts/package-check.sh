@@ -38,47 +38,18 @@ for crate in "${crates[@]}"; do
 done
 
 # The scratch workspace: both crates, vmafx patched in from its unpacked folder, and
-# the workspace's profiles (artifacts are only reused when the profile is the same).
-python3 - "$workspace/Cargo.toml" "$scratch/Cargo.toml" "${members[@]}" <<'PY'
-import json, sys, tomllib
-
-source, output, members = sys.argv[1], sys.argv[2], sys.argv[3:]
-with open(source, "rb") as f:
-    profiles = tomllib.load(f).get("profile", {})
-
-def value(v):
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float, str)):
-        return json.dumps(v)
-    if isinstance(v, list):
-        return "[" + ", ".join(value(x) for x in v) + "]"
-    raise SystemExit(f"package-check: unsupported profile value {v!r}")
-
-def table(name, entries, lines):
-    lines.append(f"\n[{name}]")
-    nested = []
-    for key, v in entries.items():
-        if isinstance(v, dict):
-            nested.append((f"{name}.{json.dumps(key)}", v))
-        else:
-            lines.append(f"{json.dumps(key)} = {value(v)}")
-    for name, entries in nested:
-        table(name, entries, lines)
-
-lines = [
-    "[workspace]",
-    'resolver = "2"',
-    "members = [" + ", ".join(json.dumps(m) for m in members) + "]",
-    "",
-    "[patch.crates-io]",
-    "vmafx = { path = " + json.dumps(members[0]) + " }",
-]
-for name, entries in profiles.items():
-    table(f"profile.{name}", entries, lines)
-with open(output, "w") as f:
-    f.write("\n".join(lines) + "\n")
-PY
+# the workspace's [profile.*] tables verbatim (artifacts are only reused when the
+# profile is the same).
+{
+    echo "[workspace]"
+    echo 'resolver = "2"'
+    echo "members = [\"${members[0]}\", \"${members[1]}\"]"
+    echo
+    echo "[patch.crates-io]"
+    echo "vmafx = { path = \"${members[0]}\" }"
+    echo
+    awk '/^\[/ { keep = ($0 ~ /^\[profile\./) } keep' Cargo.toml
+} >"$scratch/Cargo.toml"
 cp Cargo.lock "$scratch/Cargo.lock"
 
 fingerprint() {
