@@ -17,11 +17,11 @@ mod emulator {
             "cuda/vif.cu",
             "cuda/adm.cu",
         ] {
-            println!("cargo:rerun-if-changed=../kernels/{file}");
+            println!("cargo:rerun-if-changed=kernels/{file}");
         }
         cc::Build::new()
             .cpp(true)
-            .file("../kernels/emulator/emulator.cpp")
+            .file("kernels/emulator/emulator.cpp")
             .std("c++17")
             // The kernels' floating point must be the CPU's IEEE operations, unfused.
             .flag("-ffp-contract=off")

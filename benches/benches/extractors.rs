@@ -1,4 +1,4 @@
-//! Criterion benches of every feature extractor through the public API, one group per
+//! Criterion benches of every feature extractor through `vmafx::bench`, one group per
 //! metric, on synthetic 1080p frames (8-bit; the integer VMAF features at 10-bit too).
 //! Extractors that offer `with_cpu_level` are measured at every level this processor
 //! supports.
@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, SamplingMode};
-use vmafx::cpu::CpuLevel;
-use vmafx::feature::{
+use vmafx::bench::{
     adm, cambi, ciede, float_adm, float_motion, float_vif, motion, ms_ssim, psnr, ssim, vif,
+    CpuLevel,
 };
 use vmafx::{Frame, FrameView, PlaneRef};
 use vmafx_bench::synth::SyntheticVideo;

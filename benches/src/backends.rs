@@ -87,11 +87,11 @@ pub fn time_resident(
     laps: usize,
     workers: usize,
 ) -> Result<(String, f64)> {
-    use vmafx::backend::compute::{ComputeAdm, ComputeMotion, ComputeVif};
-    use vmafx::feature::adm::{AdmExtractor, AdmOptions};
-    use vmafx::feature::vif::{VifExtractor, VifOptions};
+    use vmafx::bench::adm::{AdmExtractor, AdmOptions};
+    use vmafx::bench::compute::{ComputeAdm, ComputeMotion, ComputeVif};
+    use vmafx::bench::vif::{VifExtractor, VifOptions};
 
-    let device = vmafx::backend::open_compute(backend)?;
+    let device = vmafx::bench::compute::open(backend)?;
     let pairs = frames(width, height, 2)?;
     let (reference, distorted) = (pairs[0].0.plane(0), pairs[0].1.plane(0));
     let earlier = pairs[1].0.plane(0);

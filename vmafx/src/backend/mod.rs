@@ -8,17 +8,22 @@
 
 #[cfg(any(feature = "vulkan", feature = "compute"))]
 mod adm_host;
+// The device layers keep an API of their own (batches, device details, every launch
+// argument type) for their tests and the `bench` feature, so without that feature parts
+// of it go unused. Builds with every feature (CI's clippy) still lint their private items.
 #[cfg(feature = "compute")]
-pub mod compute;
+#[cfg_attr(not(feature = "bench"), allow(dead_code, unused_imports))]
+pub(crate) mod compute;
 #[cfg(feature = "cuda")]
-pub mod cuda;
+pub(crate) mod cuda;
 #[cfg(feature = "hip")]
-pub mod hip;
+pub(crate) mod hip;
 mod pci;
 #[cfg(feature = "sycl")]
-pub mod sycl;
+pub(crate) mod sycl;
 #[cfg(feature = "vulkan")]
-pub mod vulkan;
+#[cfg_attr(not(feature = "bench"), allow(dead_code, unused_imports))]
+pub(crate) mod vulkan;
 
 use crate::error::{Error, Result};
 
@@ -196,7 +201,9 @@ pub fn resolve(requested: BackendKind) -> Result<BackendChoice> {
 /// The first device of a compute backend (CUDA, HIP or SYCL, as compiled in), once it
 /// has passed its self-check against the CPU ([`compute::checked`]).
 #[cfg(any(feature = "cuda", feature = "hip", feature = "sycl"))]
-pub fn open_compute(kind: BackendKind) -> Result<std::sync::Arc<dyn compute::ComputeDevice>> {
+pub(crate) fn open_compute(
+    kind: BackendKind,
+) -> Result<std::sync::Arc<dyn compute::ComputeDevice>> {
     let device = match kind {
         #[cfg(feature = "cuda")]
         BackendKind::Cuda => cuda::open(0)?,

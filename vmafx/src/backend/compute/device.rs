@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::backend::BackendKind;
 use crate::error::Result;
 
-/// A device that runs the kernels of `kernels/cuda/` (one context, shared by threads).
+/// A device that runs the kernels of `vmafx/kernels/cuda/` (one context, shared by threads).
 pub trait ComputeDevice: Send + Sync + std::fmt::Debug {
     /// The backend this device belongs to.
     fn backend(&self) -> BackendKind;

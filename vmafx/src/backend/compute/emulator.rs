@@ -1,4 +1,4 @@
-//! The host emulator as a [`ComputeDevice`]: the kernels of `kernels/cuda/`, compiled as
+//! The host emulator as a [`ComputeDevice`]: the kernels of `vmafx/kernels/cuda/`, compiled as
 //! C++ by the build script (feature `gpu-emulator`), run on the CPU. "Device" memory is
 //! host memory and every queue runs its work at once. It exists so that tests can hold
 //! the kernels and the host code around them equal to the CPU extractors without a GPU;

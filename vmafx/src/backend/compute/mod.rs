@@ -1,5 +1,5 @@
 //! The compute backends — CUDA, HIP and SYCL — and what they share: one kernel source
-//! (`kernels/cuda/`, written in the dialect of `portable.h`), the host code that drives
+//! (`vmafx/kernels/cuda/`, written in the dialect of `portable.h`), the host code that drives
 //! those kernels for VIF, ADM and motion, and the [`ComputeDevice`] interface each
 //! backend implements.
 //!

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::frame::{Plane, PlaneRef};
 use std::sync::Arc;
 
-/// `VMAFX_SAMPLES_U8` in `kernels/cuda/portable.h`.
+/// `VMAFX_SAMPLES_U8` in `vmafx/kernels/cuda/portable.h`.
 pub const SAMPLES_U8: u32 = 0;
 /// `VMAFX_SAMPLES_U16`.
 pub const SAMPLES_U16: u32 = 1;

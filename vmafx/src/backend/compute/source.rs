@@ -1,18 +1,15 @@
 //! The kernel source the run-time compilers (NVRTC, hiprtc) receive: the files of
-//! `kernels/cuda/` in one translation unit, since those compilers have no file system.
+//! `vmafx/kernels/cuda/` in one translation unit, since those compilers have no file system.
 
 /// The kernel files, in the order they are joined (`portable.h` first).
 const FILES: [(&str, &str); 4] = [
     (
         "portable.h",
-        include_str!("../../../../kernels/cuda/portable.h"),
+        include_str!("../../../kernels/cuda/portable.h"),
     ),
-    (
-        "motion.cu",
-        include_str!("../../../../kernels/cuda/motion.cu"),
-    ),
-    ("vif.cu", include_str!("../../../../kernels/cuda/vif.cu")),
-    ("adm.cu", include_str!("../../../../kernels/cuda/adm.cu")),
+    ("motion.cu", include_str!("../../../kernels/cuda/motion.cu")),
+    ("vif.cu", include_str!("../../../kernels/cuda/vif.cu")),
+    ("adm.cu", include_str!("../../../kernels/cuda/adm.cu")),
 ];
 
 /// Every kernel's source in one unit, `#include "portable.h"` lines dropped (the header

@@ -1,7 +1,7 @@
 //! Integer VIF on a compute device, equal bit for bit to
 //! [`VifExtractor`](crate::feature::vif::VifExtractor).
 //!
-//! Per scale (`kernels/cuda/vif.cu`): `vif_vertical` filters both pictures vertically
+//! Per scale (`vmafx/kernels/cuda/vif.cu`): `vif_vertical` filters both pictures vertically
 //! (means and second moments), `vif_statistics` filters horizontally, forms each pixel's
 //! information terms and adds them into a few bins of four 64-bit sums, and
 //! `vif_decimate` forms the next scale. The sums of every scale land in one small

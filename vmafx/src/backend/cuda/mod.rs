@@ -1,5 +1,5 @@
 //! The CUDA compute backend: NVIDIA GPUs through the CUDA driver API, with the kernels
-//! of `kernels/cuda/` compiled by NVRTC at first use (see [`compile`]).
+//! of `vmafx/kernels/cuda/` compiled by NVRTC at first use (see [`compile`]).
 //!
 //! Both libraries (`libcuda`, `libnvrtc`) are opened at run time, so the backend builds
 //! and its probing works on machines without them: [`devices`] and [`open`] then say

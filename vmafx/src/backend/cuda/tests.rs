@@ -5,7 +5,7 @@
 //!
 //! Missing pieces make a test print "skipped: ..." and pass, unless
 //! `VMAFX_REQUIRE_NVRTC=1`, `VMAFX_REQUIRE_PTXAS=1` or `VMAFX_REQUIRE_CUDA=1` asks for
-//! them (`kernels/cuda/check.sh` sets the first two).
+//! them (`vmafx/kernels/cuda/check.sh` sets the first two).
 
 use std::path::PathBuf;
 

@@ -1,4 +1,4 @@
-//! The HIP compute backend, for AMD GPUs: the kernels of `kernels/cuda/` compiled with
+//! The HIP compute backend, for AMD GPUs: the kernels of `vmafx/kernels/cuda/` compiled with
 //! hiprtc for the device's architecture at first use, run on HIP streams.
 //!
 //! `libamdhip64` and hiprtc are opened at run time (ROCm 5 or later), so a build with

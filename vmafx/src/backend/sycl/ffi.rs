@@ -1,4 +1,4 @@
-//! The C ABI of `libvmafx_sycl.so` (built from `kernels/sycl/vmafx_sycl.cpp`), looked
+//! The C ABI of `libvmafx_sycl.so` (built from `vmafx/kernels/sycl/vmafx_sycl.cpp`), looked
 //! up at run time: from `VMAFX_SYCL_LIBRARY` when set, else by name through the
 //! dynamic linker's search path.
 
@@ -111,7 +111,7 @@ pub(super) fn library() -> Result<&'static Api, String> {
             }),
             None => load(OsString::from(LIBRARY_NAME)).map_err(|e| {
                 format!(
-                    "cannot load {LIBRARY_NAME} (build it with kernels/sycl/build.sh, then \
+                    "cannot load {LIBRARY_NAME} (build it with vmafx/kernels/sycl/build.sh, then \
                      put it on LD_LIBRARY_PATH or name it in {LIBRARY_VARIABLE}): {e}"
                 )
             }),
@@ -132,7 +132,7 @@ pub(super) fn load(path: OsString) -> Result<Api, String> {
     if version != ABI_VERSION {
         return Err(format!(
             "ABI version {version}, this build of vmafx needs {ABI_VERSION} (rebuild it with \
-             kernels/sycl/build.sh)"
+             vmafx/kernels/sycl/build.sh)"
         ));
     }
     Ok(api)

@@ -1,5 +1,5 @@
-//! The SYCL compute backend, for Intel GPUs: the kernels of `kernels/cuda/` compiled
-//! by DPC++ into `libvmafx_sycl.so` (`kernels/sycl/build.sh`), which this module loads
+//! The SYCL compute backend, for Intel GPUs: the kernels of `vmafx/kernels/cuda/` compiled
+//! by DPC++ into `libvmafx_sycl.so` (`vmafx/kernels/sycl/build.sh`), which this module loads
 //! at run time — from `VMAFX_SYCL_LIBRARY` when set, else through the dynamic linker's
 //! search path — and drives through its C ABI.
 

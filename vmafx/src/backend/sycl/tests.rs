@@ -27,7 +27,7 @@ fn without_the_library_or_a_gpu_listing_and_opening_say_why() {
                 // Not found by name: the message says how to build it.
                 let loaded = ffi::library().is_ok();
                 assert!(
-                    loaded || reason.contains("kernels/sycl/build.sh"),
+                    loaded || reason.contains("vmafx/kernels/sycl/build.sh"),
                     "{reason}"
                 );
                 assert!(loaded || reason.contains(LIBRARY_NAME), "{reason}");

@@ -21,7 +21,7 @@ use crate::frame::{Plane, PlaneRef, Sample};
 /// How many frames may be in flight at once.
 pub(crate) const SLOTS: usize = 2;
 
-/// Sample layouts of kernel inputs (see `kernels/vulkan/include/common.glsl`).
+/// Sample layouts of kernel inputs (see `vmafx/kernels/vulkan/include/common.glsl`).
 pub(crate) const SAMPLES_U8: u32 = 0;
 pub(crate) const SAMPLES_U16: u32 = 1;
 pub(crate) const SAMPLES_U32: u32 = 2;

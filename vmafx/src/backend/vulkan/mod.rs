@@ -1,26 +1,21 @@
 //! The Vulkan compute backend: integer VIF, ADM and motion on a GPU, equal to the CPU
 //! extractors bit for bit.
 //!
-//! Kernels are GLSL compute shaders under `kernels/vulkan/`, compiled to SPIR-V by
-//! `kernels/vulkan/build.sh` and embedded here. They use only integer arithmetic
+//! Kernels are GLSL compute shaders under `vmafx/kernels/vulkan/`, compiled to SPIR-V by
+//! `vmafx/kernels/vulkan/build.sh` and embedded here. They use only integer arithmetic
 //! (64-bit where the reference needs it, hence `shaderInt64`); the few per-pixel steps
 //! the reference does in double precision are done in exact integer emulation of IEEE
-//! doubles (`kernels/vulkan/include/softfloat.glsl`). The kernels return integer partial
+//! doubles (`vmafx/kernels/vulkan/include/softfloat.glsl`). The kernels return integer partial
 //! sums; the float steps at the end (per-scale ratios, cube roots, sums in `f32`/`f64`)
 //! run on the host in the reference's order.
 //!
 //! The Vulkan loader is opened at run time, so a binary built with the `vulkan` feature
 //! still runs (and reports an error from [`VulkanDevice::open`]) where none is installed.
 //!
-//! ```no_run
-//! use vmafx::backend::vulkan::{VulkanDevice, VulkanVif};
-//! use vmafx::feature::vif::VifOptions;
-//! # fn demo(r: vmafx::PlaneRef<'_>, d: vmafx::PlaneRef<'_>) -> vmafx::Result<()> {
-//! let device = VulkanDevice::open(None)?;
-//! let mut vif = VulkanVif::new(device, 1920, 1080, 8, VifOptions::default())?;
-//! let scores = vif.extract(r, d)?;
-//! # Ok(()) }
-//! ```
+//! The scorer drives it through the feature extractors; tests and the benchmarks
+//! (`vmafx::bench::vulkan`) use it directly: [`VulkanDevice::open`], then
+//! [`VulkanVif::new`] with the device, the plane size, the bit depth and VIF's options,
+//! and [`VulkanVif::extract`] per frame pair.
 
 mod adm;
 mod commands;

@@ -11,12 +11,12 @@ use super::memory::GpuBuffer;
 use super::{gpu_error, VkContext};
 use crate::error::Result;
 
-/// Embeds a kernel's committed SPIR-V (built by `kernels/vulkan/build.sh`).
+/// Embeds a kernel's committed SPIR-V (built by `vmafx/kernels/vulkan/build.sh`).
 macro_rules! spirv {
     ($name:literal) => {
         include_bytes!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../kernels/vulkan/spv/",
+            "/kernels/vulkan/spv/",
             $name,
             ".spv"
         ))

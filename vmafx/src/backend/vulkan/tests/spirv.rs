@@ -1,11 +1,11 @@
-//! The committed SPIR-V must be what `kernels/vulkan/build.sh` makes of the sources.
+//! The committed SPIR-V must be what `vmafx/kernels/vulkan/build.sh` makes of the sources.
 
 use std::path::Path;
 use std::process::Command;
 
 #[test]
 fn committed_spirv_matches_the_sources() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kernels/vulkan/build.sh");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("kernels/vulkan/build.sh");
     let Ok(output) = Command::new("bash").arg(&script).arg("--check").output() else {
         eprintln!("skipped: bash not available");
         return;
@@ -17,6 +17,6 @@ fn committed_spirv_matches_the_sources() {
         Some(0) => {}
         // No glslc installed: nothing to compare against.
         Some(2) => eprintln!("skipped: glslc not installed"),
-        _ => panic!("kernels/vulkan/spv is stale: run kernels/vulkan/build.sh"),
+        _ => panic!("vmafx/kernels/vulkan/spv is stale: run vmafx/kernels/vulkan/build.sh"),
     }
 }

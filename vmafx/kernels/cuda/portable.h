@@ -1,5 +1,5 @@
 // The dialect every compute kernel is written in: one source for CUDA (NVRTC), HIP
-// (hiprtc), SYCL (kernels/sycl) and the host emulator (kernels/emulator) that runs the
+// (hiprtc), SYCL (vmafx/kernels/sycl) and the host emulator (vmafx/kernels/emulator) that runs the
 // kernels on the CPU in tests.
 //
 // Rules the kernels keep, so that all four give the CPU's values bit for bit:

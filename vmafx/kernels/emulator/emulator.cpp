@@ -1,4 +1,4 @@
-// The host emulator: the kernels of kernels/cuda compiled as plain C++ and run on the
+// The host emulator: the kernels of vmafx/kernels/cuda compiled as plain C++ and run on the
 // CPU, one thread index after another. Tests use it to hold the kernels and the host
 // code that drives them equal to the CPU extractors on machines without a GPU.
 //

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Host-side check of the SYCL kernel library without a DPC++ compiler: parses
-# vmafx_sycl.cpp (and through it kernels/cuda/*) against the SYCL headers of Intel's
+# vmafx_sycl.cpp (and through it vmafx/kernels/cuda/*) against the SYCL headers of Intel's
 # `intel-sycl-rt` wheel from PyPI, with a plain C++17 compiler (g++ by default; set CXX
 # to use another, e.g. clang++-15).
 #
@@ -9,7 +9,7 @@
 # kernel's call with its unpacked parameters is type-checked) and that the kernels
 # parse as SYCL host code with portable.h's SYCL branch. What it cannot check: the
 # device compilation (SPIR-V generation, device restrictions such as no function
-# pointers or recursion); that needs DPC++ (kernels/sycl/build.sh).
+# pointers or recursion); that needs DPC++ (vmafx/kernels/sycl/build.sh).
 #
 # The headers are downloaded once (about 170 MB wheel, 8 MB kept) into
 # VMAFX_SYCL_HEADERS_CACHE (default: ~/.cache/vmafx/intel-sycl-rt-<version>).
@@ -51,5 +51,5 @@ fi
 "${CXX:-g++}" -std=c++17 -fsyntax-only -Wall -Wextra -Werror \
     -DSYCL_LANGUAGE_VERSION=202012L -DSYCL2020_DISABLE_DEPRECATION_WARNINGS \
     -isystem "$include" "$here/vmafx_sycl.cpp"
-echo "kernels/sycl/check.sh: vmafx_sycl.cpp parses as SYCL host code" \
+echo "vmafx/kernels/sycl/check.sh: vmafx_sycl.cpp parses as SYCL host code" \
     "(intel-sycl-rt $version headers, ${CXX:-g++})"

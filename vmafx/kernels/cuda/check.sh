@@ -2,14 +2,14 @@
 # Compiles the CUDA kernels with NVRTC for sm_80 and sm_90 and assembles their PTX with
 # ptxas, through the CUDA backend's tests; no GPU needed (tests that need one skip).
 #
-#   bash kernels/cuda/check.sh [TOOLS_DIR] [cargo test arguments, e.g. -- --nocapture]
+#   bash vmafx/kernels/cuda/check.sh [TOOLS_DIR] [cargo test arguments, e.g. -- --nocapture]
 #
 # NVRTC and ptxas come from NVIDIA's PyPI wheels, installed into TOOLS_DIR (default
 # target/cuda-tools) with `pip install --target` unless already there. cudarc opens
 # NVRTC as libnvrtc.so.12 (among other names) from the loader's path, so the wheel's
 # lib folder goes on LD_LIBRARY_PATH; ptxas goes on PATH.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../../.."
 
 tools="target/cuda-tools"
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the committed SPIR-V of every compute kernel: spv/<name>.spv.
 #
-#   kernels/vulkan/build.sh            rebuild spv/ in place
-#   kernels/vulkan/build.sh --check    rebuild into a temporary folder and compare
+#   vmafx/kernels/vulkan/build.sh            rebuild spv/ in place
+#   vmafx/kernels/vulkan/build.sh --check    rebuild into a temporary folder and compare
 #
 # Needs glslc (Debian/Ubuntu package `glslc`). The flags are pinned; the compiler version
 # used last is recorded in spv/GLSLC_VERSION, and --check only compares bytes when the

@@ -1,6 +1,6 @@
-// The SYCL backend's kernel library: the kernels of kernels/cuda compiled as SYCL 2020
+// The SYCL backend's kernel library: the kernels of vmafx/kernels/cuda compiled as SYCL 2020
 // device code (through portable.h's SYCL branch), behind a small C ABI that
-// vmafx/src/backend/sycl loads at run time. Built by kernels/sycl/build.sh with DPC++.
+// vmafx/src/backend/sycl loads at run time. Built by vmafx/kernels/sycl/build.sh with DPC++.
 //
 // C ABI (every function returns a status unless noted; no exception leaves it):
 //   0 VMAFX_SYCL_OK, 1 VMAFX_SYCL_ERROR (text from vmafx_sycl_last_error),
