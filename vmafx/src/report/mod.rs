@@ -3,7 +3,7 @@
 mod csv;
 mod json;
 mod number;
-mod sub;
+mod subtitle;
 mod xml;
 
 use std::io::Write;
@@ -154,7 +154,7 @@ impl Report {
             ReportFormat::Json => json::write(self, out),
             ReportFormat::Xml => xml::write(self, out),
             ReportFormat::Csv => csv::write(self, out),
-            ReportFormat::Sub => sub::write(self, out),
+            ReportFormat::Sub => subtitle::write(self, out),
         };
         written
             .and_then(|()| out.flush())
