@@ -24,6 +24,7 @@ pub mod model;
 pub mod pool;
 pub mod report;
 mod scorer;
+mod simd;
 #[cfg(test)]
 mod test_support;
 

@@ -4,9 +4,10 @@
 use std::arch::x86_64::*;
 
 use super::pipeline::{self, ScaleJob};
-use super::{Moments, Simd, SimdSample, StatConsts, Workspace};
+use super::{Moments, SimdSample, StatConsts, VifSimd, Workspace};
 use crate::feature::vif::scalar::ScaleSums;
 use crate::feature::vif::tables::SIGMA_NSQ;
+use crate::simd::x86::Avx2;
 
 /// Runs one scale with AVX2.
 ///
@@ -27,28 +28,6 @@ pub unsafe fn scale_pass_vnni<T: SimdSample>(
     ws: &mut Workspace,
 ) -> ScaleSums {
     pipeline::scale_pass::<Avx2<true>, T>(job, ws)
-}
-
-/// The AVX2 instruction set; `VNNI` selects the fused dot product.
-pub struct Avx2<const VNNI: bool>;
-
-/// `vpdpwssd` (VEX): `acc + a0 * b0 + a1 * b1` per 32-bit lane of signed 16-bit pairs,
-/// as assembly so that the compiler keeps it fused.
-///
-/// # Safety
-/// The processor must support AVX2 and AVX-VNNI.
-#[inline]
-#[target_feature(enable = "avx2,avxvnni")]
-unsafe fn dot_product_accumulate(acc: __m256i, a: __m256i, b: __m256i) -> __m256i {
-    let mut acc = acc;
-    std::arch::asm!(
-        "{{vex}} vpdpwssd {acc}, {a}, {b}",
-        acc = inout(ymm_reg) acc,
-        a = in(ymm_reg) a,
-        b = in(ymm_reg) b,
-        options(pure, nomem, nostack, preserves_flags),
-    );
-    acc
 }
 
 /// Per-row statistics accumulators.
@@ -172,96 +151,8 @@ unsafe fn sum_i64(v: __m256i) -> i64 {
     lanes.iter().sum()
 }
 
-impl<const VNNI: bool> Simd for Avx2<VNNI> {
-    type V = __m256i;
+impl<const VNNI: bool> VifSimd for Avx2<VNNI> {
     type Acc = Acc;
-    const MANY_REGISTERS: bool = false;
-    const LANES: usize = 8;
-
-    #[inline(always)]
-    unsafe fn splat(x: i32) -> __m256i {
-        _mm256_set1_epi32(x)
-    }
-
-    #[inline(always)]
-    unsafe fn load(p: *const i16) -> __m256i {
-        _mm256_loadu_si256(p.cast())
-    }
-
-    #[inline(always)]
-    unsafe fn store(p: *mut i16, v: __m256i) {
-        _mm256_storeu_si256(p.cast(), v)
-    }
-
-    #[inline(always)]
-    unsafe fn load_u8(p: *const u8) -> __m256i {
-        _mm256_cvtepu8_epi16(_mm_loadu_si128(p.cast()))
-    }
-
-    #[inline(always)]
-    unsafe fn add(a: __m256i, b: __m256i) -> __m256i {
-        _mm256_add_epi32(a, b)
-    }
-
-    #[inline(always)]
-    unsafe fn xor(a: __m256i, b: __m256i) -> __m256i {
-        _mm256_xor_si256(a, b)
-    }
-
-    #[inline(always)]
-    unsafe fn and(a: __m256i, b: __m256i) -> __m256i {
-        _mm256_and_si256(a, b)
-    }
-
-    #[inline(always)]
-    unsafe fn srl(a: __m256i, count: u32) -> __m256i {
-        _mm256_srl_epi32(a, _mm_cvtsi32_si128(count as i32))
-    }
-
-    #[inline(always)]
-    unsafe fn sll(a: __m256i, count: u32) -> __m256i {
-        _mm256_sll_epi32(a, _mm_cvtsi32_si128(count as i32))
-    }
-
-    #[inline(always)]
-    unsafe fn madd_acc(acc: __m256i, a: __m256i, b: __m256i) -> __m256i {
-        if VNNI {
-            dot_product_accumulate(acc, a, b)
-        } else {
-            _mm256_add_epi32(acc, _mm256_madd_epi16(a, b))
-        }
-    }
-
-    #[inline(always)]
-    unsafe fn interleave_lo(a: __m256i, b: __m256i) -> __m256i {
-        _mm256_unpacklo_epi16(a, b)
-    }
-
-    #[inline(always)]
-    unsafe fn interleave_hi(a: __m256i, b: __m256i) -> __m256i {
-        _mm256_unpackhi_epi16(a, b)
-    }
-
-    #[inline(always)]
-    unsafe fn pack(lo: __m256i, hi: __m256i) -> __m256i {
-        _mm256_packus_epi32(lo, hi)
-    }
-
-    #[inline(always)]
-    unsafe fn mul_lo16(a: __m256i, b: __m256i) -> __m256i {
-        _mm256_mullo_epi16(a, b)
-    }
-
-    #[inline(always)]
-    unsafe fn mul_hi16(a: __m256i, b: __m256i) -> __m256i {
-        _mm256_mulhi_epu16(a, b)
-    }
-
-    #[inline(always)]
-    unsafe fn store_u16(p: *mut u16, v: __m256i) {
-        let packed = _mm256_permute4x64_epi64::<0b1000>(_mm256_packus_epi32(v, v));
-        _mm_storeu_si128(p.cast(), _mm256_castsi256_si128(packed))
-    }
 
     #[inline(always)]
     unsafe fn new_acc() -> Acc {

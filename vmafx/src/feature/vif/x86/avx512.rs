@@ -4,9 +4,10 @@
 use std::arch::x86_64::*;
 
 use super::pipeline::{self, ScaleJob};
-use super::{Moments, Simd, SimdSample, StatConsts, Workspace};
+use super::{Moments, SimdSample, StatConsts, VifSimd, Workspace};
 use crate::feature::vif::scalar::ScaleSums;
 use crate::feature::vif::tables::SIGMA_NSQ;
+use crate::simd::x86::Avx512;
 
 /// Runs one scale with AVX-512.
 ///
@@ -29,9 +30,6 @@ pub unsafe fn scale_pass_vnni<T: SimdSample>(
     pipeline::scale_pass::<Avx512<true>, T>(job, ws)
 }
 
-/// The AVX-512 instruction set; `VNNI` selects the fused dot product.
-pub struct Avx512<const VNNI: bool>;
-
 /// Per-row statistics accumulators.
 pub struct Acc {
     /// `log2` terms of the denominator, per 32-bit lane.
@@ -42,26 +40,6 @@ pub struct Acc {
     num_non_log: __m512i,
     /// Count of flat pixels.
     den_non_log: i64,
-}
-
-/// `vpdpwssd`: `acc + a0 * b0 + a1 * b1` per 32-bit lane of signed 16-bit pairs. Written
-/// as assembly because the compiler otherwise splits most of them back into a multiply
-/// and an add, which costs a third of the speed.
-///
-/// # Safety
-/// The processor must support AVX512F and AVX512-VNNI.
-#[inline]
-#[target_feature(enable = "avx512f,avx512vnni")]
-unsafe fn dot_product_accumulate(acc: __m512i, a: __m512i, b: __m512i) -> __m512i {
-    let mut acc = acc;
-    std::arch::asm!(
-        "vpdpwssd {acc}, {a}, {b}",
-        acc = inout(zmm_reg) acc,
-        a = in(zmm_reg) a,
-        b = in(zmm_reg) b,
-        options(pure, nomem, nostack, preserves_flags),
-    );
-    acc
 }
 
 /// `(a * b + 2^31) >> 32` of unsigned 32-bit lanes.
@@ -150,95 +128,8 @@ unsafe fn numerator_terms<const HIGH: bool>(
     log2_difference(total, noise_total, c.log2)
 }
 
-impl<const VNNI: bool> Simd for Avx512<VNNI> {
-    type V = __m512i;
+impl<const VNNI: bool> VifSimd for Avx512<VNNI> {
     type Acc = Acc;
-    const MANY_REGISTERS: bool = true;
-    const LANES: usize = 16;
-
-    #[inline(always)]
-    unsafe fn splat(x: i32) -> __m512i {
-        _mm512_set1_epi32(x)
-    }
-
-    #[inline(always)]
-    unsafe fn load(p: *const i16) -> __m512i {
-        _mm512_loadu_si512(p.cast())
-    }
-
-    #[inline(always)]
-    unsafe fn store(p: *mut i16, v: __m512i) {
-        _mm512_storeu_si512(p.cast(), v)
-    }
-
-    #[inline(always)]
-    unsafe fn load_u8(p: *const u8) -> __m512i {
-        _mm512_cvtepu8_epi16(_mm256_loadu_si256(p.cast()))
-    }
-
-    #[inline(always)]
-    unsafe fn add(a: __m512i, b: __m512i) -> __m512i {
-        _mm512_add_epi32(a, b)
-    }
-
-    #[inline(always)]
-    unsafe fn xor(a: __m512i, b: __m512i) -> __m512i {
-        _mm512_xor_si512(a, b)
-    }
-
-    #[inline(always)]
-    unsafe fn and(a: __m512i, b: __m512i) -> __m512i {
-        _mm512_and_si512(a, b)
-    }
-
-    #[inline(always)]
-    unsafe fn srl(a: __m512i, count: u32) -> __m512i {
-        _mm512_srl_epi32(a, _mm_cvtsi32_si128(count as i32))
-    }
-
-    #[inline(always)]
-    unsafe fn sll(a: __m512i, count: u32) -> __m512i {
-        _mm512_sll_epi32(a, _mm_cvtsi32_si128(count as i32))
-    }
-
-    #[inline(always)]
-    unsafe fn madd_acc(acc: __m512i, a: __m512i, b: __m512i) -> __m512i {
-        if VNNI {
-            dot_product_accumulate(acc, a, b)
-        } else {
-            _mm512_add_epi32(acc, _mm512_madd_epi16(a, b))
-        }
-    }
-
-    #[inline(always)]
-    unsafe fn interleave_lo(a: __m512i, b: __m512i) -> __m512i {
-        _mm512_unpacklo_epi16(a, b)
-    }
-
-    #[inline(always)]
-    unsafe fn interleave_hi(a: __m512i, b: __m512i) -> __m512i {
-        _mm512_unpackhi_epi16(a, b)
-    }
-
-    #[inline(always)]
-    unsafe fn pack(lo: __m512i, hi: __m512i) -> __m512i {
-        _mm512_packus_epi32(lo, hi)
-    }
-
-    #[inline(always)]
-    unsafe fn mul_lo16(a: __m512i, b: __m512i) -> __m512i {
-        _mm512_mullo_epi16(a, b)
-    }
-
-    #[inline(always)]
-    unsafe fn mul_hi16(a: __m512i, b: __m512i) -> __m512i {
-        _mm512_mulhi_epu16(a, b)
-    }
-
-    #[inline(always)]
-    unsafe fn store_u16(p: *mut u16, v: __m512i) {
-        _mm256_storeu_si256(p.cast(), _mm512_cvtepi32_epi16(v))
-    }
 
     #[inline(always)]
     unsafe fn new_acc() -> Acc {

@@ -16,10 +16,11 @@ use super::layout::{
     tap_count, Geometry, Taps, Workspace, BIAS16, BIAS32, DECIMATION_ROW, MAX_BLOCK, QUANTITIES,
     RING_SLOTS, ROW_PAD,
 };
-use super::{Moments, Simd, SimdSample, StatConsts};
+use super::{Moments, SimdSample, StatConsts, VifSimd};
 use crate::feature::vif::scalar::{mirror, Rounding, ScaleSums, VerticalRounding};
 use crate::feature::vif::tables::{radius, Log2Table, FILTERS, MAX_RADIUS, SCALES};
 use crate::frame::Plane;
+use crate::simd::x86::Simd;
 
 /// One scale's work.
 pub struct ScaleJob<'a, T> {
@@ -46,7 +47,7 @@ pub struct ScaleJob<'a, T> {
 /// # Safety
 /// `S`'s instruction set must be enabled in the caller.
 #[inline(always)]
-pub unsafe fn scale_pass<S: Simd, T: SimdSample>(
+pub unsafe fn scale_pass<S: VifSimd, T: SimdSample>(
     job: ScaleJob<'_, T>,
     ws: &mut Workspace,
 ) -> ScaleSums {
@@ -64,7 +65,7 @@ pub unsafe fn scale_pass<S: Simd, T: SimdSample>(
 }
 
 #[inline(always)]
-unsafe fn scale_pass_with<S: Simd, T: SimdSample, const N: usize, const M: usize>(
+unsafe fn scale_pass_with<S: VifSimd, T: SimdSample, const N: usize, const M: usize>(
     job: ScaleJob<'_, T>,
     ws: &mut Workspace,
 ) -> ScaleSums {
@@ -369,7 +370,7 @@ unsafe fn moments<S: Simd>(sums: &[S::V; QUANTITIES]) -> Moments<S::V> {
 /// The horizontal pass of the statistics over the padded rows from `first_row` on,
 /// fused with the per-pixel information terms.
 #[inline(always)]
-unsafe fn horizontal_statistics<S: Simd, const N: usize>(
+unsafe fn horizontal_statistics<S: VifSimd, const N: usize>(
     ws: &Workspace,
     g: &Geometry,
     first_row: usize,
