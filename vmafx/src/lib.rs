@@ -12,6 +12,7 @@
 //!
 //! Or push frames you already hold with [`Scorer::push`] and call [`Scorer::finish`].
 #![deny(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod backend;
 pub mod cpu;

@@ -152,7 +152,8 @@ impl SimdSample for u8 {
 
     #[inline(always)]
     unsafe fn load_block<S: Simd>(p: *const u8) -> S::V {
-        S::load_u8(p)
+        // SAFETY: the caller has the vectors' instruction set enabled and valid pointers.
+        unsafe { S::load_u8(p) }
     }
 }
 
@@ -161,6 +162,7 @@ impl SimdSample for u16 {
 
     #[inline(always)]
     unsafe fn load_block<S: Simd>(p: *const u16) -> S::V {
-        S::load(p)
+        // SAFETY: the caller has the vectors' instruction set enabled and valid pointers.
+        unsafe { S::load(p) }
     }
 }
