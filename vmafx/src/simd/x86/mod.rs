@@ -2,6 +2,10 @@
 //! ([`Avx2`]) or 512-bit ([`Avx512`]) register. Every method is `#[inline(always)]`, so it
 //! compiles into the `#[target_feature]` entry point that calls it.
 //!
+//! Generic bodies call the vocabulary from `#[inline(always)]` functions, never from
+//! closures: a closure is a function of its own, without the entry point's target
+//! features, so the intrinsics inside it would become calls.
+//!
 //! Orders: the 16-bit interleaves, the packs and the `(un)pack order` of two vectors of
 //! 32-bit lanes work within each 128-bit part, as the instructions do; a pack undoes the
 //! order of the interleaves, and [`Simd::pack_in_order`] / [`Simd::unpacked_in_order`]

@@ -125,6 +125,50 @@ unsafe fn coarse_angle_even(
     }
 }
 
+/// The odd 32-bit lanes moved to the even ones.
+#[inline(always)]
+unsafe fn odd_lanes(v: __m256i) -> __m256i {
+    unsafe { _mm256_srli_epi64::<32>(v) }
+}
+
+/// `clamp((r * t + round) >> shift, 0, 32768)` of the even 32-bit lanes, in 64 bits.
+/// Negative numerators clamp to 0 whatever the shift, so a logical shift will do (AVX2
+/// has no arithmetic 64-bit one).
+#[inline(always)]
+unsafe fn coarse_ratio([r, t, round, shift]: [__m256i; 4]) -> __m256i {
+    unsafe {
+        let zero = _mm256_setzero_si256();
+        let limit = _mm256_set1_epi64x(32768);
+        let round = _mm256_mul_epi32(round, _mm256_set1_epi32(1));
+        let num = _mm256_add_epi64(_mm256_mul_epi32(r, t), round);
+        let q = _mm256_srlv_epi64(
+            num,
+            _mm256_and_si256(shift, _mm256_set1_epi64x(0xffff_ffff)),
+        );
+        let q = _mm256_blendv_epi8(q, limit, _mm256_cmpgt_epi64(q, limit));
+        _mm256_andnot_si256(_mm256_cmpgt_epi64(zero, num), q)
+    }
+}
+
+/// `restored * factor` of four lanes (the low or high half) in doubles, clipped above
+/// and below by `t` and truncated: `(min, max)`.
+#[inline(always)]
+unsafe fn gain_bounds(
+    restored: __m256i,
+    t: __m256i,
+    factor: __m256d,
+    upper: bool,
+) -> (__m128i, __m128i) {
+    unsafe {
+        let amplified = _mm256_mul_pd(half_pd(restored, upper), factor);
+        let t = half_pd(t, upper);
+        (
+            _mm256_cvttpd_epi32(_mm256_min_pd(amplified, t)),
+            _mm256_cvttpd_epi32(_mm256_max_pd(amplified, t)),
+        )
+    }
+}
+
 impl AdmVectors for Avx2 {
     const LEVEL: CpuLevel = CpuLevel::Avx2;
 
@@ -139,16 +183,19 @@ impl AdmVectors for Avx2 {
             );
             let o_mag = _mm256_andnot_ps(sign, _mm256_cvtepi32_ps(o_mag));
             let t_mag = _mm256_andnot_ps(sign, _mm256_cvtepi32_ps(t_mag));
-            let test = |upper| {
-                let d = half_ps_pd(dot, upper);
-                angle_test(
-                    d,
-                    half_ps_pd(o_mag, upper),
-                    half_ps_pd(t_mag, upper),
-                    cos_sq,
-                )
-            };
-            join_masks(test(false), test(true))
+            let low = angle_test(
+                half_ps_pd(dot, false),
+                half_ps_pd(o_mag, false),
+                half_ps_pd(t_mag, false),
+                cos_sq,
+            );
+            let high = angle_test(
+                half_ps_pd(dot, true),
+                half_ps_pd(o_mag, true),
+                half_ps_pd(t_mag, true),
+                cos_sq,
+            );
+            join_masks(low, high)
         }
     }
 
@@ -156,9 +203,11 @@ impl AdmVectors for Avx2 {
     unsafe fn coarse_angle(o: &[__m256i; 3], t: &[__m256i; 3], cos_sq: f64) -> Option<__m256i> {
         unsafe {
             let (even, even_undecided) = coarse_angle_even((o[H], o[V]), (t[H], t[V]), cos_sq);
-            let odd = |v: __m256i| _mm256_srli_epi64::<32>(v);
-            let (odd_mask, odd_undecided) =
-                coarse_angle_even((odd(o[H]), odd(o[V])), (odd(t[H]), odd(t[V])), cos_sq);
+            let (odd_mask, odd_undecided) = coarse_angle_even(
+                (odd_lanes(o[H]), odd_lanes(o[V])),
+                (odd_lanes(t[H]), odd_lanes(t[V])),
+                cos_sq,
+            );
             let undecided = _mm256_or_si256(even_undecided, odd_undecided);
             if _mm256_testz_si256(undecided, undecided) == 0 {
                 return None;
@@ -177,28 +226,22 @@ impl AdmVectors for Avx2 {
         [r, round, shift]: [__m256i; 3],
     ) -> (__m256i, __m256i) {
         unsafe {
-            let zero = _mm256_setzero_si256();
-            let one = _mm256_set1_epi32(1);
-            let low_dword = _mm256_set1_epi64x(0xffff_ffff);
-            let limit = _mm256_set1_epi64x(32768);
-            // Negative numerators clamp to 0 whatever the shift, so a logical shift will
-            // do (AVX2 has no arithmetic 64-bit one).
-            let ratio = |r: __m256i, t: __m256i, round: __m256i, shift: __m256i| {
-                let num = _mm256_add_epi64(_mm256_mul_epi32(r, t), _mm256_mul_epi32(round, one));
-                let q = _mm256_srlv_epi64(num, _mm256_and_si256(shift, low_dword));
-                let q = _mm256_blendv_epi8(q, limit, _mm256_cmpgt_epi64(q, limit));
-                _mm256_andnot_si256(_mm256_cmpgt_epi64(zero, num), q)
-            };
-            let odd = |v: __m256i| _mm256_srli_epi64::<32>(v);
-            let k_even = ratio(r, t, round, shift);
-            let k_odd = ratio(odd(r), odd(t), odd(round), odd(shift));
+            let k_even = coarse_ratio([r, t, round, shift]);
+            let k_odd = coarse_ratio([
+                odd_lanes(r),
+                odd_lanes(t),
+                odd_lanes(round),
+                odd_lanes(shift),
+            ]);
             let k = _mm256_or_si256(k_even, _mm256_slli_epi64::<32>(k_odd));
             // (k * o + 2^14) >> 15 fits 32 bits: its low bits are those of the logical
             // shift.
             let bias = _mm256_set1_epi64x(16384);
             let even = _mm256_srli_epi64::<15>(_mm256_add_epi64(_mm256_mul_epi32(k, o), bias));
-            let odd =
-                _mm256_srli_epi64::<15>(_mm256_add_epi64(_mm256_mul_epi32(odd(k), odd(o)), bias));
+            let odd = _mm256_srli_epi64::<15>(_mm256_add_epi64(
+                _mm256_mul_epi32(odd_lanes(k), odd_lanes(o)),
+                bias,
+            ));
             let restored = _mm256_blend_epi32::<0b1010_1010>(even, _mm256_slli_epi64::<32>(odd));
             (k, restored)
         }
@@ -208,15 +251,8 @@ impl AdmVectors for Avx2 {
     unsafe fn gain_f64(restored: __m256i, t: __m256i, factor: f64) -> (__m256i, __m256i) {
         unsafe {
             let factor = _mm256_set1_pd(factor);
-            let bound = |upper| {
-                let amplified = _mm256_mul_pd(half_pd(restored, upper), factor);
-                let t = half_pd(t, upper);
-                (
-                    _mm256_cvttpd_epi32(_mm256_min_pd(amplified, t)),
-                    _mm256_cvttpd_epi32(_mm256_max_pd(amplified, t)),
-                )
-            };
-            let (low, high) = (bound(false), bound(true));
+            let low = gain_bounds(restored, t, factor, false);
+            let high = gain_bounds(restored, t, factor, true);
             (
                 _mm256_set_m128i(high.0, low.0),
                 _mm256_set_m128i(high.1, low.1),

@@ -111,6 +111,25 @@ unsafe fn restore_half(
     }
 }
 
+/// `restored * factor` of eight lanes (the low or high half) in doubles, clipped above
+/// and below by `t` and truncated: `(min, max)`.
+#[inline(always)]
+unsafe fn gain_bounds(
+    restored: __m512i,
+    t: __m512i,
+    factor: __m512d,
+    upper: bool,
+) -> (__m256i, __m256i) {
+    unsafe {
+        let amplified = _mm512_mul_pd(_mm512_cvtepi32_pd(half(restored, upper)), factor);
+        let t = _mm512_cvtepi32_pd(half(t, upper));
+        (
+            _mm512_cvttpd_epi32(_mm512_min_pd(amplified, t)),
+            _mm512_cvttpd_epi32(_mm512_max_pd(amplified, t)),
+        )
+    }
+}
+
 impl AdmVectors for Avx512 {
     const LEVEL: CpuLevel = CpuLevel::Avx512;
 
@@ -122,15 +141,19 @@ impl AdmVectors for Avx512 {
             let dot = _mm512_mask_mov_ps(_mm512_cvtepi32_ps(dot), wrapped, two_31);
             let o_mag = _mm512_abs_ps(_mm512_cvtepi32_ps(o_mag));
             let t_mag = _mm512_abs_ps(_mm512_cvtepi32_ps(t_mag));
-            let test = |upper| {
-                angle_test(
-                    half_ps(dot, upper),
-                    half_ps(o_mag, upper),
-                    half_ps(t_mag, upper),
-                    cos_sq,
-                )
-            };
-            _mm512_kunpackb(__mmask16::from(test(true)), __mmask16::from(test(false)))
+            let low = angle_test(
+                half_ps(dot, false),
+                half_ps(o_mag, false),
+                half_ps(t_mag, false),
+                cos_sq,
+            );
+            let high = angle_test(
+                half_ps(dot, true),
+                half_ps(o_mag, true),
+                half_ps(t_mag, true),
+                cos_sq,
+            );
+            _mm512_kunpackb(__mmask16::from(high), __mmask16::from(low))
         }
     }
 
@@ -160,15 +183,8 @@ impl AdmVectors for Avx512 {
     unsafe fn gain_f64(restored: __m512i, t: __m512i, factor: f64) -> (__m512i, __m512i) {
         unsafe {
             let factor = _mm512_set1_pd(factor);
-            let bound = |upper: bool| {
-                let amplified = _mm512_mul_pd(_mm512_cvtepi32_pd(half(restored, upper)), factor);
-                let t = _mm512_cvtepi32_pd(half(t, upper));
-                (
-                    _mm512_cvttpd_epi32(_mm512_min_pd(amplified, t)),
-                    _mm512_cvttpd_epi32(_mm512_max_pd(amplified, t)),
-                )
-            };
-            let (low, high) = (bound(false), bound(true));
+            let low = gain_bounds(restored, t, factor, false);
+            let high = gain_bounds(restored, t, factor, true);
             (join(low.0, high.0), join(low.1, high.1))
         }
     }

@@ -7,6 +7,7 @@
 //! (no value comes near the subnormal or overflow range), so the comparison is unchanged
 //! without it.
 
+use super::dwt::load_rows;
 use super::{block_starts, covered, AdmVectors};
 use crate::feature::adm::decouple::DecoupleParams;
 use crate::feature::adm::dwt::{D, H, V};
@@ -143,13 +144,18 @@ unsafe fn fine_aligned<S: AdmVectors>(
         // (h, v) pairs: madd gives the dot products and squared norms.
         let po = [S::interleave_lo(o.0, o.1), S::interleave_hi(o.0, o.1)];
         let pt = [S::interleave_lo(t.0, t.1), S::interleave_hi(t.0, t.1)];
-        [0, 1].map(|h| {
-            let dot = S::madd(po[h], pt[h]);
-            let o_mag = S::madd(po[h], po[h]);
-            let t_mag = S::madd(pt[h], pt[h]);
-            S::fine_angle(dot, o_mag, t_mag, cos_sq)
-        })
+        [
+            pair_angle::<S>(po[0], pt[0], cos_sq),
+            pair_angle::<S>(po[1], pt[1], cos_sq),
+        ]
     }
+}
+
+/// The angle test of (h, v) pairs of 16-bit samples.
+#[inline(always)]
+unsafe fn pair_angle<S: AdmVectors>(o: S::V, t: S::V, cos_sq: f64) -> S::Mask {
+    // SAFETY: the caller has `S` enabled.
+    unsafe { S::fine_angle(S::madd(o, t), S::madd(o, o), S::madd(t, t), cos_sq) }
 }
 
 /// The vector blocks of [`decouple_fine`], for one gain mode; returns the samples done.
@@ -165,8 +171,8 @@ unsafe fn fine_blocks<S: AdmVectors, const INTEGER_GAIN: bool>(
     // SAFETY: `S` is enabled; blocks lie inside rows of `n` samples.
     unsafe {
         for j in block_starts(n, S::BLOCK) {
-            let [oh, ov, od] = reference.map(|r| S::load(r.as_ptr().add(j)));
-            let [th, tv, td] = distorted.map(|r| S::load(r.as_ptr().add(j)));
+            let [oh, ov, od] = load_rows::<S, _, 3>(reference, j);
+            let [th, tv, td] = load_rows::<S, _, 3>(distorted, j);
             let aligned = fine_aligned::<S>((oh, ov), (th, tv), c.cos_sq);
             fine_band::<S, INTEGER_GAIN>((oh, th), aligned, c, (&mut *r_h, &mut *a_h), j);
             fine_band::<S, INTEGER_GAIN>((ov, tv), aligned, c, (&mut *r_v, &mut *a_v), j);
@@ -263,8 +269,8 @@ pub(super) unsafe fn decouple_coarse<S: AdmVectors>(
     for j in block_starts(n, S::LANES) {
         // SAFETY: `S` is enabled; blocks lie inside rows of `n` samples.
         let done = unsafe {
-            let o = reference.map(|r| S::load(r.as_ptr().add(j)));
-            let t = distorted.map(|r| S::load(r.as_ptr().add(j)));
+            let o = load_rows::<S, _, 3>(reference, j);
+            let t = load_rows::<S, _, 3>(distorted, j);
             let aligned = S::coarse_angle(&o, &t, cos_sq);
             if let Some(aligned) = aligned {
                 for b in [H, V, D] {

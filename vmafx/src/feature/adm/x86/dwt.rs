@@ -37,8 +37,39 @@ unsafe fn vertical_sums<S: Simd>(r: [S::V; 4], t: &[S::V; 4]) -> [[S::V; 2]; 2] 
     unsafe {
         let p01 = [S::interleave_lo(r[0], r[1]), S::interleave_hi(r[0], r[1])];
         let p23 = [S::interleave_lo(r[2], r[3]), S::interleave_hi(r[2], r[3])];
-        let filter = |h: usize, f: usize| S::add(S::madd(p01[h], t[f]), S::madd(p23[h], t[f + 1]));
-        [[filter(0, 0), filter(1, 0)], [filter(0, 2), filter(1, 2)]]
+        [
+            [
+                filter_pairs::<S>(p01[0], p23[0], (t[0], t[1])),
+                filter_pairs::<S>(p01[1], p23[1], (t[0], t[1])),
+            ],
+            [
+                filter_pairs::<S>(p01[0], p23[0], (t[2], t[3])),
+                filter_pairs::<S>(p01[1], p23[1], (t[2], t[3])),
+            ],
+        ]
+    }
+}
+
+/// `madd` of two vectors of sample pairs with their tap pairs, summed.
+#[inline(always)]
+unsafe fn filter_pairs<S: Simd>(a: S::V, b: S::V, taps: (S::V, S::V)) -> S::V {
+    // SAFETY: the caller has `S` enabled.
+    unsafe { S::add(S::madd(a, taps.0), S::madd(b, taps.1)) }
+}
+
+/// One vector from each row at column `j`.
+///
+/// # Safety
+/// `S` must be enabled in the caller; every row must hold a vector at `j`.
+#[inline(always)]
+pub(super) unsafe fn load_rows<S: Simd, T, const N: usize>(rows: [&[T]; N], j: usize) -> [S::V; N] {
+    // SAFETY: as this function requires of its caller.
+    unsafe {
+        let mut v = [S::zero(); N];
+        for k in 0..N {
+            v[k] = S::load(rows[k].as_ptr().add(j));
+        }
+        v
     }
 }
 
@@ -97,7 +128,13 @@ pub(super) unsafe fn fine_vertical_u8<S: Simd>(
         let round = FineRounding::new::<S>(bits);
         // 8-bit sums stay far inside 32 bits and their rounded values inside 16 bits.
         for j in block_starts(n, S::BLOCK) {
-            let r = rows.map(|row| S::load_u8(row.as_ptr().add(j)));
+            let p = |k: usize| rows[k].as_ptr().add(j);
+            let r = [
+                S::load_u8(p(0)),
+                S::load_u8(p(1)),
+                S::load_u8(p(2)),
+                S::load_u8(p(3)),
+            ];
             let [low, high] = vertical_sums::<S>(r, &taps);
             S::store(
                 lo.as_mut_ptr().add(j),
@@ -139,7 +176,7 @@ pub(super) unsafe fn fine_vertical_u16<S: Simd>(
         let round = FineRounding::new::<S>(bits);
         let out_of_range = S::splat16(out_of_range);
         for j in block_starts(n, S::BLOCK) {
-            let r = rows.map(|row| S::load(row.as_ptr().add(j)));
+            let r = load_rows::<S, _, 4>(rows, j);
             let any = S::or(S::or(r[0], r[1]), S::or(r[2], r[3]));
             if S::none_common(any, out_of_range) {
                 let [low, high] = vertical_sums::<S>(r, &taps);
@@ -173,7 +210,13 @@ unsafe fn wrapping_vertical<S: Simd>(
 ) {
     // SAFETY: `S` is enabled; the caller's block holds columns `j..j + LANES`.
     unsafe {
-        let s = rows.map(|row| S::widen_u16(row.as_ptr().add(j)));
+        let p = |k: usize| rows[k].as_ptr().add(j);
+        let s = [
+            S::widen_u16(p(0)),
+            S::widen_u16(p(1)),
+            S::widen_u16(p(2)),
+            S::widen_u16(p(3)),
+        ];
         for (taps, add, dst) in [(&DB2_LO, round.low_add, lo), (&DB2_HI, round.high_add, hi)] {
             let mut acc = add;
             for k in 0..4 {
@@ -255,11 +298,16 @@ unsafe fn split_pack<S: Simd>(a: S::V, b: S::V) -> (S::V, S::V) {
     // SAFETY: the caller has `S` enabled.
     unsafe {
         let high = S::pack_signed(S::srai::<16>(a), S::srai::<16>(b));
-        let offset = S::splat(0x8000);
-        // Sign-extended low halves, so that the pack keeps them as they are.
-        let low_of = |v: S::V| S::srai::<16>(S::slli::<16>(S::xor(v, offset)));
-        (high, S::pack_signed(low_of(a), low_of(b)))
+        (high, S::pack_signed(offset_low::<S>(a), offset_low::<S>(b)))
     }
+}
+
+/// The low halves of 32-bit lanes offset by 2^15, sign-extended so that a pack keeps
+/// them as they are.
+#[inline(always)]
+unsafe fn offset_low<S: Simd>(v: S::V) -> S::V {
+    // SAFETY: the caller has `S` enabled.
+    unsafe { S::srai::<16>(S::slli::<16>(S::xor(v, S::splat(0x8000)))) }
 }
 
 /// First coarse vertical pass (16-bit approximations, exact 32-bit sums), into split rows.
@@ -276,7 +324,7 @@ pub(super) unsafe fn coarse_vertical_i16<S: Simd>(rows: [&[i16]; 4], out: SplitR
     unsafe {
         let taps = pair_taps::<S>();
         for j in block_starts(n, S::BLOCK) {
-            let r = rows.map(|row| S::load(row.as_ptr().add(j)));
+            let r = load_rows::<S, _, 4>(rows, j);
             let [low, high] = vertical_sums::<S>(r, &taps);
             for (sums, high_row, low_row) in [
                 (low, &mut *lo_high, &mut *lo_low),
@@ -313,8 +361,11 @@ pub(super) unsafe fn coarse_vertical_i32<S: Simd>(
         let add = S::splat64(round.add);
         let offset = S::splat(0x8000);
         for j in block_starts(n, S::LANES) {
-            let even = rows.map(|row| S::load(row.as_ptr().add(j)));
-            let odd = even.map(|v| S::srli64::<32>(v));
+            let even = load_rows::<S, _, 4>(rows, j);
+            let mut odd = even;
+            for v in &mut odd {
+                *v = S::srli64::<32>(*v);
+            }
             for (taps, high_row, low_row) in [
                 (&DB2_LO, &mut *lo_high, &mut *lo_low),
                 (&DB2_HI, &mut *hi_high, &mut *hi_low),
@@ -368,6 +419,24 @@ struct SplitFilter<V> {
     down: u32,
 }
 
+impl<V: Copy> SplitFilter<V> {
+    /// The constants of the filter with tap pairs `taps` summing to `tap_sum`.
+    #[inline(always)]
+    unsafe fn new<S: Simd<V = V>>(taps: (V, V), tap_sum: i32, round: Rounding) -> Self {
+        let (k, up, add) = split_constants(tap_sum, round);
+        // SAFETY: the caller has `S` enabled.
+        unsafe {
+            Self {
+                taps,
+                k: S::splat(k),
+                up,
+                add: S::splat(add),
+                down: round.shift,
+            }
+        }
+    }
+}
+
 /// `LANES` outputs of one coarse filter from split rows (`high`, `low`) at output `j`.
 #[inline(always)]
 unsafe fn split_filter<S: Simd>(
@@ -402,18 +471,8 @@ pub(super) unsafe fn coarse_horizontal<S: Simd>(
     // 2(j + LANES - 1) + 3.
     unsafe {
         let t = pair_taps::<S>();
-        let filter = |taps: (S::V, S::V), tap_sum: i32| {
-            let (k, up, add) = split_constants(tap_sum, round);
-            SplitFilter {
-                taps,
-                k: S::splat(k),
-                up,
-                add: S::splat(add),
-                down: round.shift,
-            }
-        };
-        let low_pass = filter((t[0], t[1]), DB2_LO_SUM);
-        let high_pass = filter((t[2], t[3]), 0);
+        let low_pass = SplitFilter::new::<S>((t[0], t[1]), DB2_LO_SUM, round);
+        let high_pass = SplitFilter::new::<S>((t[2], t[3]), 0, round);
         for j in block_starts(n, S::LANES) {
             let outputs = [
                 (lo, low_pass),

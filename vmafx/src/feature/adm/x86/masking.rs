@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use super::dwt::tap_pair;
+use super::dwt::{load_rows, tap_pair};
 use super::{block_starts, covered, inner_blocks};
 use crate::feature::adm::denominator::{fine_cube_sum, CoarseCubes};
 use crate::feature::adm::masking::{
@@ -93,17 +93,10 @@ pub(super) unsafe fn weigh_fine<S: Simd>(
             let mut sum = [S::zero(); 2];
             let mut own = [S::zero(); 2];
             for h in 0..2 {
-                let unpack = |a: S::V, b: S::V| {
-                    if h == 0 {
-                        S::interleave_lo(a, b)
-                    } else {
-                        S::interleave_hi(a, b)
-                    }
-                };
-                let hv = S::madd(unpack(shares[0], shares[1]), ones);
-                let diagonal = unpack(shares[2], selves[2]);
+                let hv = S::madd(interleave::<S>(h, shares[0], shares[1]), ones);
+                let diagonal = interleave::<S>(h, shares[2], selves[2]);
                 sum[h] = S::add(hv, S::madd(diagonal, first));
-                let hv_selves = S::madd(unpack(selves[0], selves[1]), ones);
+                let hv_selves = S::madd(interleave::<S>(h, selves[0], selves[1]), ones);
                 let corrections = S::madd(diagonal, difference);
                 own[h] = S::add(S::sub(hv_selves, hv), corrections);
             }
@@ -118,6 +111,19 @@ pub(super) unsafe fn weigh_fine<S: Simd>(
     weigh_row(arith, masker, sums, centre, j);
 }
 
+/// The interleave of the low (`h == 0`) or high halves of each 128-bit part.
+#[inline(always)]
+unsafe fn interleave<S: Simd>(h: usize, a: S::V, b: S::V) -> S::V {
+    // SAFETY: the caller has `S` enabled.
+    unsafe {
+        if h == 0 {
+            S::interleave_lo(a, b)
+        } else {
+            S::interleave_hi(a, b)
+        }
+    }
+}
+
 /// A Q32 coarse weight: read as signed it may be 2^32 too small, which `big` (all ones
 /// then) corrects.
 #[derive(Clone, Copy)]
@@ -130,12 +136,17 @@ struct CoarseWeight<V> {
 #[inline(always)]
 unsafe fn coarse_weights<S: Simd>(arith: &CoarseArithmetic) -> [CoarseWeight<S::V>; 3] {
     // SAFETY: the caller has `S` enabled.
-    arith.weights.map(|w| unsafe {
-        CoarseWeight {
-            signed: S::splat64(i64::from(w as i32)),
-            big: S::splat64(if w >= 1 << 31 { -1 } else { 0 }),
+    unsafe {
+        let mut weights = [CoarseWeight {
+            signed: S::zero(),
+            big: S::zero(),
+        }; 3];
+        for (weight, &w) in weights.iter_mut().zip(&arith.weights) {
+            weight.signed = S::splat64(i64::from(w as i32));
+            weight.big = S::splat64(if w >= 1 << 31 { -1 } else { 0 });
         }
-    })
+        weights
+    }
 }
 
 /// Coarse weighting `(w * c + 2^27) >> 28` of `LANES` lanes, in 32 bits.
@@ -143,14 +154,22 @@ unsafe fn coarse_weights<S: Simd>(arith: &CoarseArithmetic) -> [CoarseWeight<S::
 unsafe fn coarse_weighted<S: Simd>(c: S::V, w: CoarseWeight<S::V>) -> S::V {
     // SAFETY: the caller has `S` enabled.
     unsafe {
-        let round = S::splat64(1 << 27);
-        let product = |c: S::V| {
-            let correction = S::and(S::slli64::<32>(c), w.big);
-            S::add64(S::add64(S::mul_even(c, w.signed), correction), round)
-        };
-        let even = S::srli64::<28>(product(c));
-        let odd = S::srli64::<28>(product(S::srli64::<32>(c)));
+        let even = S::srli64::<28>(weighted_even::<S>(c, w));
+        let odd = S::srli64::<28>(weighted_even::<S>(S::srli64::<32>(c), w));
         S::blend_odd(even, S::slli64::<32>(odd))
+    }
+}
+
+/// `w * c + 2^27` in 64 bits for the even 32-bit lanes of `c`.
+#[inline(always)]
+unsafe fn weighted_even<S: Simd>(c: S::V, w: CoarseWeight<S::V>) -> S::V {
+    // SAFETY: the caller has `S` enabled.
+    unsafe {
+        let correction = S::and(S::slli64::<32>(c), w.big);
+        S::add64(
+            S::add64(S::mul_even(c, w.signed), correction),
+            S::splat64(1 << 27),
+        )
     }
 }
 
@@ -213,7 +232,7 @@ pub(super) unsafe fn column_sums3<S: Simd>(rows: [&[i32]; 3], out: &mut [i32]) {
     // SAFETY: `S` is enabled; blocks lie inside rows of `n` samples.
     unsafe {
         for j in block_starts(n, S::LANES) {
-            let [a, b, c] = rows.map(|r| S::load(r.as_ptr().add(j)));
+            let [a, b, c] = load_rows::<S, _, 3>(rows, j);
             S::store(out.as_mut_ptr().add(j), S::add(S::add(a, b), c));
         }
     }
@@ -264,16 +283,23 @@ impl<V: Copy> Cubing<V> {
     unsafe fn accumulate<S: Simd<V = V>>(&self, acc: V, x: V) -> V {
         // SAFETY: the caller has `S` enabled.
         unsafe {
-            let cube = |x: V| {
-                let square = S::srl64(
-                    S::add64(S::mul_even_unsigned(x, x), self.square_add),
-                    self.square_shift,
-                );
-                // The square's low 32 bits, read as signed, times x: the scalar's i32 cast.
-                let product = S::mul_even(square, x);
-                S::srl64(S::add64(product, self.cube_add), self.cube_shift)
-            };
-            S::add64(acc, S::add64(cube(x), cube(S::srli64::<32>(x))))
+            let both = S::add64(self.cube::<S>(x), self.cube::<S>(S::srli64::<32>(x)));
+            S::add64(acc, both)
+        }
+    }
+
+    /// The biased, rounded cubes of the even 32-bit lanes of `x`.
+    #[inline(always)]
+    unsafe fn cube<S: Simd<V = V>>(&self, x: V) -> V {
+        // SAFETY: the caller has `S` enabled.
+        unsafe {
+            let square = S::srl64(
+                S::add64(S::mul_even_unsigned(x, x), self.square_add),
+                self.square_shift,
+            );
+            // The square's low 32 bits, read as signed, times x: the scalar's i32 cast.
+            let product = S::mul_even(square, x);
+            S::srl64(S::add64(product, self.cube_add), self.cube_shift)
         }
     }
 
@@ -286,32 +312,22 @@ impl<V: Copy> Cubing<V> {
     }
 }
 
-/// Masked energy of one row over `cols`: scalar at the row ends, vectors between.
-/// `excess` gives the `LANES` non-negative excesses of orientation `o` at column `j`.
+/// The masked energies of a row: the vector accumulators of `count` columns, without
+/// their biases, plus the scalar sums of the row ends.
 #[inline(always)]
-unsafe fn masked<S: Simd>(
-    cols: Range<usize>,
-    width: usize,
-    cubing: [Cubing<S::V>; 3],
-    scalar: impl Fn(Range<usize>) -> [i64; 3],
-    excess: impl Fn(usize, usize) -> S::V,
+unsafe fn finish<S: Simd>(
+    acc: [S::V; 3],
+    cubing: &[Cubing<S::V>; 3],
+    count: usize,
+    ends: [[i64; 3]; 2],
 ) -> [i64; 3] {
-    let (start, end) = inner_blocks(&cols, width, S::LANES);
-    let head = scalar(cols.start..start);
-    let tail = scalar(end..cols.end);
-    // SAFETY: the caller has `S` enabled.
-    unsafe {
-        let mut acc = [S::zero(); 3];
-        for j in (start..end).step_by(S::LANES) {
-            for o in 0..3 {
-                acc[o] = cubing[o].accumulate::<S>(acc[o], excess(j, o));
-            }
-        }
-        std::array::from_fn(|o| {
-            let vector = cubing[o].total::<S>(acc[o], end - start);
-            head[o].wrapping_add(vector).wrapping_add(tail[o])
-        })
+    let mut sums = [0i64; 3];
+    for o in 0..3 {
+        // SAFETY: the caller has `S` enabled.
+        let vector = unsafe { cubing[o].total::<S>(acc[o], count) };
+        sums[o] = ends[0][o].wrapping_add(vector).wrapping_add(ends[1][o]);
     }
+    sums
 }
 
 /// Finest-level masked energy of one row over `cols`.
@@ -329,21 +345,30 @@ pub(super) unsafe fn masked_fine<S: Simd>(
     let width = column_sums.len();
     assert!(centre.len() == width && target.iter().all(|t| t.len() == width));
     assert!(cols.end <= width);
-    // SAFETY: `S` is enabled; `masked` hands out whole blocks with both neighbours inside
-    // the row.
+    let (start, end) = inner_blocks(&cols, width, S::LANES);
+    let head = masked_row(arith, column_sums, centre, target, cols.start..start);
+    let tail = masked_row(arith, column_sums, centre, target, end..cols.end);
+    // SAFETY: `S` is enabled; the blocks are whole, with both neighbours inside the row.
     unsafe {
-        let cubing = std::array::from_fn(|o| {
-            Cubing::new::<S>(FineArithmetic::SQUARE_SHIFT[o], arith.cube_shift[o])
-        });
-        let weights = arith.weights.map(|w| S::splat(i32::from(w)));
-        let scalar = |r| masked_row(arith, column_sums, centre, target, r);
-        masked::<S>(cols.clone(), width, cubing, scalar, |j, o| {
+        let (square, cube) = (FineArithmetic::SQUARE_SHIFT, arith.cube_shift);
+        let cubing = [
+            Cubing::new::<S>(square[0], cube[0]),
+            Cubing::new::<S>(square[1], cube[1]),
+            Cubing::new::<S>(square[2], cube[2]),
+        ];
+        let [w0, w1, w2] = arith.weights.map(i32::from);
+        let weights = [S::splat(w0), S::splat(w1), S::splat(w2)];
+        let mut acc = [S::zero(); 3];
+        for j in (start..end).step_by(S::LANES) {
             let threshold = thresholds::<S>(column_sums, centre, j);
-            let c = S::widen_i16(target[o].as_ptr().add(j));
-            let x = S::abs(S::mul_lo(c, weights[o]));
-            let x = S::sub(x, S::sll(threshold, FineArithmetic::THRESHOLD_SHIFT[o]));
-            S::max(x, S::zero())
-        })
+            for o in 0..3 {
+                let c = S::widen_i16(target[o].as_ptr().add(j));
+                let x = S::abs(S::mul_lo(c, weights[o]));
+                let x = S::sub(x, S::sll(threshold, FineArithmetic::THRESHOLD_SHIFT[o]));
+                acc[o] = cubing[o].accumulate::<S>(acc[o], S::max(x, S::zero()));
+            }
+        }
+        finish::<S>(acc, &cubing, end - start, [head, tail])
     }
 }
 
@@ -362,16 +387,24 @@ pub(super) unsafe fn masked_coarse<S: Simd>(
     let width = column_sums.len();
     assert!(centre.len() == width && target.iter().all(|t| t.len() == width));
     assert!(cols.end <= width);
+    let (start, end) = inner_blocks(&cols, width, S::LANES);
+    let head = masked_row(arith, column_sums, centre, target, cols.start..start);
+    let tail = masked_row(arith, column_sums, centre, target, end..cols.end);
     // SAFETY: as in `masked_fine`.
     unsafe {
         let cubing = [Cubing::new::<S>(30, arith.cube_shift); 3];
         let weights = coarse_weights::<S>(arith);
-        let scalar = |r| masked_row(arith, column_sums, centre, target, r);
-        masked::<S>(cols.clone(), width, cubing, scalar, |j, o| {
+        let mut acc = [S::zero(); 3];
+        for j in (start..end).step_by(S::LANES) {
             let threshold = thresholds::<S>(column_sums, centre, j);
-            let weighted = coarse_weighted::<S>(S::load(target[o].as_ptr().add(j)), weights[o]);
-            S::max(S::sub(S::abs(weighted), threshold), S::zero())
-        })
+            for o in 0..3 {
+                let c = S::load(target[o].as_ptr().add(j));
+                let weighted = coarse_weighted::<S>(c, weights[o]);
+                let x = S::max(S::sub(S::abs(weighted), threshold), S::zero());
+                acc[o] = cubing[o].accumulate::<S>(acc[o], x);
+            }
+        }
+        finish::<S>(acc, &cubing, end - start, [head, tail])
     }
 }
 
@@ -381,7 +414,8 @@ pub(super) unsafe fn masked_coarse<S: Simd>(
 /// `S` must be enabled in the caller.
 #[inline(always)]
 pub(super) unsafe fn cubes_fine<S: Simd>(rows: [&[i16]; 3]) -> [u64; 3] {
-    rows.map(|row| {
+    let mut sums = [0u64; 3];
+    for (sum, row) in sums.iter_mut().zip(rows) {
         let whole = row.len() / S::LANES * S::LANES;
         // SAFETY: `S` is enabled; blocks lie inside the row.
         let vector = unsafe {
@@ -395,8 +429,9 @@ pub(super) unsafe fn cubes_fine<S: Simd>(rows: [&[i16]; 3]) -> [u64; 3] {
             }
             S::sum64(acc)
         };
-        (vector as u64).wrapping_add(fine_cube_sum(&row[whole..]))
-    })
+        *sum = (vector as u64).wrapping_add(fine_cube_sum(&row[whole..]));
+    }
+    sums
 }
 
 /// Coarse cube sums of one reference row per orientation.
@@ -405,33 +440,46 @@ pub(super) unsafe fn cubes_fine<S: Simd>(rows: [&[i16]; 3]) -> [u64; 3] {
 /// `S` must be enabled in the caller.
 #[inline(always)]
 pub(super) unsafe fn cubes_coarse<S: Simd>(rows: [&[i32]; 3], cubes: &CoarseCubes) -> [u64; 3] {
-    rows.map(|row| {
+    let mut sums = [0u64; 3];
+    for (sum, row) in sums.iter_mut().zip(rows) {
         let whole = row.len() / S::LANES * S::LANES;
         // SAFETY: `S` is enabled; blocks lie inside the row.
         let vector = unsafe {
-            let square_add = S::splat64(cubes.square_add as i64);
-            let cube_add = S::splat64(cubes.cube_add as i64);
-            // Wrapping 64-bit cube of the magnitudes in the even 32-bit lanes of `m`; the
-            // square may reach 2^32 (for a magnitude of 2^31), so its high half counts too.
-            let cube = |m: S::V| {
-                let square = S::srl64(
-                    S::add64(S::mul_even_unsigned(m, m), square_add),
-                    cubes.square_shift,
-                );
-                let high = S::slli64::<32>(S::mul_even_unsigned(S::srli64::<32>(square), m));
-                let product = S::add64(S::mul_even_unsigned(square, m), high);
-                S::srl64(S::add64(product, cube_add), cubes.cube_shift)
-            };
             let mut acc = S::zero();
             for j in (0..whole).step_by(S::LANES) {
                 let m = S::abs(S::load(row.as_ptr().add(j)));
-                acc = S::add64(acc, S::add64(cube(m), cube(S::srli64::<32>(m))));
+                let both = S::add64(
+                    coarse_cube::<S>(m, cubes),
+                    coarse_cube::<S>(S::srli64::<32>(m), cubes),
+                );
+                acc = S::add64(acc, both);
             }
             S::sum64(acc)
         };
         let tail = row[whole..]
             .iter()
             .fold(0u64, |a, &c| a.wrapping_add(cubes.cube(c)));
-        (vector as u64).wrapping_add(tail)
-    })
+        *sum = (vector as u64).wrapping_add(tail);
+    }
+    sums
+}
+
+/// Wrapping 64-bit cube of the magnitudes in the even 32-bit lanes of `m`; the square
+/// may reach 2^32 (for a magnitude of 2^31), so its high half counts too.
+#[inline(always)]
+unsafe fn coarse_cube<S: Simd>(m: S::V, cubes: &CoarseCubes) -> S::V {
+    // SAFETY: the caller has `S` enabled.
+    unsafe {
+        let square_add = S::splat64(cubes.square_add as i64);
+        let square = S::srl64(
+            S::add64(S::mul_even_unsigned(m, m), square_add),
+            cubes.square_shift,
+        );
+        let high = S::slli64::<32>(S::mul_even_unsigned(S::srli64::<32>(square), m));
+        let product = S::add64(S::mul_even_unsigned(square, m), high);
+        S::srl64(
+            S::add64(product, S::splat64(cubes.cube_add as i64)),
+            cubes.cube_shift,
+        )
+    }
 }
