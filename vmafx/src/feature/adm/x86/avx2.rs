@@ -10,8 +10,8 @@ use crate::cpu::CpuLevel;
 use crate::feature::adm::decouple::DecoupleParams;
 use crate::feature::adm::denominator::CoarseCubes;
 use crate::feature::adm::dwt::{Rounding, H, V};
+use crate::feature::adm::fused::scalar_rows::{BandRows, DecoupledRows, SplitRows};
 use crate::feature::adm::masking::{CoarseArithmetic, FineArithmetic};
-use crate::feature::adm::rows::{BandRows, DecoupledRows, SplitRows};
 use crate::simd::x86::Avx2;
 
 // SAFETY (every unsafe block below): AVX2 is enabled where these are called, as the

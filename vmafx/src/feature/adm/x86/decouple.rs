@@ -11,7 +11,7 @@ use super::dwt::load_rows;
 use super::{block_starts, covered, AdmVectors};
 use crate::feature::adm::decouple::DecoupleParams;
 use crate::feature::adm::dwt::{D, H, V};
-use crate::feature::adm::rows::{self, DecoupledRows};
+use crate::feature::adm::fused::scalar_rows::{self, DecoupledRows};
 use crate::feature::adm::tables::RECIPROCAL_ZERO;
 
 /// The enhancement gain limit, as an integer when it is one: `restored * gain` is then
@@ -217,7 +217,7 @@ pub(super) unsafe fn decouple_fine<S: AdmVectors>(
             fine_blocks::<S, false>(reference, distorted, &c, outputs, differences)
         }
     };
-    rows::decouple_fine(reference, distorted, params, out, j);
+    scalar_rows::decouple_fine(reference, distorted, params, out, j);
 }
 
 /// Per-lane constants of coarse references: the reciprocal of their 15 leading bits
@@ -292,9 +292,9 @@ pub(super) unsafe fn decouple_coarse<S: AdmVectors>(
             };
             let reference = reference.map(|r| &r[block.clone()]);
             let distorted = distorted.map(|r| &r[block.clone()]);
-            rows::decouple_coarse(reference, distorted, params, sub, 0);
+            scalar_rows::decouple_coarse(reference, distorted, params, sub, 0);
         }
     }
     let j = covered(n, S::LANES);
-    rows::decouple_coarse(reference, distorted, params, out, j);
+    scalar_rows::decouple_coarse(reference, distorted, params, out, j);
 }

@@ -4,7 +4,7 @@
 
 use super::{block_starts, covered};
 use crate::feature::adm::dwt::Rounding;
-use crate::feature::adm::rows::{self, BandRows, SplitRows};
+use crate::feature::adm::fused::scalar_rows::{self, BandRows, SplitRows};
 use crate::feature::adm::tables::{DB2_HI, DB2_LO, DB2_LO_SUM};
 use crate::simd::x86::Simd;
 
@@ -147,7 +147,7 @@ pub(super) unsafe fn fine_vertical_u8<S: Simd>(
         }
     }
     let j = covered(n, S::BLOCK);
-    rows::fine_vertical(rows, bits, lo, hi, j);
+    scalar_rows::fine_vertical(rows, bits, lo, hi, j);
 }
 
 /// Finest vertical pass of 9- to 16-bit rows. Blocks whose samples all fit `bits` (at most
@@ -196,7 +196,7 @@ pub(super) unsafe fn fine_vertical_u16<S: Simd>(
         }
     }
     let j = covered(n, S::BLOCK);
-    rows::fine_vertical(rows, bits, lo, hi, j);
+    scalar_rows::fine_vertical(rows, bits, lo, hi, j);
 }
 
 /// `LANES` columns at `j` of the finest vertical pass for any 16-bit samples: wrapping
@@ -288,11 +288,11 @@ pub(super) unsafe fn fine_horizontal<S: Simd>(lo: &[i16], hi: &[i16], mut out: B
         }
     }
     let j = covered(n, S::BLOCK);
-    rows::fine_horizontal(lo, hi, out.reborrow(), j);
+    scalar_rows::fine_horizontal(lo, hi, out.reborrow(), j);
 }
 
 /// Splits 32-bit lanes into their high halves and their low halves offset by 2^15 (see
-/// `rows::split`), packed to 16 bits: for `a`, `b` in unpack order the result is in order.
+/// `scalar_rows::split`), packed to 16 bits: for `a`, `b` in unpack order the result is in order.
 #[inline(always)]
 unsafe fn split_pack<S: Simd>(a: S::V, b: S::V) -> (S::V, S::V) {
     // SAFETY: the caller has `S` enabled.
@@ -339,7 +339,7 @@ pub(super) unsafe fn coarse_vertical_i16<S: Simd>(rows: [&[i16]; 4], out: SplitR
     let j = covered(n, S::BLOCK);
     let exact = Rounding { add: 0, shift: 0 };
     let rest = [lo_high, lo_low, hi_high, hi_low].map(|o| &mut o[j..]);
-    rows::coarse_vertical(rows.map(|r| &r[j..]), exact, rest, 0);
+    scalar_rows::coarse_vertical(rows.map(|r| &r[j..]), exact, rest, 0);
 }
 
 /// Coarser vertical passes (32-bit approximations, 64-bit sums), into split rows.
@@ -381,7 +381,7 @@ pub(super) unsafe fn coarse_vertical_i32<S: Simd>(
                 let e = S::srl64(e, round.shift);
                 let o = S::slli64::<32>(S::srl64(o, round.shift));
                 let v = S::blend_odd(e, o);
-                // The low halves of the truncations, as `rows::split` keeps them.
+                // The low halves of the truncations, as `scalar_rows::split` keeps them.
                 let high = S::narrow16(S::srai::<16>(v));
                 let low = S::narrow16(S::xor(v, offset));
                 S::store_half(high_row.as_mut_ptr().add(j), high);
@@ -391,7 +391,7 @@ pub(super) unsafe fn coarse_vertical_i32<S: Simd>(
     }
     let j = covered(n, S::LANES);
     let rest = [lo_high, lo_low, hi_high, hi_low].map(|o| &mut o[j..]);
-    rows::coarse_vertical(rows.map(|r| &r[j..]), round, rest, 0);
+    scalar_rows::coarse_vertical(rows.map(|r| &r[j..]), round, rest, 0);
 }
 
 /// Constants of the coarse horizontal pass on split inputs, for a filter with tap sum
@@ -490,5 +490,5 @@ pub(super) unsafe fn coarse_horizontal<S: Simd>(
         }
     }
     let j = covered(n, S::LANES);
-    rows::coarse_horizontal(tmp, round, out.reborrow(), j);
+    scalar_rows::coarse_horizontal(tmp, round, out.reborrow(), j);
 }

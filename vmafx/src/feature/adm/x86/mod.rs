@@ -20,9 +20,9 @@ use std::ops::Range;
 use super::decouple::DecoupleParams;
 use super::denominator::CoarseCubes;
 use super::dwt::Rounding;
-use super::kernels::Kernels;
+use super::fused::kernels::Kernels;
+use super::fused::scalar_rows::{BandRows, DecoupledRows, SplitRows};
 use super::masking::{CoarseArithmetic, FineArithmetic};
-use super::rows::{BandRows, DecoupledRows, SplitRows};
 use crate::cpu::CpuLevel;
 use crate::simd::x86::Simd;
 
