@@ -86,6 +86,11 @@ impl<const VNNI: bool> Simd for Avx2<VNNI> {
     }
 
     #[inline(always)]
+    unsafe fn widen_u8(p: *const u8) -> __m256i {
+        unsafe { _mm256_cvtepu8_epi32(_mm_loadl_epi64(p.cast())) }
+    }
+
+    #[inline(always)]
     unsafe fn widen_u16(p: *const u16) -> __m256i {
         unsafe { _mm256_cvtepu16_epi32(_mm_loadu_si128(p.cast())) }
     }
@@ -354,6 +359,16 @@ impl<const VNNI: bool> Simd for Avx2<VNNI> {
         unsafe {
             let pair = _mm_add_epi64(_mm256_castsi256_si128(a), _mm256_extracti128_si256::<1>(a));
             _mm_cvtsi128_si64(pair).wrapping_add(_mm_extract_epi64::<1>(pair))
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn sum32(a: __m256i) -> u32 {
+        unsafe {
+            let quad = _mm_add_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256::<1>(a));
+            let pair = _mm_add_epi32(quad, _mm_unpackhi_epi64(quad, quad));
+            let one = _mm_add_epi32(pair, _mm_shuffle_epi32::<0b01>(pair));
+            _mm_cvtsi128_si32(one) as u32
         }
     }
 

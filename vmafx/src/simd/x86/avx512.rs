@@ -89,6 +89,11 @@ impl<const VNNI: bool> Simd for Avx512<VNNI> {
     }
 
     #[inline(always)]
+    unsafe fn widen_u8(p: *const u8) -> __m512i {
+        unsafe { _mm512_cvtepu8_epi32(_mm_loadu_si128(p.cast())) }
+    }
+
+    #[inline(always)]
     unsafe fn widen_u16(p: *const u16) -> __m512i {
         unsafe { _mm512_cvtepu16_epi32(_mm256_loadu_si256(p.cast())) }
     }
@@ -353,6 +358,11 @@ impl<const VNNI: bool> Simd for Avx512<VNNI> {
     #[inline(always)]
     unsafe fn sum64(a: __m512i) -> i64 {
         unsafe { _mm512_reduce_add_epi64(a) }
+    }
+
+    #[inline(always)]
+    unsafe fn sum32(a: __m512i) -> u32 {
+        unsafe { _mm512_reduce_add_epi32(a) as u32 }
     }
 
     #[inline(always)]

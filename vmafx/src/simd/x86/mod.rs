@@ -54,6 +54,8 @@ pub trait Simd {
     unsafe fn store_half<T>(p: *mut T, v: Self::Half);
     /// `BLOCK` bytes, zero-extended to 16-bit lanes.
     unsafe fn load_u8(p: *const u8) -> Self::V;
+    /// `LANES` bytes, zero-extended to 32-bit lanes.
+    unsafe fn widen_u8(p: *const u8) -> Self::V;
     /// `LANES` unsigned 16-bit samples, zero-extended to 32-bit lanes.
     unsafe fn widen_u16(p: *const u16) -> Self::V;
     /// `LANES` signed 16-bit samples, sign-extended to 32-bit lanes.
@@ -165,6 +167,8 @@ pub trait Simd {
     unsafe fn none_common(a: Self::V, b: Self::V) -> bool;
     /// Wrapping sum of the 64-bit lanes.
     unsafe fn sum64(a: Self::V) -> i64;
+    /// Wrapping sum of the 32-bit lanes.
+    unsafe fn sum32(a: Self::V) -> u32;
 
     /// The 32-bit values at `base + index` per lane.
     unsafe fn gather(base: *const i32, index: Self::V) -> Self::V;
