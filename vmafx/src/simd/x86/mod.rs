@@ -177,3 +177,6 @@ pub trait Simd {
     /// `a` negated where `sign` is negative, zero where `sign` is zero.
     unsafe fn apply_sign(a: Self::V, sign: Self::V) -> Self::V;
 }
+
+#[cfg(test)]
+mod tests;
