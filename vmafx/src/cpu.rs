@@ -1,7 +1,10 @@
-//! The instruction-set level kernels may use, decided once per process.
+//! The instruction-set level kernels may use, decided once per process. This is the one
+//! place that asks the processor what it supports: kernels ask [`CpuLevel::is_supported`]
+//! and [`CpuLevel::has_dot_product`], never the processor directly.
 //!
-//! `VMAFX_CPU=scalar|avx2|avx512|neon` caps the level (handy for tests and bug reports);
-//! a cap above what the processor supports is lowered to what it supports.
+//! `VMAFX_CPU=scalar|avx2|avx512` caps the level (handy for tests and bug reports); a
+//! cap above what the processor supports is lowered to what it supports. Other
+//! processors run the scalar reference.
 
 use std::sync::OnceLock;
 
@@ -14,10 +17,57 @@ pub enum CpuLevel {
     Scalar,
     /// x86_64 with AVX2 (and FMA, BMI2 — not used in arithmetic that must be exact).
     Avx2,
-    /// x86_64 with AVX-512 F/BW/DQ/VL.
+    /// x86_64 with AVX-512 F/BW/DQ/VL (and AVX2, POPCNT).
     Avx512,
-    /// aarch64 with NEON.
-    Neon,
+}
+
+/// What the processor supports, detected once.
+#[derive(Debug)]
+struct Detected {
+    /// Supported levels, lowest first.
+    levels: Vec<CpuLevel>,
+    /// AVX-VNNI: fused 16-bit dot products on 256-bit vectors.
+    avx_vnni: bool,
+    /// AVX512-VNNI: fused 16-bit dot products on 512-bit vectors.
+    avx512_vnni: bool,
+}
+
+fn detected() -> &'static Detected {
+    static DETECTED: OnceLock<Detected> = OnceLock::new();
+    DETECTED.get_or_init(detect)
+}
+
+#[cfg(target_arch = "x86_64")]
+fn detect() -> Detected {
+    use std::is_x86_feature_detected as has;
+    let mut levels = vec![CpuLevel::Scalar];
+    let avx2 = has!("avx2") && has!("fma");
+    let avx512 = avx2
+        && has!("avx512f")
+        && has!("avx512bw")
+        && has!("avx512dq")
+        && has!("avx512vl")
+        && has!("popcnt");
+    if avx2 {
+        levels.push(CpuLevel::Avx2);
+    }
+    if avx512 {
+        levels.push(CpuLevel::Avx512);
+    }
+    Detected {
+        levels,
+        avx_vnni: avx2 && has!("avxvnni"),
+        avx512_vnni: avx512 && has!("avx512vnni"),
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn detect() -> Detected {
+    Detected {
+        levels: vec![CpuLevel::Scalar],
+        avx_vnni: false,
+        avx512_vnni: false,
+    }
 }
 
 impl CpuLevel {
@@ -27,33 +77,28 @@ impl CpuLevel {
             Self::Scalar => "scalar",
             Self::Avx2 => "avx2",
             Self::Avx512 => "avx512",
-            Self::Neon => "neon",
         }
     }
 
     /// Every level this processor can run, lowest first.
     pub fn supported() -> Vec<CpuLevel> {
-        let mut levels = vec![Self::Scalar];
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-                levels.push(Self::Avx2);
-                let avx512 = std::is_x86_feature_detected!("avx512f")
-                    && std::is_x86_feature_detected!("avx512bw")
-                    && std::is_x86_feature_detected!("avx512dq")
-                    && std::is_x86_feature_detected!("avx512vl");
-                if avx512 {
-                    levels.push(Self::Avx512);
-                }
-            }
+        detected().levels.clone()
+    }
+
+    /// Whether this processor runs every instruction of this level.
+    pub fn is_supported(self) -> bool {
+        detected().levels.contains(&self)
+    }
+
+    /// Whether this processor, at this level, fuses 16-bit dot products into their
+    /// accumulation (`vpdpwssd`: AVX-VNNI at AVX2, AVX512-VNNI at AVX-512).
+    pub fn has_dot_product(self) -> bool {
+        let d = detected();
+        match self {
+            Self::Scalar => false,
+            Self::Avx2 => d.avx_vnni,
+            Self::Avx512 => d.avx512_vnni,
         }
-        #[cfg(target_arch = "aarch64")]
-        {
-            if std::arch::is_aarch64_feature_detected!("neon") {
-                levels.push(Self::Neon);
-            }
-        }
-        levels
     }
 
     /// The best supported level not above `cap`.
@@ -74,9 +119,8 @@ impl std::str::FromStr for CpuLevel {
             "scalar" | "c" | "none" => Ok(Self::Scalar),
             "avx2" => Ok(Self::Avx2),
             "avx512" => Ok(Self::Avx512),
-            "neon" => Ok(Self::Neon),
             other => Err(Error::InvalidOption(format!(
-                "unknown CPU level {other:?} (expected scalar, avx2, avx512 or neon)"
+                "unknown CPU level {other:?} (expected scalar, avx2 or avx512)"
             ))),
         }
     }
@@ -111,9 +155,12 @@ mod tests {
         assert_eq!(supported[0], CpuLevel::Scalar);
         assert_eq!(CpuLevel::capped(CpuLevel::Scalar), CpuLevel::Scalar);
         for level in supported {
+            assert!(level.is_supported());
             assert!(CpuLevel::capped(level) <= level);
             assert_eq!(level.name().parse::<CpuLevel>().unwrap(), level);
         }
         assert!("sse9".parse::<CpuLevel>().is_err());
+        assert!("neon".parse::<CpuLevel>().is_err());
+        assert!(!CpuLevel::Scalar.has_dot_product());
     }
 }

@@ -12,6 +12,7 @@
 //!
 //! Or push frames you already hold with [`Scorer::push`] and call [`Scorer::finish`].
 #![deny(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod backend;
 #[cfg(feature = "bench")]
@@ -30,6 +31,7 @@ pub mod model;
 pub mod pool;
 pub mod report;
 mod scorer;
+mod simd;
 #[cfg(test)]
 mod test_support;
 

@@ -9,8 +9,8 @@
 //!
 //! Every step reproduces libvmaf's scalar C bit for bit: its integer widths, shifts and
 //! roundings (quirks included), and its float conversions of the sums. The reference runs
-//! one pass per step (`reference`); the vector kernels run the same steps fused row by
-//! row (`pipeline`, `fused`) and must give identical integers.
+//! one pass per step (`scalar`); the vector kernels run the same steps fused row by
+//! row (`fused`) and must give identical integers.
 
 pub(crate) mod csf;
 mod decouple;
@@ -19,13 +19,10 @@ mod descriptor;
 mod device;
 mod dwt;
 mod fused;
-mod kernels;
 pub(crate) mod masking;
 mod options;
-mod pipeline;
-mod reference;
 pub(crate) mod region;
-mod rows;
+mod scalar;
 mod tables;
 #[cfg(target_arch = "x86_64")]
 mod x86;
@@ -43,11 +40,11 @@ use crate::cpu::CpuLevel;
 use crate::error::{Error, Result};
 use crate::frame::{PlaneRef, MAX_DIMENSION};
 
+use fused::kernels::{Kernels, Portable};
 use fused::FusedState;
-use kernels::Portable;
 use masking::{cube_root_sum, CoarseArithmetic, FineArithmetic};
-use reference::ReferenceState;
 use region::Region;
+use scalar::ReferenceState;
 
 /// Smallest width and height accepted. The coarsest level needs at least 5 input samples
 /// per line (`ceil(n / 8) >= 5`); below that libvmaf reads outside its bands.
@@ -355,7 +352,7 @@ impl AdmExtractor {
 }
 
 /// The four levels through the fused pipeline with kernels `k`.
-fn fused_levels<K: kernels::Kernels>(
+fn fused_levels<K: Kernels>(
     state: &mut FusedState,
     k: K,
     setup: &Setup,

@@ -189,8 +189,8 @@ pub(super) type HorizontalSad = unsafe fn(&[i32]) -> u32;
 /// The row kernels of one instruction-set level.
 ///
 /// The function pointers are unsafe to call only because SIMD kernels need their
-/// instruction set; a table comes only from [`RowKernels::for_level`] with a level
-/// [`CpuLevel::capped`] has checked, so calling them is sound.
+/// instruction set; a table comes only from [`RowKernels::for_level`], which checks
+/// that the processor supports its level, so calling them is sound.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct RowKernels {
     pub(super) level: CpuLevel,
@@ -207,15 +207,15 @@ impl RowKernels {
         horizontal_sad: scalar::horizontal_sad,
     };
 
-    /// The kernels of `level`, which must be supported by this processor (a level
-    /// without kernels of its own gets the scalar ones).
+    /// The kernels of `level` where this processor supports it; the scalar ones for a
+    /// level it does not support or without kernels of its own.
     pub(super) fn for_level(level: CpuLevel) -> RowKernels {
-        debug_assert!(CpuLevel::supported().contains(&level));
+        // The tables' soundness rests on this check.
         match level {
             #[cfg(target_arch = "x86_64")]
-            CpuLevel::Avx512 => super::x86::AVX512,
+            CpuLevel::Avx512 if level.is_supported() => super::x86::AVX512,
             #[cfg(target_arch = "x86_64")]
-            CpuLevel::Avx2 => super::x86::AVX2,
+            CpuLevel::Avx2 if level.is_supported() => super::x86::AVX2,
             _ => Self::SCALAR,
         }
     }

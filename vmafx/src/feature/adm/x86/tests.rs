@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::feature::adm::kernels::Portable;
+use crate::feature::adm::fused::kernels::Portable;
 use crate::feature::adm::region::Region;
 
 /// The kernel sets this processor runs, with their names.
@@ -127,8 +127,8 @@ proptest! {
 
     #[test]
     fn split_round_trips(v in any::<i32>()) {
-        let (high, low) = crate::feature::adm::rows::split(v);
-        prop_assert_eq!(crate::feature::adm::rows::join(high, low), v);
+        let (high, low) = crate::feature::adm::fused::scalar_rows::split(v);
+        prop_assert_eq!(crate::feature::adm::fused::scalar_rows::join(high, low), v);
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! x86_64 kernels of integer VIF.
 //!
-//! One pipeline ([`pipeline`]) is written once over the small vector vocabulary of
-//! [`Simd`] and instantiated for AVX2 ([`avx2`]) and AVX-512 ([`avx512`]); each of those
-//! files supplies the vector operations and the per-pixel statistics, and compiles the
-//! pipeline inside its own `#[target_feature]` entry point.
+//! One pipeline ([`pipeline`]) is written once over the shared vector vocabulary
+//! ([`crate::simd::x86::Simd`]) and instantiated for AVX2 ([`avx2`]) and AVX-512
+//! ([`avx512`]); each of those files supplies the per-pixel statistics ([`VifSimd`]) and
+//! compiles the pipeline inside its own `#[target_feature]` entry point.
 //!
 //! Exactness rests on three facts, so every result equals the scalar reference bit for bit:
 //! - Filter taps go through `pmaddwd` on samples stored as `value - 32768` (16-bit
@@ -25,6 +25,7 @@ pub use pipeline::ScaleJob;
 use super::scalar::ScaleSums;
 use crate::cpu::CpuLevel;
 use crate::frame::Sample;
+use crate::simd::x86::Simd;
 
 /// The x86 kernel families, from the widest the processor and the level allow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,18 +46,16 @@ impl Kernel {
     /// The kernels for `level`, which must be one this processor supports; `None` means
     /// the scalar reference.
     pub fn for_level(level: CpuLevel) -> Option<Kernel> {
-        // Checked again here, though the level already was: the entry points rely on it.
-        let avx2 = std::is_x86_feature_detected!("avx2");
-        let avx512 = std::is_x86_feature_detected!("avx512f")
-            && std::is_x86_feature_detected!("avx512bw")
-            && std::is_x86_feature_detected!("popcnt");
+        // The entry points rely on these checks (`crate::cpu` detects the features).
         match level {
-            CpuLevel::Avx512 if avx512 => Some(Kernel::Avx512 {
-                vnni: std::is_x86_feature_detected!("avx512vnni"),
+            CpuLevel::Avx512 if level.is_supported() => Some(Kernel::Avx512 {
+                vnni: level.has_dot_product(),
             }),
-            CpuLevel::Avx512 | CpuLevel::Avx2 if avx2 => Some(Kernel::Avx2 {
-                vnni: std::is_x86_feature_detected!("avxvnni"),
-            }),
+            CpuLevel::Avx512 | CpuLevel::Avx2 if CpuLevel::Avx2.is_supported() => {
+                Some(Kernel::Avx2 {
+                    vnni: CpuLevel::Avx2.has_dot_product(),
+                })
+            }
             _ => None,
         }
     }
@@ -119,58 +118,15 @@ pub struct Moments<V> {
     pub xy: V,
 }
 
-/// The vector vocabulary the pipeline is written in. A vector holds `LANES` 32-bit lanes,
-/// or `2 * LANES` 16-bit ones; `BLOCK = 2 * LANES` pixels are filtered together.
+/// What the VIF pipeline adds to the shared vocabulary: the per-pixel statistics, which
+/// use each instruction set's own floating-point and gather instructions.
 ///
 /// # Safety
-/// Every method may only be called where the implementing instruction set is enabled
-/// (inside that file's `#[target_feature]` entry points); pointers must be valid for the
-/// bytes the method reads or writes.
-pub trait Simd {
-    /// The integer vector.
-    type V: Copy;
+/// As for [`Simd`]: callable only where the implementing instruction set is enabled.
+pub trait VifSimd: Simd {
     /// Per-row accumulators of the statistics.
     type Acc;
-    /// 32-bit lanes per vector.
-    const LANES: usize;
-    /// Pixels per block: one vector of 16-bit lanes.
-    const BLOCK: usize = 2 * Self::LANES;
-    /// Whether there are registers for 16 accumulators and their operands.
-    const MANY_REGISTERS: bool;
 
-    /// All 32-bit lanes set to `x`.
-    unsafe fn splat(x: i32) -> Self::V;
-    /// `BLOCK` 16-bit values.
-    unsafe fn load(p: *const i16) -> Self::V;
-    /// Stores `BLOCK` 16-bit values.
-    unsafe fn store(p: *mut i16, v: Self::V);
-    /// `BLOCK` bytes, zero-extended to 16-bit lanes.
-    unsafe fn load_u8(p: *const u8) -> Self::V;
-    /// 32-bit wrapping addition.
-    unsafe fn add(a: Self::V, b: Self::V) -> Self::V;
-    /// Bitwise exclusive or.
-    unsafe fn xor(a: Self::V, b: Self::V) -> Self::V;
-    /// Bitwise and.
-    unsafe fn and(a: Self::V, b: Self::V) -> Self::V;
-    /// 32-bit logical right shift by `count` (at most 31).
-    unsafe fn srl(a: Self::V, count: u32) -> Self::V;
-    /// 32-bit left shift by `count` (at most 31).
-    unsafe fn sll(a: Self::V, count: u32) -> Self::V;
-    /// `acc + a0 * b0 + a1 * b1` per 32-bit lane of signed 16-bit pairs, wrapping.
-    unsafe fn madd_acc(acc: Self::V, a: Self::V, b: Self::V) -> Self::V;
-    /// Interleaves the 16-bit lanes of the low halves of each 128-bit part.
-    unsafe fn interleave_lo(a: Self::V, b: Self::V) -> Self::V;
-    /// Interleaves the 16-bit lanes of the high halves of each 128-bit part.
-    unsafe fn interleave_hi(a: Self::V, b: Self::V) -> Self::V;
-    /// Packs two vectors of 32-bit lanes holding 0..=65535 into 16-bit lanes, undoing the
-    /// lane order of `interleave_lo` / `interleave_hi`.
-    unsafe fn pack(lo: Self::V, hi: Self::V) -> Self::V;
-    /// Low 16 bits of the 16-bit products.
-    unsafe fn mul_lo16(a: Self::V, b: Self::V) -> Self::V;
-    /// High 16 bits of the unsigned 16-bit products.
-    unsafe fn mul_hi16(a: Self::V, b: Self::V) -> Self::V;
-    /// Stores the low 16 bits of the `LANES` 32-bit lanes.
-    unsafe fn store_u16(p: *mut u16, v: Self::V);
     /// Empty accumulators.
     unsafe fn new_acc() -> Self::Acc;
     /// Adds the information terms of the first `valid` lanes of `m` to `acc`.
@@ -196,7 +152,8 @@ impl SimdSample for u8 {
 
     #[inline(always)]
     unsafe fn load_block<S: Simd>(p: *const u8) -> S::V {
-        S::load_u8(p)
+        // SAFETY: the caller has the vectors' instruction set enabled and valid pointers.
+        unsafe { S::load_u8(p) }
     }
 }
 
@@ -205,6 +162,7 @@ impl SimdSample for u16 {
 
     #[inline(always)]
     unsafe fn load_block<S: Simd>(p: *const u16) -> S::V {
-        S::load(p.cast())
+        // SAFETY: the caller has the vectors' instruction set enabled and valid pointers.
+        unsafe { S::load(p) }
     }
 }

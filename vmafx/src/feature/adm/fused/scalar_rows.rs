@@ -6,8 +6,8 @@
 
 use crate::frame::Sample;
 
-use super::decouple::{decouple_coarse_sample, decouple_fine_sample, DecoupleParams};
-use super::dwt::{
+use crate::feature::adm::decouple::{decouple_coarse_sample, decouple_fine_sample, DecoupleParams};
+use crate::feature::adm::dwt::{
     coarse_horizontal_sample, coarse_vertical_sample, fine_horizontal_sample, fine_vertical_sample,
     Rounding,
 };

@@ -1,17 +1,26 @@
-//! The fused levels: the reference's steps, row by row, with the row kernels of one
-//! instruction set (see `pipeline`).
+//! The fused levels: the scalar reference's steps, row by row, with the row kernels of
+//! one instruction set.
+//!
+//! - `pipeline`: the row rings and the order in which rows go through the steps;
+//! - `kernels`: the row kernels as one trait, scalar by default (`Portable`);
+//! - `scalar_rows`: the scalar row kernels, which the vector kernels also finish
+//!   their rows with.
+
+pub(super) mod kernels;
+mod pipeline;
+pub(super) mod scalar_rows;
 
 use crate::frame::{Plane, PlaneRef};
 
 use super::decouple::DecoupleParams;
 use super::denominator::{coarse_denominator, fine_denominator, CoarseCubes, RowRounding};
 use super::dwt::{coarse_rounding, fill_taps};
-use super::kernels::Kernels;
 use super::masking::{CoarseArithmetic, FineArithmetic};
-use super::pipeline::{pad_row, run_level, LevelPlan, RowScratch};
 use super::region::Region;
-use super::rows::BandRows;
 use super::{LevelScores, Setup};
+use kernels::Kernels;
+use pipeline::{pad_row, run_level, LevelPlan, RowScratch};
+use scalar_rows::BandRows;
 
 /// A source sample type of the finest level, with its vertical kernel.
 trait FineSample: crate::frame::Sample {

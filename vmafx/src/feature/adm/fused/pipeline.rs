@@ -10,14 +10,14 @@
 
 use std::ops::Range;
 
-use super::decouple::DecoupleParams;
-use super::denominator::{CoarseCubes, RowRounding};
 use super::kernels::Kernels;
-use super::masking::{
+use super::scalar_rows::DecoupledRows;
+use crate::feature::adm::decouple::DecoupleParams;
+use crate::feature::adm::denominator::{CoarseCubes, RowRounding};
+use crate::feature::adm::masking::{
     accumulate_row, after, before, CoarseArithmetic, FineArithmetic, MaskingArithmetic,
 };
-use super::region::Region;
-use super::rows::DecoupledRows;
+use crate::feature::adm::region::Region;
 
 /// Rows a ring holds: the masking neighbourhood.
 const RING: usize = 3;

@@ -1,4 +1,4 @@
-//! The reference levels: one pass per step over whole bands, exactly as the scalar C
+//! The scalar reference of ADM: one pass per step over whole bands, exactly as the scalar C
 //! code runs them. Every faster path must give the same integers.
 
 use crate::frame::PlaneRef;

@@ -7,11 +7,13 @@
 
 use std::ops::Range;
 
-use super::decouple::DecoupleParams;
-use super::denominator::{coarse_cube_sum, fine_cube_sum, CoarseCubes};
-use super::dwt::Rounding;
-use super::masking::{column_sums, masked_row, weigh_row, CoarseArithmetic, FineArithmetic};
-use super::rows::{self, BandRows, DecoupledRows, SplitRows};
+use super::scalar_rows::{self, BandRows, DecoupledRows, SplitRows};
+use crate::feature::adm::decouple::DecoupleParams;
+use crate::feature::adm::denominator::{coarse_cube_sum, fine_cube_sum, CoarseCubes};
+use crate::feature::adm::dwt::Rounding;
+use crate::feature::adm::masking::{
+    column_sums, masked_row, weigh_row, CoarseArithmetic, FineArithmetic,
+};
 
 /// Row kernels of one instruction set. Implementors are zero-sized proofs that the
 /// processor supports their instructions.
@@ -19,34 +21,34 @@ pub(crate) trait Kernels: Copy {
     /// Finest level, vertical pass of 8-bit rows into the `lo`/`hi` rows (without the
     /// padding, which the caller fills).
     fn fine_vertical_u8(self, rows: [&[u8]; 4], bits: u32, lo: &mut [i16], hi: &mut [i16]) {
-        rows::fine_vertical(rows, bits, lo, hi, 0);
+        scalar_rows::fine_vertical(rows, bits, lo, hi, 0);
     }
 
     /// Finest level, vertical pass of 9- to 16-bit rows.
     fn fine_vertical_u16(self, rows: [&[u16]; 4], bits: u32, lo: &mut [i16], hi: &mut [i16]) {
-        rows::fine_vertical(rows, bits, lo, hi, 0);
+        scalar_rows::fine_vertical(rows, bits, lo, hi, 0);
     }
 
     /// Finest level, horizontal pass of the padded vertical outputs into one band row.
     fn fine_horizontal(self, lo: &[i16], hi: &[i16], out: BandRows<'_, i16>) {
-        rows::fine_horizontal(lo, hi, out, 0);
+        scalar_rows::fine_horizontal(lo, hi, out, 0);
     }
 
     /// First coarse level, vertical pass of the finest level's 16-bit approximation (no
-    /// rounding at this scale) into split rows (see [`rows::split`]).
+    /// rounding at this scale) into split rows (see [`scalar_rows::split`]).
     fn coarse_vertical_i16(self, rows: [&[i16]; 4], out: SplitRows<'_>) {
         let exact = Rounding { add: 0, shift: 0 };
-        rows::coarse_vertical(rows, exact, out, 0);
+        scalar_rows::coarse_vertical(rows, exact, out, 0);
     }
 
     /// Coarser levels, vertical pass of 32-bit approximations into split rows.
     fn coarse_vertical_i32(self, rows: [&[i32]; 4], round: Rounding, out: SplitRows<'_>) {
-        rows::coarse_vertical(rows, round, out, 0);
+        scalar_rows::coarse_vertical(rows, round, out, 0);
     }
 
     /// Coarse levels, horizontal pass of the split, padded vertical outputs.
     fn coarse_horizontal(self, tmp: [&[i16]; 4], round: Rounding, out: BandRows<'_, i32>) {
-        rows::coarse_horizontal(tmp, round, out, 0);
+        scalar_rows::coarse_horizontal(tmp, round, out, 0);
     }
 
     /// Finest level, decoupling of one row.
@@ -57,7 +59,7 @@ pub(crate) trait Kernels: Copy {
         params: &DecoupleParams,
         out: DecoupledRows<'_, i16>,
     ) {
-        rows::decouple_fine(reference, distorted, params, out, 0);
+        scalar_rows::decouple_fine(reference, distorted, params, out, 0);
     }
 
     /// Coarse levels, decoupling of one row.
@@ -68,7 +70,7 @@ pub(crate) trait Kernels: Copy {
         params: &DecoupleParams,
         out: DecoupledRows<'_, i32>,
     ) {
-        rows::decouple_coarse(reference, distorted, params, out, 0);
+        scalar_rows::decouple_coarse(reference, distorted, params, out, 0);
     }
 
     /// Finest level, CSF weighting of one masker row into share sums and centre
