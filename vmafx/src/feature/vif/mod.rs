@@ -24,7 +24,7 @@
 mod conformance_tests;
 mod descriptor;
 mod device;
-mod engine;
+mod dispatch;
 pub(crate) mod scalar;
 #[cfg(test)]
 mod simd_tests;
@@ -40,7 +40,7 @@ use crate::cpu::CpuLevel;
 use crate::error::{Error, Result};
 use crate::feature::options::OptionValues;
 use crate::frame::{Plane, PlaneRef, MAX_DIMENSION};
-use engine::{Engine, KernelSample, Step};
+use dispatch::{Engine, KernelSample, Step};
 use scalar::{StatParams, VerticalRounding};
 use tables::{Log2Table, SCALES};
 

@@ -81,7 +81,7 @@ fn extractors(w: usize, h: usize, depth: u8, options: VifOptions) -> Vec<(String
     #[cfg(target_arch = "x86_64")]
     for kernel in super::x86::Kernel::all_supported() {
         let mut vif = VifExtractor::new(w, h, depth, options).unwrap();
-        vif.engine = super::engine::Engine::X86 {
+        vif.engine = super::dispatch::Engine::X86 {
             kernel,
             workspace: Box::new(super::x86::Workspace::new(w)),
         };
