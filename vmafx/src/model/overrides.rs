@@ -115,7 +115,7 @@ mod tests {
     #[test]
     fn overrides_that_change_nothing_or_are_wrong_are_refused() {
         let model = || Model::builtin("vmaf_v0.6.1").unwrap();
-        let err = |r: crate::Result<Model>| r.err().expect("refused");
+        let err = |r: crate::Result<Model>| r.expect_err("refused");
         assert!(matches!(
             err(model().with_feature_option("nonsense", "x", "1")),
             Error::Feature(_)
