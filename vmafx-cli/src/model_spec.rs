@@ -1,4 +1,6 @@
-//! libvmaf's `--model` syntax: `version=NAME|path=FILE[:name=LABEL][:disable_clip][:enable_transform]`.
+//! libvmaf's `--model` syntax:
+//! `version=NAME|path=FILE[:name=LABEL][:disable_clip][:enable_transform][:EXTRACTOR.OPTION=VALUE]...`,
+//! the last form changing an option the model passes to one of its extractors.
 
 use std::path::PathBuf;
 
@@ -15,6 +17,8 @@ pub struct ModelSpec {
     pub name: String,
     /// Clip and transform switches.
     pub options: ModelOptions,
+    /// Extractor option overrides `(extractor, option, value)`, in the order given.
+    pub overrides: Vec<(String, String, String)>,
 }
 
 /// A built-in model or a JSON file.
@@ -32,6 +36,7 @@ impl Default for ModelSpec {
             source: ModelSource::Builtin("vmaf_v0.6.1".into()),
             name: vmafx::DEFAULT_MODEL_NAME.into(),
             options: ModelOptions::default(),
+            overrides: Vec::new(),
         }
     }
 }
@@ -42,6 +47,7 @@ impl ModelSpec {
         let mut source = None;
         let mut name = None;
         let mut options = ModelOptions::default();
+        let mut overrides = Vec::new();
         for part in text.split(':').filter(|p| !p.is_empty()) {
             let (key, value) = match part.split_once('=') {
                 Some((k, v)) => (k, Some(v)),
@@ -58,7 +64,15 @@ impl ModelSpec {
                 "name" => name = Some(required(key, value)?.to_string()),
                 "disable_clip" => options.disable_clip = flag()?,
                 "enable_transform" => options.enable_transform = flag()?,
-                _ => bail!("unknown model option {key:?} in {text:?} (expected version, path, name, disable_clip, enable_transform)"),
+                _ if key.contains('.') => {
+                    let (extractor, option) = key.split_once('.').unwrap_or((key, ""));
+                    if extractor.is_empty() || option.is_empty() {
+                        bail!("model option {key:?} in {text:?} should be EXTRACTOR.OPTION=VALUE");
+                    }
+                    let value = required(key, value)?;
+                    overrides.push((extractor.to_string(), option.to_string(), value.to_string()));
+                }
+                _ => bail!("unknown model option {key:?} in {text:?} (expected version, path, name, disable_clip, enable_transform or EXTRACTOR.OPTION=VALUE)"),
             }
         }
         let source = source.with_context(|| format!("model {text:?} needs version= or path="))?;
@@ -66,6 +80,7 @@ impl ModelSpec {
             source,
             name: name.unwrap_or_else(|| vmafx::DEFAULT_MODEL_NAME.into()),
             options,
+            overrides,
         })
     }
 
@@ -75,7 +90,15 @@ impl ModelSpec {
             ModelSource::Builtin(version) => Model::builtin(version)?,
             ModelSource::File(path) => Model::from_path(path)?,
         };
-        Ok((self.name.clone(), model.with_options(self.options)))
+        let mut model = model.with_options(self.options);
+        for (extractor, option, value) in &self.overrides {
+            model = model
+                .with_feature_option(extractor, option, value)
+                .with_context(|| {
+                    format!("cannot apply {extractor}.{option}={value} to the model")
+                })?;
+        }
+        Ok((self.name.clone(), model))
     }
 }
 
@@ -103,5 +126,42 @@ mod tests {
         assert!(ModelSpec::parse("name=x").is_err());
         assert!(ModelSpec::parse("version=").is_err());
         assert!(ModelSpec::parse("version=a:colour=blue").is_err());
+    }
+
+    #[test]
+    fn parses_and_applies_extractor_overrides() {
+        let spec = ModelSpec::parse(
+            "version=vmaf_v0.6.1:vif.vif_enhn_gain_limit=1.0:adm.adm_enhn_gain_limit=1",
+        )
+        .unwrap();
+        assert_eq!(
+            spec.overrides,
+            [
+                ("vif".into(), "vif_enhn_gain_limit".into(), "1.0".into()),
+                ("adm".into(), "adm_enhn_gain_limit".into(), "1".into()),
+            ]
+        );
+        let (_, model) = spec.load().unwrap();
+        let vif = model
+            .features()
+            .iter()
+            .find(|f| f.name.contains("vif_scale0"))
+            .unwrap();
+        assert_eq!(vif.text_options["vif_enhn_gain_limit"], "1.0");
+        for bad in [
+            "version=vmaf_v0.6.1:vif.=1",
+            "version=vmaf_v0.6.1:.egl=1",
+            "version=vmaf_v0.6.1:vif.vif_enhn_gain_limit",
+        ] {
+            assert!(ModelSpec::parse(bad).is_err(), "{bad}");
+        }
+        for refused in [
+            "version=vmaf_v0.6.1:vif.no_such=1",
+            "version=vmaf_v0.6.1:vif.vif_enhn_gain_limit=abc",
+            "version=vmaf_v0.6.1:cambi.window_size=63",
+        ] {
+            let error = ModelSpec::parse(refused).unwrap().load().unwrap_err();
+            assert!(format!("{error:#}").contains("cannot apply"), "{error:#}");
+        }
     }
 }

@@ -72,5 +72,6 @@ fn builtin(version: &str, name: &str) -> ModelSpec {
         source: crate::model_spec::ModelSource::Builtin(version.into()),
         name: name.into(),
         options: Default::default(),
+        overrides: Vec::new(),
     }
 }

@@ -1,8 +1,8 @@
 //! Parity with libvmaf, run as users run it: every `parity_outputs` entry of the
 //! conformance manifest (VMAF v1 and its HFR and 2160 variants, the 4K NEG model, the
 //! `--aom_ctc` and `--nflx_ctc` presets, and the extra extractors) is scored by the
-//! `vmafx` binary with libvmaf's exact command-line arguments, and every per-frame and
-//! pooled value is compared with libvmaf's JSON. Where libvmaf refused the input, we
+//! `vmafx` binary with libvmaf's exact command-line arguments, and every per-frame,
+//! pooled and aggregate value is compared with libvmaf's JSON. Where libvmaf refused the input, we
 //! must refuse it too, with a message.
 //!
 //! The corpus is `VMAFX_CONFORMANCE_DIR`, else `shared/conformance` beside the
@@ -145,6 +145,47 @@ impl Comparison<'_> {
     }
 }
 
+/// The names in a report's `aggregate_metrics`, in the order printed (serde_json's
+/// maps are sorted, so read them from the text).
+fn aggregate_names(text: &str) -> Vec<String> {
+    let Some(start) = text.find("\"aggregate_metrics\"") else {
+        return Vec::new();
+    };
+    let block = &text[start..];
+    let block = &block[..block.find('}').unwrap_or(block.len())];
+    block
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.trim().strip_prefix('"'))
+        .filter_map(|rest| rest.split_once('"').map(|(name, _)| name.to_string()))
+        .collect()
+}
+
+/// libvmaf's `aggregate_metrics` (psnr's `apsnr_*`): the same names in the same order,
+/// and each value as libvmaf's.
+fn compare_aggregates(
+    comparison: &mut Comparison<'_>,
+    place: &str,
+    (golden_text, golden): (&str, &Value),
+    (our_text, ours): (&str, &Value),
+) {
+    let (theirs, mine) = (aggregate_names(golden_text), aggregate_names(our_text));
+    if theirs != mine {
+        comparison.failures.push(format!(
+            "{place}: aggregate metrics {mine:?}, libvmaf {theirs:?}"
+        ));
+    }
+    for name in &theirs {
+        let at = format!("{place} aggregate");
+        comparison.check(
+            name,
+            at,
+            &golden["aggregate_metrics"][name],
+            ours["aggregate_metrics"].get(name),
+        );
+    }
+}
+
 /// Whether our refusal is the documented difference from libvmaf (docs/exactness.md):
 /// libvmaf drops an extractor that cannot score the input and reports the rest, where
 /// we refuse the run and name the extractor. The golden report must then lack that
@@ -210,9 +251,10 @@ fn libvmaf_commands_give_libvmaf_results() {
                 continue;
             }
             scored += 1;
-            let golden: Value =
-                serde_json::from_str(&std::fs::read_to_string(dir.join(golden)).unwrap()).unwrap();
-            let ours: Value = serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap())
+            let golden_text = std::fs::read_to_string(dir.join(golden)).unwrap();
+            let golden: Value = serde_json::from_str(&golden_text).unwrap();
+            let our_text = std::fs::read_to_string(&json_path).unwrap();
+            let ours: Value = serde_json::from_str(&our_text)
                 .unwrap_or_else(|e| panic!("{place}: our JSON does not parse: {e}"));
             let unreliable = entry["unreliable_metrics"]
                 .as_object()
@@ -241,6 +283,12 @@ fn libvmaf_commands_give_libvmaf_results() {
                     comparison.check(metric, at, value, o["metrics"].get(metric));
                 }
             }
+            compare_aggregates(
+                &mut comparison,
+                &place,
+                (&golden_text, &golden),
+                (&our_text, &ours),
+            );
             for (metric, pooled) in golden["pooled_metrics"].as_object().unwrap() {
                 for (method, value) in pooled.as_object().unwrap() {
                     let mine = ours["pooled_metrics"]

@@ -121,6 +121,20 @@ pub(crate) trait FrameMetric: Send {
         distorted: &FrameView<'_>,
         out: &mut [f64],
     ) -> Result<()>;
+
+    /// Whole-run integer counters (such as summed squared errors) this copy has
+    /// gathered; empty for metrics without whole-run values. A run holds several copies
+    /// of a spatial extractor, so the scorer adds their counters up element by element
+    /// and hands the sums to [`FrameMetric::aggregates`].
+    fn run_totals(&self) -> Vec<u64> {
+        Vec::new()
+    }
+
+    /// libvmaf's `aggregate_metrics` from the summed [`FrameMetric::run_totals`] of
+    /// every copy, in the order libvmaf sets them.
+    fn aggregates(&self, _totals: &[u64]) -> Vec<(&'static str, f64)> {
+        Vec::new()
+    }
 }
 
 /// Values a temporal extractor produced for an earlier (or the current) frame.

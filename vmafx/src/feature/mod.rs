@@ -9,6 +9,9 @@ pub mod options;
 pub mod registry;
 pub mod request;
 
+#[cfg(test)]
+mod option_errors_tests;
+
 /// Declares each metric's module and lists its descriptors in the registry, in one
 /// place: `module: DESCRIPTOR, ...;` (a folder may hold more than one metric).
 macro_rules! metrics {

@@ -357,12 +357,15 @@ impl OptionValues {
             .ok_or_else(|| Error::UnknownOption {
                 feature: self.feature.to_string(),
                 option: key.to_string(),
-                known: self
-                    .specs
-                    .iter()
-                    .map(|s| s.name)
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                known: if self.specs.is_empty() {
+                    "none".to_string()
+                } else {
+                    self.specs
+                        .iter()
+                        .map(|s| s.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
             })
     }
 

@@ -13,6 +13,7 @@
 
 mod builtin;
 mod json;
+mod overrides;
 mod predict;
 mod svm;
 
@@ -100,6 +101,7 @@ impl BootstrapScores {
 }
 
 /// A parsed model file: the shared, immutable part of a [`Model`].
+#[derive(Clone)]
 pub(crate) struct ModelData {
     /// Inputs in the order [`Model::predict`] takes them.
     pub(crate) features: Vec<ModelFeature>,

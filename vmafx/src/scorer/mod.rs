@@ -44,6 +44,9 @@ pub struct Scorer {
     spatial_ranges: Vec<Range<usize>>,
     spatial_requests: Vec<FeatureRequest>,
     idle_spatial_sets: Mutex<Vec<Vec<Box<dyn FrameMetric>>>>,
+    /// Spatial extractors (by position in a set) that keep whole-run totals, and so see
+    /// every frame, also those subsampling leaves unscored.
+    totalling: Vec<usize>,
     temporal: Vec<(Box<dyn SequenceMetric>, Range<usize>)>,
     models: Vec<ModelSlot>,
     workers: Option<rayon::ThreadPool>,
@@ -114,6 +117,13 @@ impl Scorer {
         } else {
             None
         };
+        let totalling = layout
+            .first_spatial_set
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| !x.run_totals().is_empty())
+            .map(|(i, _)| i)
+            .collect();
         let metrics = layout
             .report_order
             .iter()
@@ -126,6 +136,7 @@ impl Scorer {
             spatial_ranges,
             spatial_requests,
             idle_spatial_sets: Mutex::new(vec![layout.first_spatial_set]),
+            totalling,
             temporal: layout.temporal,
             models: layout.models,
             workers,
@@ -228,13 +239,7 @@ impl Scorer {
         self.started.get_or_insert_with(Instant::now);
         let index = self.pushed;
         self.pushed += 1;
-        let spatial = self.scores_spatially(index).then(|| {
-            let mut set = self.take_spatial_set()?;
-            let row = self.extract_spatial(&mut set, reference, distorted);
-            self.return_spatial_set(set);
-            row
-        });
-        let spatial = spatial.transpose()?;
+        let spatial = self.spatial_row(index, reference, distorted)?;
         let temporal = push_temporal(&mut self.temporal, reference, distorted)?;
         self.record(index, spatial, temporal);
         Ok(())
@@ -286,14 +291,82 @@ impl Scorer {
             0.0
         };
         let backend = self.backend_description();
-        Ok(Report::new(
+        let aggregates = self.aggregates();
+        let mut report = Report::new(
             self.metrics,
             self.completed,
             self.format.width(),
             self.format.height(),
             backend,
             fps,
-        ))
+        );
+        for (name, value) in aggregates {
+            report.set_aggregate(name, value)?;
+        }
+        Ok(report)
+    }
+
+    /// Whole-run values: each extractor's totals summed over all its copies (which
+    /// frames went to which copy does not matter), in the order of the extractors.
+    fn aggregates(&self) -> Vec<(&'static str, f64)> {
+        let sets = match self.idle_spatial_sets.lock() {
+            Ok(sets) => sets,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let mut aggregates = Vec::new();
+        for &i in &self.totalling {
+            let mut sums: Vec<u64> = Vec::new();
+            for set in sets.iter() {
+                let totals = set[i].run_totals();
+                sums.resize(totals.len().max(sums.len()), 0);
+                for (sum, total) in sums.iter_mut().zip(totals) {
+                    *sum = sum.saturating_add(total);
+                }
+            }
+            if let Some(set) = sets.first() {
+                aggregates.extend(set[i].aggregates(&sums));
+            }
+        }
+        aggregates
+    }
+
+    /// A frame's spatial values, or `None` for a frame subsampling skips; extractors
+    /// with whole-run totals see that frame all the same, as libvmaf's do.
+    fn spatial_row(
+        &self,
+        index: u64,
+        reference: &FrameView<'_>,
+        distorted: &FrameView<'_>,
+    ) -> Result<Option<Vec<f64>>> {
+        let scored = self.scores_spatially(index);
+        if !scored && self.totalling.is_empty() {
+            return Ok(None);
+        }
+        let mut set = self.take_spatial_set()?;
+        let row = if scored {
+            self.extract_spatial(&mut set, reference, distorted)
+                .map(Some)
+        } else {
+            self.extract_totals_only(&mut set, reference, distorted)
+                .map(|()| None)
+        };
+        self.return_spatial_set(set);
+        row
+    }
+
+    /// Runs only the extractors that keep whole-run totals; their values are dropped.
+    fn extract_totals_only(
+        &self,
+        set: &mut [Box<dyn FrameMetric>],
+        reference: &FrameView<'_>,
+        distorted: &FrameView<'_>,
+    ) -> Result<()> {
+        let mut scratch = vec![f64::NAN; self.metrics.len()];
+        for &i in &self.totalling {
+            let range = self.spatial_ranges[i].clone();
+            set[i].extract(reference, distorted, &mut scratch[range])?;
+        }
+        Ok(())
     }
 
     fn scores_spatially(&self, index: u64) -> bool {
@@ -350,15 +423,7 @@ impl Scorer {
                 || {
                     batch
                         .par_iter()
-                        .map(|(index, r, d)| {
-                            if !this.scores_spatially(*index) {
-                                return Ok(None);
-                            }
-                            let mut set = this.take_spatial_set()?;
-                            let row = this.extract_spatial(&mut set, &r.view(), &d.view());
-                            this.return_spatial_set(set);
-                            row.map(Some)
-                        })
+                        .map(|(index, r, d)| this.spatial_row(*index, &r.view(), &d.view()))
                         .collect::<Result<Vec<_>>>()
                 },
                 || {
@@ -459,3 +524,6 @@ fn push_temporal(
         .map(|(x, _)| x.push(reference, distorted))
         .collect()
 }
+
+#[cfg(test)]
+mod aggregate_tests;

@@ -4,6 +4,7 @@
 
 #[cfg(any(feature = "vulkan", feature = "compute"))]
 pub(crate) mod adm_cases;
+pub(crate) mod outputs;
 pub(crate) mod parity_runs;
 #[cfg(any(feature = "vulkan", feature = "compute"))]
 pub(crate) mod pictures;

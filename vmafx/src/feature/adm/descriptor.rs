@@ -120,6 +120,8 @@ impl FrameMetric for OnDevice {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::feature::request::FeatureRequest;
+    use crate::test_support::outputs::check_outputs;
 
     #[test]
     fn declared_defaults_are_the_option_defaults() {
@@ -127,5 +129,48 @@ mod tests {
             AdmOptions::from_options(&DESCRIPTOR.default_values()).unwrap(),
             AdmOptions::default()
         );
+    }
+
+    #[test]
+    fn debug_outputs_follow_the_scores_in_libvmaf_order() {
+        let mut names = vec![
+            "integer_adm2",
+            "integer_aim",
+            "integer_adm3",
+            "integer_adm_scale0",
+            "integer_adm_scale1",
+            "integer_adm_scale2",
+            "integer_adm_scale3",
+        ];
+        for spec in ["adm", "adm=debug=true"] {
+            let request = FeatureRequest::parse(spec).unwrap();
+            let options = AdmOptions::from_options(request.options()).unwrap();
+            if request.options().bool("debug") {
+                names.extend([
+                    "integer_adm",
+                    "integer_adm_num",
+                    "integer_adm_den",
+                    "integer_adm_num_scale0",
+                    "integer_adm_den_scale0",
+                    "integer_adm_num_scale1",
+                    "integer_adm_den_scale1",
+                    "integer_adm_num_scale2",
+                    "integer_adm_den_scale2",
+                    "integer_adm_num_scale3",
+                    "integer_adm_den_scale3",
+                ]);
+            }
+            let count = names.len();
+            check_outputs(&request, &names, |reference, distorted, format| {
+                let (w, h, depth) = (format.width(), format.height(), format.bit_depth());
+                let mut kernel = AdmExtractor::new(w, h, depth, options).unwrap();
+                let s = kernel.extract(reference.luma(), distorted.luma()).unwrap();
+                let mut values = vec![s.adm2, s.aim, s.adm3];
+                values.extend(s.scale);
+                values.extend(s.debug_named().map(|(_, v)| v));
+                values.truncate(count);
+                values
+            });
+        }
     }
 }

@@ -6,7 +6,7 @@ use crate::feature::device::Accelerator;
 use crate::feature::options::{OptionSpec, OptionValues};
 use crate::frame::{FrameFormat, FrameView};
 
-use super::{FloatAdmExtractor, FloatAdmOptions};
+use super::{FloatAdmDebug, FloatAdmExtractor, FloatAdmOptions};
 
 /// The float ADM metric.
 pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
@@ -45,11 +45,35 @@ pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
         Output::aliased("VMAF_feature_adm_scale1_score", "adm_scale1"),
         Output::aliased("VMAF_feature_adm_scale2_score", "adm_scale2"),
         Output::aliased("VMAF_feature_adm_scale3_score", "adm_scale3"),
+        Output::plain("adm"),
+        Output::plain("adm_num"),
+        Output::plain("adm_den"),
+        Output::plain("adm_num_scale0"),
+        Output::plain("adm_den_scale0"),
+        Output::plain("adm_num_scale1"),
+        Output::plain("adm_den_scale1"),
+        Output::plain("adm_num_scale2"),
+        Output::plain("adm_den_scale2"),
+        Output::plain("adm_num_scale3"),
+        Output::plain("adm_den_scale3"),
     ],
     timing: Timing::Spatial,
-    active_outputs: |_, _| DESCRIPTOR.outputs.to_vec(),
+    active_outputs,
     build,
 };
+
+/// The scores, then libvmaf's `debug` outputs when asked for.
+fn active_outputs(values: &OptionValues, _: &FrameFormat) -> Vec<Output> {
+    let count = if values.bool("debug") {
+        DESCRIPTOR.outputs.len()
+    } else {
+        DESCRIPTOR.outputs.len() - DEBUG_OUTPUTS
+    };
+    DESCRIPTOR.outputs[..count].to_vec()
+}
+
+/// How many of the outputs only `debug` asks for (they come last).
+const DEBUG_OUTPUTS: usize = FloatAdmDebug::NAMES.len();
 
 fn build(values: &OptionValues, format: &FrameFormat, _: &dyn Accelerator) -> Result<Extractor> {
     let options = FloatAdmOptions::from_options(values);
@@ -68,7 +92,12 @@ impl FrameMetric for FloatAdmExtractor {
     ) -> Result<()> {
         let s = FloatAdmExtractor::extract(self, reference.luma(), distorted.luma())?;
         out[..3].copy_from_slice(&[s.adm2, s.aim, s.adm3]);
-        out[3..].copy_from_slice(&s.scale);
+        out[3..7].copy_from_slice(&s.scale);
+        if let Some(debug) = s.debug {
+            for (slot, (_, value)) in out[7..].iter_mut().zip(debug.named()) {
+                *slot = value;
+            }
+        }
         Ok(())
     }
 }
@@ -76,6 +105,8 @@ impl FrameMetric for FloatAdmExtractor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::feature::request::FeatureRequest;
+    use crate::test_support::outputs::check_outputs;
 
     #[test]
     fn declared_defaults_are_the_option_defaults() {
@@ -83,5 +114,48 @@ mod tests {
             FloatAdmOptions::from_options(&DESCRIPTOR.default_values()),
             FloatAdmOptions::default()
         );
+    }
+
+    #[test]
+    fn debug_adds_libvmaf_outputs_in_order() {
+        let scores = [
+            "adm2",
+            "aim",
+            "adm3",
+            "adm_scale0",
+            "adm_scale1",
+            "adm_scale2",
+            "adm_scale3",
+        ];
+        let debug = [
+            "adm",
+            "adm_num",
+            "adm_den",
+            "adm_num_scale0",
+            "adm_den_scale0",
+            "adm_num_scale1",
+            "adm_den_scale1",
+            "adm_num_scale2",
+            "adm_den_scale2",
+            "adm_num_scale3",
+            "adm_den_scale3",
+        ];
+        for spec in ["float_adm", "float_adm=debug=true"] {
+            let request = FeatureRequest::parse(spec).unwrap();
+            let options = FloatAdmOptions::from_options(request.options());
+            let mut names = scores.to_vec();
+            if options.debug {
+                names.extend(debug);
+            }
+            check_outputs(&request, &names, |reference, distorted, format| {
+                let (w, h, depth) = (format.width(), format.height(), format.bit_depth());
+                let mut kernel = FloatAdmExtractor::new(w, h, depth, options.clone()).unwrap();
+                let s = kernel.extract(reference.luma(), distorted.luma()).unwrap();
+                let mut values = vec![s.adm2, s.aim, s.adm3];
+                values.extend(s.scale);
+                values.extend(s.debug.iter().flat_map(|d| d.named().map(|(_, v)| v)));
+                values
+            });
+        }
     }
 }

@@ -31,9 +31,15 @@ pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
         Output::aliased("VMAF_feature_motion3_score", "motion3"),
     ],
     timing: Timing::Temporal,
-    active_outputs: |_, _| DESCRIPTOR.outputs.to_vec(),
+    active_outputs,
     build,
 };
+
+/// `motion` is libvmaf's debug output (on by default); `motion2` and `motion3` always.
+fn active_outputs(values: &OptionValues, _: &FrameFormat) -> Vec<Output> {
+    let skip = usize::from(!values.bool("debug"));
+    DESCRIPTOR.outputs[skip..].to_vec()
+}
 
 fn build(values: &OptionValues, format: &FrameFormat, _: &dyn Accelerator) -> Result<Extractor> {
     let options = FloatMotionOptions::from_options(values);
@@ -43,11 +49,14 @@ fn build(values: &OptionValues, format: &FrameFormat, _: &dyn Accelerator) -> Re
     )?))
 }
 
-fn values((frame, s): (u64, FloatMotionScores)) -> TemporalValues {
-    TemporalValues {
-        frame,
-        values: vec![s.motion, s.motion2, s.motion3],
-    }
+/// One frame's values in the order of the active outputs.
+fn values(debug: bool, (frame, s): (u64, FloatMotionScores)) -> TemporalValues {
+    let values = if debug {
+        vec![s.motion, s.motion2, s.motion3]
+    } else {
+        vec![s.motion2, s.motion3]
+    };
+    TemporalValues { frame, values }
 }
 
 impl SequenceMetric for FloatMotionExtractor {
@@ -56,22 +65,27 @@ impl SequenceMetric for FloatMotionExtractor {
         reference: &FrameView<'_>,
         _distorted: &FrameView<'_>,
     ) -> Result<Vec<TemporalValues>> {
+        let debug = self.options().debug;
+        let first = self.push_frame(reference)?;
         let mut ready: Vec<TemporalValues> =
-            self.push_frame(reference)?.map(values).into_iter().collect();
+            first.map(|v| values(debug, v)).into_iter().collect();
         while let Some(v) = self.pop() {
-            ready.push(values(v));
+            ready.push(values(debug, v));
         }
         Ok(ready)
     }
 
     fn flush(&mut self) -> Result<Option<TemporalValues>> {
-        Ok(FloatMotionExtractor::flush(self).map(values))
+        let debug = self.options().debug;
+        Ok(FloatMotionExtractor::flush(self).map(|v| values(debug, v)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::feature::request::FeatureRequest;
+    use crate::test_support::outputs::check_temporal_outputs;
 
     #[test]
     fn declared_defaults_are_the_option_defaults() {
@@ -79,5 +93,37 @@ mod tests {
             FloatMotionOptions::from_options(&DESCRIPTOR.default_values()),
             FloatMotionOptions::default()
         );
+    }
+
+    #[test]
+    fn motion_is_the_debug_output_on_by_default() {
+        for (spec, names) in [
+            ("float_motion", &["motion", "motion2", "motion3"][..]),
+            ("float_motion=debug=false", &["motion2", "motion3"][..]),
+        ] {
+            let request = FeatureRequest::parse(spec).unwrap();
+            let options = FloatMotionOptions::from_options(request.options());
+            check_temporal_outputs(&request, names, |frames, format| {
+                let (w, h, depth) = (format.width(), format.height(), format.bit_depth());
+                let debug = options.debug;
+                let mut kernel = FloatMotionExtractor::new(w, h, depth, options).unwrap();
+                let mut scores = Vec::new();
+                for frame in frames {
+                    scores.extend(kernel.push_frame(&frame.view()).unwrap());
+                    while let Some(s) = kernel.pop() {
+                        scores.push(s);
+                    }
+                }
+                while let Some(s) = FloatMotionExtractor::flush(&mut kernel) {
+                    scores.push(s);
+                }
+                scores.sort_by_key(|(frame, _)| *frame);
+                let row = |s: FloatMotionScores| match debug {
+                    true => vec![s.motion, s.motion2, s.motion3],
+                    false => vec![s.motion2, s.motion3],
+                };
+                scores.into_iter().map(|(_, s)| row(s)).collect()
+            });
+        }
     }
 }

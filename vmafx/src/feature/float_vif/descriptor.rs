@@ -6,7 +6,7 @@ use crate::feature::device::Accelerator;
 use crate::feature::options::{OptionSpec, OptionValues};
 use crate::frame::{FrameFormat, FrameView};
 
-use super::{FloatVifExtractor, FloatVifOptions};
+use super::{FloatVifDebug, FloatVifExtractor, FloatVifOptions};
 
 /// The float VIF metric.
 pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
@@ -34,11 +34,35 @@ pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
         Output::aliased("VMAF_feature_vif_scale1_score", "vif_scale1"),
         Output::aliased("VMAF_feature_vif_scale2_score", "vif_scale2"),
         Output::aliased("VMAF_feature_vif_scale3_score", "vif_scale3"),
+        Output::plain("vif"),
+        Output::plain("vif_num"),
+        Output::plain("vif_den"),
+        Output::plain("vif_num_scale0"),
+        Output::plain("vif_den_scale0"),
+        Output::plain("vif_num_scale1"),
+        Output::plain("vif_den_scale1"),
+        Output::plain("vif_num_scale2"),
+        Output::plain("vif_den_scale2"),
+        Output::plain("vif_num_scale3"),
+        Output::plain("vif_den_scale3"),
     ],
     timing: Timing::Spatial,
-    active_outputs: |_, _| DESCRIPTOR.outputs.to_vec(),
+    active_outputs,
     build,
 };
+
+/// The scores, then libvmaf's `debug` outputs when asked for.
+fn active_outputs(values: &OptionValues, _: &FrameFormat) -> Vec<Output> {
+    let count = if values.bool("debug") {
+        DESCRIPTOR.outputs.len()
+    } else {
+        DESCRIPTOR.outputs.len() - DEBUG_OUTPUTS
+    };
+    DESCRIPTOR.outputs[..count].to_vec()
+}
+
+/// How many of the outputs only `debug` asks for (they come last).
+const DEBUG_OUTPUTS: usize = FloatVifDebug::NAMES.len();
 
 fn build(values: &OptionValues, format: &FrameFormat, _: &dyn Accelerator) -> Result<Extractor> {
     let options = FloatVifOptions::from_options(values)?;
@@ -56,7 +80,12 @@ impl FrameMetric for FloatVifExtractor {
         out: &mut [f64],
     ) -> Result<()> {
         let scores = FloatVifExtractor::extract(self, reference.luma(), distorted.luma())?;
-        out.copy_from_slice(&scores.scale);
+        out[..4].copy_from_slice(&scores.scale);
+        if let Some(debug) = scores.debug {
+            for (slot, (_, value)) in out[4..].iter_mut().zip(debug.named()) {
+                *slot = value;
+            }
+        }
         Ok(())
     }
 }
@@ -64,6 +93,8 @@ impl FrameMetric for FloatVifExtractor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::feature::request::FeatureRequest;
+    use crate::test_support::outputs::check_outputs;
 
     #[test]
     fn declared_defaults_are_the_option_defaults() {
@@ -71,5 +102,42 @@ mod tests {
             FloatVifOptions::from_options(&DESCRIPTOR.default_values()).unwrap(),
             FloatVifOptions::default()
         );
+    }
+
+    #[test]
+    fn debug_adds_libvmaf_outputs_in_order() {
+        let scores = ["vif_scale0", "vif_scale1", "vif_scale2", "vif_scale3"];
+        let debug = [
+            "vif",
+            "vif_num",
+            "vif_den",
+            "vif_num_scale0",
+            "vif_den_scale0",
+            "vif_num_scale1",
+            "vif_den_scale1",
+            "vif_num_scale2",
+            "vif_den_scale2",
+            "vif_num_scale3",
+            "vif_den_scale3",
+        ];
+        for spec in ["float_vif", "float_vif=debug=true"] {
+            let request = FeatureRequest::parse(spec).unwrap();
+            let options = FloatVifOptions::from_options(request.options()).unwrap();
+            let mut names = scores.to_vec();
+            if options.debug {
+                names.extend(debug);
+            }
+            check_outputs(&request, &names, |reference, distorted, format| {
+                let (w, h, depth) = (format.width(), format.height(), format.bit_depth());
+                let mut kernel = FloatVifExtractor::new(w, h, depth, options.clone()).unwrap();
+                let s = kernel.extract(reference.luma(), distorted.luma()).unwrap();
+                let mut values = s.scale.to_vec();
+                values.extend(s.debug.iter().flat_map(|d| d.named().map(|(_, v)| v)));
+                values
+            });
+        }
+        let egl = FeatureRequest::parse("float_vif=debug=true:vif_enhn_gain_limit=1").unwrap();
+        let last = egl.active_outputs(&crate::test_support::outputs::test_format());
+        assert_eq!(egl.output_name(&last[14]), "vif_den_scale3_egl_1");
     }
 }

@@ -26,13 +26,27 @@ pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
     ],
     outputs: &[
         Output::plain("VMAF_integer_feature_motion_sad_score"),
+        Output::aliased("VMAF_integer_feature_motion_score", "integer_motion"),
         Output::aliased("VMAF_integer_feature_motion2_score", "integer_motion2"),
         Output::aliased("VMAF_integer_feature_motion3_score", "integer_motion3"),
     ],
     timing: Timing::Temporal,
-    active_outputs: |_, _| DESCRIPTOR.outputs.to_vec(),
+    active_outputs,
     build,
 };
+
+/// The SAD score, with `debug` again as `integer_motion` right after it (libvmaf writes
+/// both while extracting), then the flushed `integer_motion2` and `integer_motion3`.
+fn active_outputs(values: &OptionValues, _: &FrameFormat) -> Vec<Output> {
+    let debug = values.bool("debug");
+    DESCRIPTOR
+        .outputs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| debug || *i != 1)
+        .map(|(_, o)| *o)
+        .collect()
+}
 
 fn build(
     values: &OptionValues,
@@ -48,11 +62,14 @@ fn build(
     Ok(Extractor::temporal(extractor))
 }
 
-fn values((frame, s): (u64, MotionScores)) -> TemporalValues {
-    TemporalValues {
-        frame,
-        values: vec![s.sad, s.motion2, s.motion3],
-    }
+/// One frame's values in the order of the active outputs.
+fn values(debug: bool, (frame, s): (u64, MotionScores)) -> TemporalValues {
+    let values = if debug {
+        vec![s.sad, s.sad, s.motion2, s.motion3]
+    } else {
+        vec![s.sad, s.motion2, s.motion3]
+    };
+    TemporalValues { frame, values }
 }
 
 impl SequenceMetric for MotionExtractor {
@@ -61,22 +78,27 @@ impl SequenceMetric for MotionExtractor {
         reference: &FrameView<'_>,
         _distorted: &FrameView<'_>,
     ) -> Result<Vec<TemporalValues>> {
+        let debug = self.options().debug;
+        let first = MotionExtractor::push(self, reference.luma())?;
         let mut ready: Vec<TemporalValues> =
-            MotionExtractor::push(self, reference.luma())?.map(values).into_iter().collect();
+            first.map(|v| values(debug, v)).into_iter().collect();
         while let Some(v) = self.pop() {
-            ready.push(values(v));
+            ready.push(values(debug, v));
         }
         Ok(ready)
     }
 
     fn flush(&mut self) -> Result<Option<TemporalValues>> {
-        Ok(MotionExtractor::flush(self).map(values))
+        let debug = self.options().debug;
+        Ok(MotionExtractor::flush(self).map(|v| values(debug, v)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::feature::request::FeatureRequest;
+    use crate::test_support::outputs::check_temporal_outputs;
 
     #[test]
     fn declared_defaults_are_the_option_defaults() {
@@ -84,5 +106,51 @@ mod tests {
             MotionOptions::from_options(&DESCRIPTOR.default_values()),
             MotionOptions::default()
         );
+    }
+
+    #[test]
+    fn debug_repeats_the_sad_score_as_integer_motion() {
+        for (spec, names) in [
+            (
+                "motion",
+                &[
+                    "VMAF_integer_feature_motion_sad_score",
+                    "integer_motion2",
+                    "integer_motion3",
+                ][..],
+            ),
+            (
+                "motion=debug=true",
+                &[
+                    "VMAF_integer_feature_motion_sad_score",
+                    "integer_motion",
+                    "integer_motion2",
+                    "integer_motion3",
+                ][..],
+            ),
+        ] {
+            let request = FeatureRequest::parse(spec).unwrap();
+            let options = MotionOptions::from_options(request.options());
+            check_temporal_outputs(&request, names, |frames, format| {
+                let (w, h, depth) = (format.width(), format.height(), format.bit_depth());
+                let mut kernel = MotionExtractor::new(w, h, depth, options).unwrap();
+                let mut scores = Vec::new();
+                for frame in frames {
+                    scores.extend(MotionExtractor::push(&mut kernel, frame.plane(0)).unwrap());
+                    while let Some(s) = kernel.pop() {
+                        scores.push(s);
+                    }
+                }
+                while let Some(s) = MotionExtractor::flush(&mut kernel) {
+                    scores.push(s);
+                }
+                scores.sort_by_key(|(frame, _)| *frame);
+                let row = |s: MotionScores| match options.debug {
+                    true => vec![s.sad, s.sad, s.motion2, s.motion3],
+                    false => vec![s.sad, s.motion2, s.motion3],
+                };
+                scores.into_iter().map(|(_, s)| row(s)).collect()
+            });
+        }
     }
 }

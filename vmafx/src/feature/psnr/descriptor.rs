@@ -72,6 +72,25 @@ impl FrameMetric for PsnrExtractor {
         }
         Ok(())
     }
+
+    fn run_totals(&self) -> Vec<u64> {
+        if !self.keeps_run_totals() {
+            return Vec::new();
+        }
+        PsnrExtractor::run_totals(self)
+            .into_iter()
+            .flat_map(|(sse, pixels)| [sse, pixels])
+            .collect()
+    }
+
+    /// libvmaf sets all three, chroma or not (`null` then).
+    fn aggregates(&self, totals: &[u64]) -> Vec<(&'static str, f64)> {
+        ["apsnr_y", "apsnr_cb", "apsnr_cr"]
+            .into_iter()
+            .zip(totals.chunks_exact(2))
+            .map(|(name, plane)| (name, self.apsnr_of(plane[0], plane[1])))
+            .collect()
+    }
 }
 
 #[cfg(test)]

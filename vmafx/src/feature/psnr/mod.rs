@@ -202,21 +202,36 @@ impl PsnrExtractor {
         if !self.options.enable_apsnr {
             return None;
         }
-        let pp = f64::from(self.peak_squared);
-        let plane = |p: usize| {
-            let (sse, pixels) = self.totals[p];
-            let value = 10.0 * (pp.log10() + (pixels as f64).log10() - (sse as f64).log10());
-            // Exact in 128 bits, where libvmaf's 64-bit product could wrap.
-            let ceiling = u128::from(self.peak_squared) * u128::from(pixels) * 2;
-            let cap = (10.0 * (ceiling as f64).log10()).ceil();
-            c_min(value, cap)
-        };
+        let plane = |p: usize| self.apsnr_of(self.totals[p].0, self.totals[p].1);
         let chroma = |p: usize| (self.plane_count == 3).then(|| plane(p));
         Some(ApsnrScores {
             y: plane(0),
             cb: chroma(1),
             cr: chroma(2),
         })
+    }
+
+    /// The `(sse, pixels)` summed per plane so far for APSNR; zeros for planes not
+    /// scored, and all zeros without `enable_apsnr`.
+    pub fn run_totals(&self) -> [(u64, u64); 3] {
+        self.totals
+    }
+
+    /// Whether whole-run totals are kept (`enable_apsnr`).
+    pub fn keeps_run_totals(&self) -> bool {
+        self.options.enable_apsnr
+    }
+
+    /// libvmaf's whole-run PSNR of one plane from its summed squared error and pixel
+    /// count. A plane never scored (no chroma) has both at zero and comes out as −∞,
+    /// which reports print as libvmaf does (`null` in JSON).
+    pub fn apsnr_of(&self, sse: u64, pixels: u64) -> f64 {
+        let pp = f64::from(self.peak_squared);
+        let value = 10.0 * (pp.log10() + (pixels as f64).log10() - (sse as f64).log10());
+        // Exact in 128 bits, where libvmaf's 64-bit product could wrap.
+        let ceiling = u128::from(self.peak_squared) * u128::from(pixels) * 2;
+        let cap = (10.0 * (ceiling as f64).log10()).ceil();
+        c_min(value, cap)
     }
 
     fn psnr_from_mse(&self, mse: f64, plane: usize) -> f64 {

@@ -20,11 +20,20 @@ pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
     ],
     outputs: &[
         Output::plain("float_ssim"),
+        Output::plain("float_ssim_l"),
+        Output::plain("float_ssim_c"),
+        Output::plain("float_ssim_s"),
     ],
     timing: Timing::Spatial,
-    active_outputs: |_, _| DESCRIPTOR.outputs.to_vec(),
+    active_outputs,
     build,
 };
+
+/// The score, then with `enable_lcs` its luminance, contrast and structure means.
+fn active_outputs(values: &OptionValues, _: &FrameFormat) -> Vec<Output> {
+    let count = if values.bool("enable_lcs") { 4 } else { 1 };
+    DESCRIPTOR.outputs[..count].to_vec()
+}
 
 fn build(values: &OptionValues, format: &FrameFormat, _: &dyn Accelerator) -> Result<Extractor> {
     let options = SsimOptions::from_options(values);
@@ -38,7 +47,10 @@ impl FrameMetric for SsimExtractor {
         distorted: &FrameView<'_>,
         out: &mut [f64],
     ) -> Result<()> {
-        out[0] = SsimExtractor::extract(self, reference, distorted)?;
+        let c = self.extract_components(reference, distorted)?;
+        for (slot, value) in out.iter_mut().zip([c.ssim, c.l, c.c, c.s]) {
+            *slot = value;
+        }
         Ok(())
     }
 }
@@ -46,6 +58,8 @@ impl FrameMetric for SsimExtractor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::feature::request::FeatureRequest;
+    use crate::test_support::outputs::check_outputs;
 
     #[test]
     fn declared_defaults_are_the_option_defaults() {
@@ -53,5 +67,25 @@ mod tests {
             SsimOptions::from_options(&DESCRIPTOR.default_values()),
             SsimOptions::default()
         );
+    }
+
+    #[test]
+    fn lcs_adds_three_outputs_in_libvmaf_order() {
+        let request = FeatureRequest::parse("float_ssim=enable_lcs=true").unwrap();
+        check_outputs(
+            &request,
+            &["float_ssim", "float_ssim_l", "float_ssim_c", "float_ssim_s"],
+            |reference, distorted, format| {
+                let options = SsimOptions::from_options(request.options());
+                let mut kernel = SsimExtractor::new(format, options).unwrap();
+                let c = kernel.extract_components(reference, distorted).unwrap();
+                vec![c.ssim, c.l, c.c, c.s]
+            },
+        );
+        let plain = FeatureRequest::named("float_ssim").unwrap();
+        check_outputs(&plain, &["float_ssim"], |reference, distorted, format| {
+            let mut kernel = SsimExtractor::new(format, SsimOptions::default()).unwrap();
+            vec![kernel.extract(reference, distorted).unwrap()]
+        });
     }
 }

@@ -119,6 +119,8 @@ impl FrameMetric for OnDevice {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::feature::request::FeatureRequest;
+    use crate::test_support::outputs::check_outputs;
 
     #[test]
     fn declared_defaults_are_the_option_defaults() {
@@ -127,5 +129,44 @@ mod tests {
             VifOptions::from_options(&values).unwrap(),
             VifOptions::default()
         );
+    }
+
+    #[test]
+    fn debug_outputs_follow_the_scores_in_libvmaf_order() {
+        let mut names = vec![
+            "integer_vif_scale0",
+            "integer_vif_scale1",
+            "integer_vif_scale2",
+            "integer_vif_scale3",
+        ];
+        for spec in ["vif", "vif=debug=true"] {
+            let request = FeatureRequest::parse(spec).unwrap();
+            let options = VifOptions::from_options(request.options()).unwrap();
+            if request.options().bool("debug") {
+                names.extend([
+                    "integer_vif",
+                    "integer_vif_num",
+                    "integer_vif_den",
+                    "integer_vif_num_scale0",
+                    "integer_vif_den_scale0",
+                    "integer_vif_num_scale1",
+                    "integer_vif_den_scale1",
+                    "integer_vif_num_scale2",
+                    "integer_vif_den_scale2",
+                    "integer_vif_num_scale3",
+                    "integer_vif_den_scale3",
+                ]);
+            }
+            let count = names.len();
+            check_outputs(&request, &names, |reference, distorted, format| {
+                let (w, h, depth) = (format.width(), format.height(), format.bit_depth());
+                let mut kernel = VifExtractor::new(w, h, depth, options).unwrap();
+                let s = kernel.extract(reference.luma(), distorted.luma()).unwrap();
+                let mut values = s.scale.to_vec();
+                values.extend(s.debug_named().map(|(_, v)| v));
+                values.truncate(count);
+                values
+            });
+        }
     }
 }
