@@ -4,7 +4,7 @@
 use crate::frame::{Plane, PlaneRef};
 
 use super::decouple::DecoupleParams;
-use super::denominator::{coarse_denominator, fine_denominator, CoarseCubes, RowRounding};
+use super::denominator::{CoarseCubes, RowRounding};
 use super::dwt::{coarse_rounding, fill_taps};
 use super::kernels::Kernels;
 use super::masking::{CoarseArithmetic, FineArithmetic};
@@ -155,11 +155,7 @@ impl FusedState {
             skip_aim: setup.options.skip_aim,
         };
         let totals = run_level(k, &plan, &mut self.fine_rows, analyse);
-        let weights = &setup.weights[0];
-        let noise_weight = setup.options.noise_weight;
-        let den = fine_denominator(totals.den, den_rounding, scored, weights, noise_weight);
-        let aim = (!setup.options.skip_aim).then_some(totals.aim);
-        setup.fine_scores(&arith, scored, den, totals.loss, aim)
+        setup.fine_scores(&arith, scored, &totals)
     }
 
     /// Levels 1..=3: analyses the previous level's approximations in 32 bits and scores.
@@ -220,10 +216,6 @@ impl FusedState {
             }
         };
         let totals = run_level(k, &plan, &mut self.coarse_rows, analyse);
-        let weights = &setup.weights[scale];
-        let noise_weight = setup.options.noise_weight;
-        let den = coarse_denominator(totals.den, scale, scored, weights, noise_weight);
-        let aim = (!setup.options.skip_aim).then_some(totals.aim);
-        setup.coarse_scores(scale, &arith, scored, den, totals.loss, aim)
+        setup.coarse_scores(scale, &arith, scored, &totals)
     }
 }
