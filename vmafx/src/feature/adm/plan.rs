@@ -233,3 +233,42 @@ impl std::fmt::Debug for AdmPlan {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feature::adm::AdmExtractor;
+
+    #[test]
+    fn the_plan_refuses_what_the_extractor_refuses() {
+        let good = AdmOptions::default();
+        let bad = AdmOptions {
+            enhn_gain_limit: 0.5,
+            ..good
+        };
+        for (w, h, depth, options) in [(32, 40, 8, good), (40, 40, 7, good), (40, 40, 8, bad)] {
+            let cpu = AdmExtractor::new(w, h, depth, options).map(|_| ());
+            let plan = AdmPlan::new(w, h, depth, options).map(|_| ());
+            assert_eq!(
+                plan.unwrap_err().to_string(),
+                cpu.unwrap_err().to_string()
+            );
+        }
+    }
+
+    #[test]
+    fn levels_halve_rounding_up_and_skipped_levels_finish_as_skipped() {
+        let options = AdmOptions {
+            skip_scale0: true,
+            ..AdmOptions::default()
+        };
+        let plan = AdmPlan::new(67, 45, 8, options).unwrap();
+        let sizes: Vec<_> = plan.levels().iter().map(|l| (l.width, l.height)).collect();
+        assert_eq!(sizes, [(34, 23), (17, 12), (9, 6), (5, 3)]);
+        assert!(!plan.scores_level(0) && plan.scores_level(1));
+        // No sums at all: every scored level's energies are zero, level 0 is skipped.
+        let scores = plan.finish(&AdmSums::default());
+        assert_eq!(scores.scale_num[0], 0.0);
+        assert_eq!(scores.scale_den[0], f64::from(LevelScores::SKIPPED.den));
+    }
+}

@@ -136,3 +136,74 @@ impl<D: VifDevice> VifOnDevice<D> {
         Ok(self.plan.finish(&sums))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feature::vif::VifExtractor;
+    use crate::frame::Plane;
+
+    /// A device computing the sums with the CPU extractor's kernels.
+    struct OnHost(VifExtractor);
+
+    impl VifDevice for OnHost {
+        fn sums(&mut self, reference: PlaneRef<'_>, distorted: PlaneRef<'_>) -> Result<VifSums> {
+            self.0.sums(reference, distorted)
+        }
+    }
+
+    /// A textured 10-bit picture and a brightened, noisier copy.
+    fn pictures(w: usize, h: usize) -> (Vec<u16>, Vec<u16>) {
+        let texture = |i: usize| ((i * 37 + (i / w) * 11) % 700 + (i * i) % 97) as u16;
+        let reference: Vec<u16> = (0..w * h).map(texture).collect();
+        let distorted = reference
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| (s + 40 + (i % 13) as u16).min(1023))
+            .collect();
+        (reference, distorted)
+    }
+
+    #[test]
+    fn the_plan_refuses_what_the_extractor_refuses() {
+        let good = VifOptions::default();
+        let bad = VifOptions {
+            enhn_gain_limit: 0.5,
+            ..good
+        };
+        for (w, h, depth, options) in [(15, 64, 8, good), (64, 64, 17, good), (64, 64, 8, bad)] {
+            let cpu = VifExtractor::new(w, h, depth, options).map(|_| ());
+            let plan = VifPlan::new(w, h, depth, options).map(|_| ());
+            assert_eq!(
+                plan.unwrap_err().to_string(),
+                cpu.unwrap_err().to_string()
+            );
+        }
+    }
+
+    #[test]
+    fn device_sums_finish_into_the_extractor_scores() {
+        let (w, h) = (67, 45);
+        let (a, b) = pictures(w, h);
+        let pa = PlaneRef::U16(Plane::new(&a, w, h, w).unwrap());
+        let pb = PlaneRef::U16(Plane::new(&b, w, h, w).unwrap());
+        for skip_scale0 in [false, true] {
+            let options = VifOptions {
+                skip_scale0,
+                enhn_gain_limit: 1.0,
+                ..VifOptions::default()
+            };
+            let plan = VifPlan::new(w, h, 10, options).unwrap();
+            let mut cpu = VifExtractor::new(w, h, 10, options).unwrap();
+            let host = OnHost(VifExtractor::new(w, h, 10, options).unwrap());
+            let mut device = VifOnDevice::new(plan, host);
+            for (r, d) in [(pa, pb), (pb, pa)] {
+                let want = cpu.extract(r, d).unwrap();
+                assert_eq!(device.extract(r, d).unwrap(), want, "{options:?}");
+            }
+            let small = PlaneRef::U16(Plane::new(&a, w - 1, h, w).unwrap());
+            let want = cpu.extract(small, pb).unwrap_err().to_string();
+            assert_eq!(device.extract(small, pb).unwrap_err().to_string(), want);
+        }
+    }
+}

@@ -316,6 +316,17 @@ impl VifExtractor {
         reference: PlaneRef<'_>,
         distorted: PlaneRef<'_>,
     ) -> Result<VifScores> {
+        let sums = self.sums(reference, distorted)?;
+        Ok(VifScores::from_sums(&sums, self.options.skip_scale0))
+    }
+
+    /// The integer sums of every scale of one pair, as [`extract`](Self::extract) checks
+    /// and scores it.
+    pub(crate) fn sums(
+        &mut self,
+        reference: PlaneRef<'_>,
+        distorted: PlaneRef<'_>,
+    ) -> Result<VifSums> {
         check_pair(
             self.width,
             self.height,
@@ -331,11 +342,7 @@ impl VifExtractor {
     }
 
     /// All four scales: statistics of each, and the next scale from it.
-    fn run<T: KernelSample>(
-        &mut self,
-        reference: Plane<'_, T>,
-        distorted: Plane<'_, T>,
-    ) -> VifScores {
+    fn run<T: KernelSample>(&mut self, reference: Plane<'_, T>, distorted: Plane<'_, T>) -> VifSums {
         let Self {
             width,
             height,
@@ -374,7 +381,7 @@ impl VifExtractor {
                 next: next.map(|(r, d)| (r.as_mut_slice(), d.as_mut_slice())),
             });
         }
-        VifScores::from_sums(&sums, options.skip_scale0)
+        sums
     }
 }
 
