@@ -87,9 +87,9 @@ pub fn time_resident(
     laps: usize,
     workers: usize,
 ) -> Result<(String, f64)> {
-    use vmafx::bench::adm::{AdmExtractor, AdmOptions};
+    use vmafx::bench::adm::{AdmExtractor, AdmOptions, AdmPlan, AdmSums};
     use vmafx::bench::compute::{ComputeAdm, ComputeMotion, ComputeVif};
-    use vmafx::bench::vif::{VifExtractor, VifOptions};
+    use vmafx::bench::vif::{VifExtractor, VifOptions, VifPlan};
 
     let device = vmafx::bench::compute::open(backend)?;
     let pairs = frames(width, height, 2)?;
@@ -99,22 +99,31 @@ pub fn time_resident(
         .extract(reference, distorted)?;
     let cpu_adm = AdmExtractor::new(width, height, 8, AdmOptions::default())?
         .extract(reference, distorted)?;
+    let vif_plan = VifPlan::new(width, height, 8, VifOptions::default())?;
+    let adm_plan = AdmPlan::new(width, height, 8, AdmOptions::default())?;
     let ready = std::sync::Barrier::new(workers.max(1));
     let run = || -> Result<std::time::Duration> {
-        let mut vif = ComputeVif::new(&device, width, height, 8, VifOptions::default())?;
-        let mut adm = ComputeAdm::new(&device, width, height, 8, AdmOptions::default())?;
+        let mut vif = ComputeVif::new(&device, &vif_plan)?;
+        let mut adm = ComputeAdm::new(&device, &adm_plan)?;
+        let mut adm_sums = AdmSums::default();
         let mut motion = ComputeMotion::new(&device, width, height, 8)?;
         vif.upload(reference, distorted)?;
         adm.upload(reference, distorted)?;
         motion.upload(earlier, reference)?;
-        anyhow::ensure!(vif.score_uploaded()? == cpu_vif, "VIF differs from the CPU");
-        anyhow::ensure!(adm.score_uploaded()? == cpu_adm, "ADM differs from the CPU");
+        let vif_scores = vif_plan.finish(&vif.sums_uploaded()?);
+        anyhow::ensure!(vif_scores == cpu_vif, "VIF differs from the CPU");
+        adm.sums_uploaded(&mut adm_sums)?;
+        anyhow::ensure!(
+            adm_plan.finish(&adm_sums) == cpu_adm,
+            "ADM differs from the CPU"
+        );
         // Timing starts when every worker is set up.
         ready.wait();
         let started = Instant::now();
         for _ in 0..laps {
-            vif.score_uploaded()?;
-            adm.score_uploaded()?;
+            vif_plan.finish(&vif.sums_uploaded()?);
+            adm.sums_uploaded(&mut adm_sums)?;
+            adm_plan.finish(&adm_sums);
             motion.sad_uploaded()?;
         }
         Ok(started.elapsed())

@@ -6,8 +6,6 @@
 //! An explicitly named backend that cannot start is an error that says why — never a
 //! silent fallback.
 
-#[cfg(any(feature = "vulkan", feature = "compute"))]
-mod adm_host;
 // The device layers keep an API of their own (batches, device details, every launch
 // argument type) for their tests and the `bench` feature, so without that feature parts
 // of it go unused. Builds with every feature (CI's clippy) still lint their private items.

@@ -5,34 +5,24 @@
 //! else `None` and the metric runs on the CPU. Each metric declares its device trait
 //! in its own folder ([`crate::feature::vif::VifDevice`],
 //! [`crate::feature::adm::AdmDevice`], [`crate::feature::motion::GpuSad`]); the
-//! backends implement them, so `feature/` never depends on `backend/`.
+//! backends implement them, so `feature/` never depends on `backend/`. A device
+//! returns the kernels' integer sums; the metric's folder plans the work and finishes
+//! the sums into scores with the CPU extractor's own code.
 
 use crate::error::Result;
-use crate::feature::adm::{AdmDevice, AdmOptions};
+use crate::feature::adm::{AdmDevice, AdmPlan};
 use crate::feature::motion::GpuSad;
-use crate::feature::vif::{VifDevice, VifOptions};
+use crate::feature::vif::{VifDevice, VifPlan};
 
 /// The device engines an opened backend offers the metrics.
 pub(crate) trait Accelerator: Sync {
-    /// Integer VIF on the device, or `None` to use the CPU.
-    fn vif(
-        &self,
-        _width: usize,
-        _height: usize,
-        _bit_depth: u8,
-        _options: VifOptions,
-    ) -> Result<Option<Box<dyn VifDevice>>> {
+    /// Integer VIF's sums on the device, for a validated plan; `None` to use the CPU.
+    fn vif(&self, _plan: &VifPlan) -> Result<Option<Box<dyn VifDevice>>> {
         Ok(None)
     }
 
-    /// Integer ADM on the device, or `None` to use the CPU.
-    fn adm(
-        &self,
-        _width: usize,
-        _height: usize,
-        _bit_depth: u8,
-        _options: AdmOptions,
-    ) -> Result<Option<Box<dyn AdmDevice>>> {
+    /// Integer ADM's sums on the device, for a validated plan; `None` to use the CPU.
+    fn adm(&self, _plan: &AdmPlan) -> Result<Option<Box<dyn AdmDevice>>> {
         Ok(None)
     }
 

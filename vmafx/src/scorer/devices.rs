@@ -3,10 +3,10 @@
 
 use crate::backend::{BackendChoice, BackendKind};
 use crate::error::Result;
-use crate::feature::adm::{AdmDevice, AdmOptions};
+use crate::feature::adm::{AdmDevice, AdmPlan};
 use crate::feature::device::Accelerator;
 use crate::feature::motion::GpuSad;
-use crate::feature::vif::{VifDevice, VifOptions};
+use crate::feature::vif::{VifDevice, VifPlan};
 
 /// The device the chosen backend opened, which the extractors that can use it run on.
 #[derive(Clone, Default)]
@@ -48,52 +48,34 @@ impl Devices {
 }
 
 impl Accelerator for Devices {
-    fn vif(
-        &self,
-        width: usize,
-        height: usize,
-        bit_depth: u8,
-        options: VifOptions,
-    ) -> Result<Option<Box<dyn VifDevice>>> {
-        let _ = (width, height, bit_depth, options);
+    fn vif(&self, plan: &VifPlan) -> Result<Option<Box<dyn VifDevice>>> {
+        let _ = plan;
         Ok(match self {
             Self::Cpu => None,
             #[cfg(feature = "vulkan")]
             Self::Vulkan(device) => Some(Box::new(crate::backend::vulkan::VulkanVif::new(
                 device.clone(),
-                width,
-                height,
-                bit_depth,
-                options,
+                plan,
             )?)),
             #[cfg(feature = "compute")]
             Self::Compute(device) => Some(Box::new(crate::backend::compute::ComputeVif::new(
-                device, width, height, bit_depth, options,
+                device, plan,
             )?)),
         })
     }
 
-    fn adm(
-        &self,
-        width: usize,
-        height: usize,
-        bit_depth: u8,
-        options: AdmOptions,
-    ) -> Result<Option<Box<dyn AdmDevice>>> {
-        let _ = (width, height, bit_depth, options);
+    fn adm(&self, plan: &AdmPlan) -> Result<Option<Box<dyn AdmDevice>>> {
+        let _ = plan;
         Ok(match self {
             Self::Cpu => None,
             #[cfg(feature = "vulkan")]
             Self::Vulkan(device) => Some(Box::new(crate::backend::vulkan::VulkanAdm::new(
                 device.clone(),
-                width,
-                height,
-                bit_depth,
-                options,
+                plan,
             )?)),
             #[cfg(feature = "compute")]
             Self::Compute(device) => Some(Box::new(crate::backend::compute::ComputeAdm::new(
-                device, width, height, bit_depth, options,
+                device, plan,
             )?)),
         })
     }

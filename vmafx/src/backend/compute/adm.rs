@@ -1,21 +1,19 @@
-//! Integer ADM on a compute device, equal bit for bit to
+//! Integer ADM's sums on a compute device, equal bit for bit to those of
 //! [`AdmExtractor`](crate::feature::adm::AdmExtractor).
 //!
 //! Per level, `adm_analyse` (one thread per band position) runs the wavelet analysis of
 //! both pictures, decouples the distorted detail and reduces each masker's CSF weighting
 //! to its neighbourhood sums; `adm_sums` (one thread per strip of a scored row) adds the
 //! denominator cubes and the masked detail-loss and AIM excesses into per-row bins. The
-//! bins of all four levels come back in one download; the host rounds each row as the
-//! CPU does and finishes with its float arithmetic (`backend::adm_host`).
+//! bins of all four levels come back in one download as the levels' row sums;
+//! [`AdmPlan::finish`] turns them into scores.
 
 use std::sync::Arc;
 
 use super::device::{ComputeDevice, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
 use super::planes::{PlanePair, SAMPLES_I32};
-use crate::backend::adm_host::{self, LevelPlan, Weights};
-use crate::error::{Error, Result};
-use crate::feature::adm::masking::cube_root_sum;
-use crate::feature::adm::{combine_levels, AdmExtractor, AdmOptions, AdmScores, LevelScores};
+use crate::error::Result;
+use crate::feature::adm::{gather_rows, AdmPlan, AdmSums};
 use crate::frame::PlaneRef;
 
 const LEVELS: usize = 4;
@@ -28,25 +26,17 @@ const POSITION_BLOCK: [u32; 2] = [32, 8];
 /// Threads per block of the summing pass.
 const BLOCK_THREADS: u32 = 256;
 
-/// One level and its device memory.
+/// One level's device memory.
 struct Level {
-    plan: LevelPlan,
     /// The level's work planes (`VMAFX_ADM_PLANES` of `width * height` values).
     work: DeviceBuffer,
     /// First word of the level's bins in the bins buffer.
     bins_offset: usize,
-    /// The denominator's (square shift, cube shift); unused at level 0.
-    den_shifts: (u32, u32),
+    /// Rows of each of the level's three bin blocks.
+    rows: usize,
 }
 
-impl Level {
-    /// Words of the level's bins: three blocks of one triple per scored row.
-    fn bins_words(&self) -> usize {
-        9 * self.plan.scored_rows()
-    }
-}
-
-/// Integer ADM on a compute device, equal to the CPU extractor bit for bit.
+/// Integer ADM's sums on a compute device, equal to the CPU extractor's bit for bit.
 pub struct ComputeAdm {
     queue: Box<dyn ComputeQueue>,
     planes: PlanePair,
@@ -55,85 +45,60 @@ pub struct ComputeAdm {
     /// Download staging and its words, sized once.
     bytes: Vec<u8>,
     words: Vec<u64>,
-    width: usize,
-    height: usize,
-    bit_depth: u8,
-    options: AdmOptions,
-    weights: Weights,
+    plan: AdmPlan,
     /// `cos(1 degree)^2` as the CPU keeps it (an `f32`), widened.
     cos_sq: f64,
 }
 
 impl ComputeAdm {
-    /// An extractor for `width x height` luma planes of `bit_depth` (8..=16) bits; it
-    /// accepts exactly what [`AdmExtractor::new`] accepts.
-    pub fn new(
-        device: &Arc<dyn ComputeDevice>,
-        width: usize,
-        height: usize,
-        bit_depth: u8,
-        options: AdmOptions,
-    ) -> Result<Self> {
-        // The CPU extractor's checks decide what is accepted.
-        AdmExtractor::new(width, height, bit_depth, options)?;
-        let weights = Weights::new(&options);
+    /// The buffers and queue for the pairs of a validated `plan`.
+    pub fn new(device: &Arc<dyn ComputeDevice>, plan: &AdmPlan) -> Result<Self> {
         let mut levels: Vec<Level> = Vec::with_capacity(LEVELS);
         let mut bins_words = 0;
-        for plan in LevelPlan::all(width, height, &weights) {
-            let den_shifts = match plan.index {
-                0 => (0, 0),
-                index => adm_host::coarse_denominator_shifts(index, plan.scored),
-            };
+        for layout in plan.levels() {
             let level = Level {
-                work: DeviceBuffer::new(device, PLANES * plan.samples() * 4)?,
+                work: DeviceBuffer::new(device, PLANES * layout.samples() * 4)?,
                 bins_offset: bins_words,
-                den_shifts,
-                plan,
+                rows: layout.scored_rows(),
             };
-            bins_words += level.bins_words();
+            // Three blocks (denominator, detail loss, AIM) of one triple per row.
+            bins_words += 9 * level.rows;
             levels.push(level);
         }
-        let cos_sq = {
-            let c = (std::f64::consts::PI / 180.0).cos();
-            f64::from((c * c) as f32)
-        };
+        let (width, height) = (plan.width(), plan.height());
         Ok(Self {
             queue: device.queue()?,
-            planes: PlanePair::new(device, width, height, bit_depth)?,
+            planes: PlanePair::new(device, width, height, plan.bit_depth())?,
             levels,
             bins: DeviceBuffer::new(device, bins_words * 8)?,
             bytes: vec![0; bins_words * 8],
             words: vec![0; bins_words],
-            width,
-            height,
-            bit_depth,
-            options,
-            weights,
-            cos_sq,
+            plan: plan.clone(),
+            cos_sq: f64::from(AdmPlan::cos_one_degree_squared()),
         })
     }
 
-    /// Scores one pair of luma planes.
-    pub fn extract(
+    /// Fills `sums` with the sums of one pair of luma planes of the plan's size and bit
+    /// depth.
+    pub fn sums(
         &mut self,
         reference: PlaneRef<'_>,
         distorted: PlaneRef<'_>,
-    ) -> Result<AdmScores> {
+        sums: &mut AdmSums,
+    ) -> Result<()> {
         self.upload(reference, distorted)?;
-        self.score_uploaded()
+        self.sums_uploaded(sums)
     }
 
-    /// Checks a pair as [`extract`](Self::extract) does and queues its upload.
+    /// Queues the upload of a pair.
     pub fn upload(&mut self, reference: PlaneRef<'_>, distorted: PlaneRef<'_>) -> Result<()> {
-        self.check(&reference, "reference")?;
-        self.check(&distorted, "distorted")?;
         self.planes
             .upload(self.queue.as_mut(), [reference, distorted])
     }
 
-    /// Scores the pair last uploaded (again, if it was scored before): the device work
-    /// alone, for measuring a device with frames already on it.
-    pub fn score_uploaded(&mut self) -> Result<AdmScores> {
+    /// Fills `sums` with the sums of the pair last uploaded (again, if it was computed
+    /// before): the device work alone, for measuring a device with frames already on it.
+    pub fn sums_uploaded(&mut self, sums: &mut AdmSums) -> Result<()> {
         self.queue.zero(&self.bins)?;
         for index in 0..LEVELS {
             self.launch_level(index)?;
@@ -144,93 +109,73 @@ impl ComputeAdm {
             le.copy_from_slice(bytes);
             *word = u64::from_le_bytes(le);
         }
-        let mut scores = [LevelScores::default(); LEVELS];
-        for (index, score) in scores.iter_mut().enumerate() {
-            *score = if index == 0 && self.options.skip_scale0 {
-                LevelScores::SKIPPED
-            } else {
-                self.level_scores(index)
+        for (level, out) in self.levels.iter().zip(&mut sums.levels) {
+            // Bin blocks: 0 denominator, 1 detail loss, 2 AIM; one triple per row.
+            let block = 3 * level.rows;
+            let bins = |b: usize| {
+                let start = level.bins_offset + b * block;
+                self.words[start..start + block].iter().copied()
             };
-        }
-        Ok(combine_levels(
-            self.width,
-            self.height,
-            &self.options,
-            &scores,
-        ))
-    }
-
-    /// Refuses planes the CPU extractor would refuse.
-    fn check(&self, plane: &PlaneRef<'_>, name: &str) -> Result<()> {
-        if plane.width() != self.width || plane.height() != self.height {
-            return Err(Error::Mismatch(format!(
-                "adm {name} plane is {}x{}, extractor expects {}x{}",
-                plane.width(),
-                plane.height(),
-                self.width,
-                self.height
-            )));
-        }
-        if matches!(plane, PlaneRef::U16(_)) != (self.bit_depth > 8) {
-            return Err(Error::Mismatch(format!(
-                "adm {name} plane sample type does not match bit depth {}",
-                self.bit_depth
-            )));
+            gather_rows(&mut out.den, bins(0), 1);
+            gather_rows(&mut out.loss, bins(1), 1);
+            gather_rows(&mut out.aim, bins(2), 1);
         }
         Ok(())
     }
 
     /// Queues the two passes of level `index`.
     fn launch_level(&mut self, index: usize) -> Result<()> {
+        let layout = &self.plan.levels()[index];
         let level = &self.levels[index];
-        let score = !(index == 0 && self.options.skip_scale0);
-        let aim = u32::from(!self.options.skip_aim);
+        let score = self.plan.scores_level(index);
+        let aim = u32::from(!self.plan.options().skip_aim);
         let (reference, distorted, kind, distorted_offset) = if index == 0 {
             let [a, b] = self.planes.buffers();
             (a, b, self.planes.sample_kind(), 0)
         } else {
             let previous = &self.levels[index - 1];
-            let n = previous.plan.samples();
+            let n = self.plan.levels()[index - 1].samples();
             (&previous.work, &previous.work, SAMPLES_I32, n as u32)
         };
-        let [weight_h, weight_v, weight_d] = level.plan.mask_weights().map(KernelArg::U32);
+        let [weight_h, weight_v, weight_d] = layout.mask_weights().map(KernelArg::U32);
         self.queue.launch(
             "adm_analyse",
-            LaunchShape::covering(level.plan.width, level.plan.height, POSITION_BLOCK),
+            LaunchShape::covering(layout.width, layout.height, POSITION_BLOCK),
             &[
                 KernelArg::Buffer(reference),
                 KernelArg::Buffer(distorted),
                 KernelArg::U32(kind),
                 KernelArg::U32(distorted_offset),
-                KernelArg::U32(level.plan.in_width as u32),
-                KernelArg::U32(level.plan.in_height as u32),
+                KernelArg::U32(layout.in_width as u32),
+                KernelArg::U32(layout.in_height as u32),
                 KernelArg::U32(index as u32),
-                KernelArg::U32(u32::from(self.bit_depth)),
+                KernelArg::U32(u32::from(self.plan.bit_depth())),
                 KernelArg::Buffer(&level.work),
                 KernelArg::U32(u32::from(score)),
                 KernelArg::U32(aim),
                 weight_h,
                 weight_v,
                 weight_d,
-                KernelArg::F64(self.options.enhn_gain_limit),
+                KernelArg::F64(self.plan.options().enhn_gain_limit),
                 KernelArg::F64(self.cos_sq),
             ],
         )?;
         if !score {
             return Ok(());
         }
-        let r = level.plan.scored;
+        let r = layout.scored;
         let strips = (r.right - r.left).div_ceil(STRIP);
-        let [shift_h, shift_v, shift_d] = level.plan.cube_shift().map(KernelArg::U32);
+        let [shift_h, shift_v, shift_d] = layout.cube_shift().map(KernelArg::U32);
+        let (square_shift, cube_shift) = layout.denominator_shifts();
         self.queue.launch(
             "adm_sums",
-            LaunchShape::covering(strips, level.plan.scored_rows(), sums_block(strips)),
+            LaunchShape::covering(strips, layout.scored_rows(), sums_block(strips)),
             &[
                 KernelArg::Buffer(&level.work),
                 KernelArg::Buffer(&self.bins),
                 KernelArg::U32(level.bins_offset as u32),
-                KernelArg::U32(level.plan.width as u32),
-                KernelArg::U32(level.plan.height as u32),
+                KernelArg::U32(layout.width as u32),
+                KernelArg::U32(layout.height as u32),
                 KernelArg::U32(r.top as u32),
                 KernelArg::U32(r.bottom as u32),
                 KernelArg::U32(r.left as u32),
@@ -243,31 +188,10 @@ impl ComputeAdm {
                 shift_h,
                 shift_v,
                 shift_d,
-                KernelArg::U32(level.den_shifts.0),
-                KernelArg::U32(level.den_shifts.1),
+                KernelArg::U32(square_shift),
+                KernelArg::U32(cube_shift),
             ],
         )
-    }
-
-    /// Level `index`'s numerator, denominator and AIM numerator from the downloaded bins.
-    fn level_scores(&self, index: usize) -> LevelScores {
-        let level = &self.levels[index];
-        let plan = &level.plan;
-        let block = 3 * plan.scored_rows();
-        let start = level.bins_offset;
-        // Bin block `b` (0 denominator, 1 detail loss, 2 AIM), one triple per row.
-        let rows = |b: usize| adm_host::row_sums(&self.words[start + b * block..][..block], 1);
-        let noise_weight = self.options.noise_weight;
-        let den = plan.denominator(rows(0), &self.weights.float[index], noise_weight);
-        LevelScores {
-            num: cube_root_sum(plan.energies(rows(1)), plan.scored, noise_weight),
-            den,
-            aim_num: if self.options.skip_aim {
-                0.0
-            } else {
-                cube_root_sum(plan.energies(rows(2)), plan.scored, 0.0)
-            },
-        }
     }
 }
 
@@ -281,15 +205,18 @@ fn sums_block(strips: usize) -> [u32; 2] {
 impl std::fmt::Debug for ComputeAdm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ComputeAdm")
-            .field("width", &self.width)
-            .field("height", &self.height)
-            .field("bit_depth", &self.bit_depth)
+            .field("plan", &self.plan)
             .finish_non_exhaustive()
     }
 }
 
 impl crate::feature::adm::AdmDevice for ComputeAdm {
-    fn extract(&mut self, reference: PlaneRef<'_>, distorted: PlaneRef<'_>) -> Result<AdmScores> {
-        ComputeAdm::extract(self, reference, distorted)
+    fn sums(
+        &mut self,
+        reference: PlaneRef<'_>,
+        distorted: PlaneRef<'_>,
+        sums: &mut AdmSums,
+    ) -> Result<()> {
+        ComputeAdm::sums(self, reference, distorted, sums)
     }
 }

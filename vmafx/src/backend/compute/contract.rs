@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::LaunchShape;
-use super::{ComputeAdm, ComputeDevice, ComputeMotion, ComputeVif, DeviceBuffer, KernelArg};
+use super::{adm_on, vif_on, ComputeDevice, ComputeMotion, DeviceBuffer, KernelArg};
 use crate::feature::adm::AdmExtractor;
 use crate::feature::motion::MotionSad;
 use crate::feature::vif::{VifExtractor, VifOptions};
@@ -99,7 +99,7 @@ pub fn extractors_equal_the_cpu(device: &Arc<dyn ComputeDevice>) {
             .unwrap()
             .extract(r, d)
             .unwrap();
-        let mut vif = ComputeVif::new(device, w, h, depth, vif_options).unwrap();
+        let mut vif = vif_on(device, w, h, depth, vif_options).unwrap();
         for _ in 0..2 {
             let got = vif.extract(r, d).unwrap();
             assert_eq!(format!("{got:?}"), format!("{want:?}"), "VIF {what}");
@@ -110,7 +110,7 @@ pub fn extractors_equal_the_cpu(device: &Arc<dyn ComputeDevice>) {
             .unwrap()
             .extract(r, d)
             .unwrap();
-        let mut adm = ComputeAdm::new(device, w, h, depth, adm_options).unwrap();
+        let mut adm = adm_on(device, w, h, depth, adm_options).unwrap();
         for _ in 0..2 {
             let got = adm.extract(r, d).unwrap();
             assert_eq!(

@@ -3,8 +3,9 @@
 //! those kernels for VIF, ADM and motion, and the [`ComputeDevice`] interface each
 //! backend implements.
 //!
-//! The kernels compute the CPU extractors' integer sums exactly; the few floating-point
-//! steps at the end run on the host with the CPU extractors' own code. So every compute
+//! The kernels compute the CPU extractors' integer sums exactly, and the engines here
+//! return those sums; the metric folders finish them into scores with the CPU
+//! extractors' own code. So every compute
 //! backend gives the CPU's scores bit for bit, as the tests check against the host
 //! emulator (feature `gpu-emulator`) everywhere and against real devices where present.
 
@@ -29,6 +30,8 @@ pub use adm::ComputeAdm;
 pub use device::{ComputeDevice, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
 pub use motion::ComputeMotion;
 pub use self_check::checked;
+#[cfg(test)]
+pub(crate) use self_check::{adm_on, vif_on};
 pub use signature::check_launch;
 pub use staging::{PinnedAllocator, StagingArena};
 pub use vif::ComputeVif;

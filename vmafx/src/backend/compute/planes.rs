@@ -2,7 +2,7 @@
 //! at 8 bits and two (little-endian) above.
 
 use super::device::{ComputeDevice, ComputeQueue, DeviceBuffer};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::frame::{Plane, PlaneRef};
 use std::sync::Arc;
 
@@ -27,6 +27,8 @@ pub fn sample_kind(bit_depth: u8) -> u32 {
 pub struct PlanePair {
     buffers: [DeviceBuffer; 2],
     staging: Vec<u8>,
+    width: usize,
+    height: usize,
     bit_depth: u8,
 }
 
@@ -45,19 +47,45 @@ impl PlanePair {
                 DeviceBuffer::new(device, bytes)?,
             ],
             staging: Vec::with_capacity(bytes),
+            width,
+            height,
             bit_depth,
         })
     }
 
-    /// Queues the upload of both planes.
+    /// Queues the upload of both planes, which must be of the buffers' size and sample
+    /// type.
     pub fn upload(
         &mut self,
         queue: &mut dyn ComputeQueue,
         planes: [PlaneRef<'_>; 2],
     ) -> Result<()> {
+        for (plane, what) in planes.iter().zip(["reference", "distorted"]) {
+            self.check(plane, what)?;
+        }
         for (buffer, plane) in self.buffers.iter().zip(planes) {
             pack(plane, &mut self.staging);
             queue.upload(buffer, &self.staging)?;
+        }
+        Ok(())
+    }
+
+    /// Refuses a plane the buffers were not made for.
+    fn check(&self, plane: &PlaneRef<'_>, what: &str) -> Result<()> {
+        if plane.width() != self.width || plane.height() != self.height {
+            return Err(Error::InvalidInput(format!(
+                "{what} plane is {}x{}, the device buffers were made for {}x{}",
+                plane.width(),
+                plane.height(),
+                self.width,
+                self.height
+            )));
+        }
+        if matches!(plane, PlaneRef::U16(_)) != (self.bit_depth > 8) {
+            return Err(Error::InvalidInput(format!(
+                "{what} plane sample type does not match bit depth {}",
+                self.bit_depth
+            )));
         }
         Ok(())
     }

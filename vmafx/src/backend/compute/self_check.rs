@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use super::{ComputeAdm, ComputeDevice, ComputeMotion, ComputeVif};
 use crate::error::{Error, Result};
-use crate::feature::adm::{AdmExtractor, AdmOptions};
+use crate::feature::adm::{AdmExtractor, AdmOnDevice, AdmOptions, AdmPlan};
 use crate::feature::motion::MotionSad;
-use crate::feature::vif::{VifExtractor, VifOptions};
+use crate::feature::vif::{VifExtractor, VifOnDevice, VifOptions, VifPlan};
 use crate::frame::{Plane, PlaneRef};
 
 /// The checked sizes and depths: an odd size at 10 bits and an even one at 8, each
@@ -29,12 +29,12 @@ pub fn self_check(device: &Arc<dyn ComputeDevice>) -> Result<()> {
 
         let vif_options = VifOptions::default();
         let cpu = VifExtractor::new(width, height, depth, vif_options)?.extract(r, d)?;
-        let gpu = ComputeVif::new(device, width, height, depth, vif_options)?.extract(r, d)?;
+        let gpu = vif_on(device, width, height, depth, vif_options)?.extract(r, d)?;
         agree(device, "VIF", &what, format!("{cpu:?}"), format!("{gpu:?}"))?;
 
         let adm_options = AdmOptions::default();
         let cpu = AdmExtractor::new(width, height, depth, adm_options)?.extract(r, d)?;
-        let gpu = ComputeAdm::new(device, width, height, depth, adm_options)?.extract(r, d)?;
+        let gpu = adm_on(device, width, height, depth, adm_options)?.extract(r, d)?;
         agree(device, "ADM", &what, format!("{cpu:?}"), format!("{gpu:?}"))?;
 
         let cpu = MotionSad::new(width, height, depth)?.sad(r, d)?;
@@ -42,6 +42,32 @@ pub fn self_check(device: &Arc<dyn ComputeDevice>) -> Result<()> {
         agree(device, "motion", &what, cpu.to_string(), gpu.to_string())?;
     }
     Ok(())
+}
+
+/// Integer VIF on `device` as the scorer runs it: the metric's plan, the device's sums
+/// and the metric's finishing.
+pub(crate) fn vif_on(
+    device: &Arc<dyn ComputeDevice>,
+    width: usize,
+    height: usize,
+    depth: u8,
+    options: VifOptions,
+) -> Result<VifOnDevice<ComputeVif>> {
+    let plan = VifPlan::new(width, height, depth, options)?;
+    Ok(VifOnDevice::new(plan, ComputeVif::new(device, &plan)?))
+}
+
+/// Integer ADM on `device` as the scorer runs it.
+pub(crate) fn adm_on(
+    device: &Arc<dyn ComputeDevice>,
+    width: usize,
+    height: usize,
+    depth: u8,
+    options: AdmOptions,
+) -> Result<AdmOnDevice<ComputeAdm>> {
+    let plan = AdmPlan::new(width, height, depth, options)?;
+    let sums = ComputeAdm::new(device, &plan)?;
+    Ok(AdmOnDevice::new(plan, sums))
 }
 
 /// `device` once it has passed [`self_check`]; the result is remembered per backend and

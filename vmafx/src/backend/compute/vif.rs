@@ -1,21 +1,21 @@
-//! Integer VIF on a compute device, equal bit for bit to
+//! Integer VIF's sums on a compute device, equal bit for bit to those of
 //! [`VifExtractor`](crate::feature::vif::VifExtractor).
 //!
 //! Per scale (`vmafx/kernels/cuda/vif.cu`): `vif_vertical` filters both pictures vertically
 //! (means and second moments), `vif_statistics` filters horizontally, forms each pixel's
 //! information terms and adds them into a few bins of four 64-bit sums, and
 //! `vif_decimate` forms the next scale. The sums of every scale land in one small
-//! buffer, downloaded once per frame; the host adds the bins (wrapping, as the CPU's
-//! sums do) and finishes with the CPU extractor's own float code.
+//! buffer, downloaded once per frame and its bins added (wrapping, as the CPU's sums
+//! are); [`VifPlan::finish`] turns the sums into scores.
 
 use std::sync::Arc;
 
 use super::device::{ComputeDevice, ComputeQueue, DeviceBuffer, KernelArg, LaunchShape};
 use super::planes::{PlanePair, SAMPLES_U16};
 use crate::error::Result;
-use crate::feature::vif::scalar::{ScaleSums, VerticalRounding};
-use crate::feature::vif::tables::{Log2Table, SCALES};
-use crate::feature::vif::{check_pair, VifExtractor, VifOptions, VifScores};
+use crate::feature::vif::scalar::ScaleSums;
+use crate::feature::vif::tables::SCALES;
+use crate::feature::vif::{VifPlan, VifSums};
 use crate::frame::PlaneRef;
 
 /// Threads per block: x (columns, the fastest index) by y.
@@ -27,8 +27,6 @@ const SUMS: usize = 4;
 /// Rows one `vif_statistics` thread covers, per scale: fewer on the small scales so
 /// that they still give the device enough threads.
 const STRIP_ROWS: [u32; SCALES] = [16, 8, 4, 2];
-/// The CPU's variance guard in the gain, formed in double precision as it does.
-const EPS: f64 = 65536.0 * 1.0e-10;
 
 /// The per-pixel moments of one scale's vertical pass, sized for scale 0.
 struct Moments {
@@ -72,37 +70,19 @@ struct Buffers {
     partials: DeviceBuffer,
 }
 
-/// What a scale's launches need besides the buffers.
-#[derive(Clone, Copy)]
-struct Settings {
-    bit_depth: u8,
-    gain_limit: f64,
-}
-
-/// Integer VIF on a compute device; the scores equal the CPU extractor's bit for bit.
+/// Integer VIF's sums on a compute device, equal to the CPU extractor's bit for bit.
 pub struct ComputeVif {
     queue: Box<dyn ComputeQueue>,
     planes: PlanePair,
     buffers: Buffers,
     downloaded: Vec<u8>,
-    width: usize,
-    height: usize,
-    bit_depth: u8,
-    options: VifOptions,
+    plan: VifPlan,
 }
 
 impl ComputeVif {
-    /// An extractor for `width x height` luma planes of `bit_depth` (8..=16) bits; it
-    /// accepts exactly what [`VifExtractor::new`] accepts.
-    pub fn new(
-        device: &Arc<dyn ComputeDevice>,
-        width: usize,
-        height: usize,
-        bit_depth: u8,
-        options: VifOptions,
-    ) -> Result<Self> {
-        // The CPU extractor's checks decide what is accepted.
-        VifExtractor::new(width, height, bit_depth, options)?;
+    /// The buffers and queue for the pairs of a validated `plan`.
+    pub fn new(device: &Arc<dyn ComputeDevice>, plan: &VifPlan) -> Result<Self> {
+        let (width, height) = (plan.width(), plan.height());
         let level = |s: usize| -> Result<[DeviceBuffer; 2]> {
             let bytes = (width >> s) * (height >> s) * 2;
             Ok([
@@ -111,7 +91,7 @@ impl ComputeVif {
             ])
         };
         let mut queue = device.queue()?;
-        let table: Vec<u8> = Log2Table::shared().entries()[..1 << 16]
+        let table: Vec<u8> = VifPlan::log2_table()
             .iter()
             .flat_map(|e| e.to_le_bytes())
             .collect();
@@ -126,59 +106,44 @@ impl ComputeVif {
         };
         Ok(Self {
             queue,
-            planes: PlanePair::new(device, width, height, bit_depth)?,
+            planes: PlanePair::new(device, width, height, plan.bit_depth())?,
             buffers,
             downloaded: vec![0; partial_bytes],
-            width,
-            height,
-            bit_depth,
-            options,
+            plan: *plan,
         })
     }
 
-    /// Scores one pair of luma planes, which must match the extractor's size and bit
-    /// depth (8-bit samples as [`PlaneRef::U8`], deeper ones as [`PlaneRef::U16`]).
-    pub fn extract(
-        &mut self,
-        reference: PlaneRef<'_>,
-        distorted: PlaneRef<'_>,
-    ) -> Result<VifScores> {
+    /// The sums of one pair of luma planes of the plan's size and bit depth.
+    pub fn sums(&mut self, reference: PlaneRef<'_>, distorted: PlaneRef<'_>) -> Result<VifSums> {
         self.upload(reference, distorted)?;
-        self.score_uploaded()
+        self.sums_uploaded()
     }
 
-    /// Checks a pair as [`extract`](Self::extract) does and queues its upload.
+    /// Queues the upload of a pair.
     pub fn upload(&mut self, reference: PlaneRef<'_>, distorted: PlaneRef<'_>) -> Result<()> {
-        self.check(&reference, &distorted)?;
         self.planes
             .upload(self.queue.as_mut(), [reference, distorted])
     }
 
-    /// Scores the pair last uploaded (again, if it was scored before): the device work
-    /// alone, for measuring a device with frames already on it.
-    pub fn score_uploaded(&mut self) -> Result<VifScores> {
-        let settings = Settings {
-            bit_depth: self.bit_depth,
-            gain_limit: self.options.enhn_gain_limit,
-        };
+    /// The sums of the pair last uploaded (again, if it was computed before): the device
+    /// work alone, for measuring a device with frames already on it.
+    pub fn sums_uploaded(&mut self) -> Result<VifSums> {
         let Self {
             queue,
             planes,
             buffers,
             downloaded,
-            width,
-            height,
-            options,
-            ..
+            plan,
         } = self;
         let queue = queue.as_mut();
         queue.zero(&buffers.partials)?;
         for scale in 0..SCALES {
+            let (width, height) = plan.scale_size(scale);
             let input = if scale == 0 {
                 ScaleInput {
                     scale,
-                    width: *width,
-                    height: *height,
+                    width,
+                    height,
                     planes: planes.buffers(),
                     sample_kind: planes.sample_kind(),
                 }
@@ -186,47 +151,30 @@ impl ComputeVif {
                 let [a, b] = &buffers.levels[scale - 1];
                 ScaleInput {
                     scale,
-                    width: *width >> scale,
-                    height: *height >> scale,
+                    width,
+                    height,
                     planes: [a, b],
                     sample_kind: SAMPLES_U16,
                 }
             };
-            if scale > 0 || !options.skip_scale0 {
-                statistics(queue, buffers, &input, settings)?;
+            if plan.scores_scale(scale) {
+                statistics(queue, buffers, &input, plan)?;
             }
             if scale + 1 < SCALES {
-                decimate(queue, buffers, &input, settings)?;
+                decimate(queue, buffers, &input, plan)?;
             }
         }
         queue.download(&buffers.partials, downloaded)?;
-        Ok(self.finish())
+        Ok(self.read())
     }
 
-    /// The CPU extractor's input checks, with its messages.
-    fn check(&self, reference: &PlaneRef<'_>, distorted: &PlaneRef<'_>) -> Result<()> {
-        check_pair(
-            self.width,
-            self.height,
-            self.bit_depth,
-            reference,
-            distorted,
-        )
-    }
-
-    /// The scores from the downloaded sums, as the CPU extractor forms them.
-    fn finish(&self) -> VifScores {
-        let mut scores = VifScores {
-            scale: [0.0; SCALES],
-            num: [0.0; SCALES],
-            den: [0.0; SCALES],
-        };
-        for (s, block) in self.downloaded.chunks_exact(SUMS * BINS * 8).enumerate() {
-            if s == 0 && self.options.skip_scale0 {
-                // Reported as the CPU extractor does when scale 0 is skipped.
-                scores.den[0] = -1.0;
-                continue;
-            }
+    /// The sums of every scale from the downloaded bins (a skipped scale's stay zero).
+    fn read(&self) -> VifSums {
+        let mut sums = [ScaleSums::default(); SCALES];
+        for (scale_sums, block) in sums
+            .iter_mut()
+            .zip(self.downloaded.chunks_exact(SUMS * BINS * 8))
+        {
             // The CPU adds its i64 sums with wrapping arithmetic; so do the bins.
             let total = |k: usize| {
                 block[k * BINS * 8..(k + 1) * BINS * 8]
@@ -234,19 +182,14 @@ impl ComputeVif {
                     .map(|w| i64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]))
                     .fold(0i64, i64::wrapping_add)
             };
-            let sums = ScaleSums {
+            *scale_sums = ScaleSums {
                 num_log: total(0),
                 den_log: total(1),
                 num_non_log: total(2),
                 den_non_log: total(3),
             };
-            let (num, den) = sums.num_den();
-            scores.num[s] = num;
-            scores.den[s] = den;
-            // The reference divides in single precision.
-            scores.scale[s] = f64::from(num / den);
         }
-        scores
+        sums
     }
 }
 
@@ -255,10 +198,10 @@ fn statistics(
     queue: &mut dyn ComputeQueue,
     buffers: &Buffers,
     input: &ScaleInput<'_>,
-    settings: Settings,
+    plan: &VifPlan,
 ) -> Result<()> {
     let m = &buffers.moments;
-    let rounding = VerticalRounding::new(input.scale, settings.bit_depth);
+    let (mean_shift, square_shift) = plan.vertical_shifts(input.scale);
     let (w, h) = (input.width as u32, input.height as u32);
     let scale = input.scale as u32;
     queue.launch(
@@ -276,8 +219,8 @@ fn statistics(
             KernelArg::U32(h),
             KernelArg::U32(input.sample_kind),
             KernelArg::U32(scale),
-            KernelArg::U32(rounding.mean().shift()),
-            KernelArg::U32(rounding.square().shift()),
+            KernelArg::U32(mean_shift),
+            KernelArg::U32(square_shift),
         ],
     )?;
     let strip = STRIP_ROWS[input.scale];
@@ -296,8 +239,8 @@ fn statistics(
             KernelArg::U32(h),
             KernelArg::U32(scale),
             KernelArg::U32(strip),
-            KernelArg::F64(settings.gain_limit),
-            KernelArg::F64(EPS),
+            KernelArg::F64(plan.options().enhn_gain_limit),
+            KernelArg::F64(VifPlan::VARIANCE_GUARD),
         ],
     )
 }
@@ -307,9 +250,9 @@ fn decimate(
     queue: &mut dyn ComputeQueue,
     buffers: &Buffers,
     input: &ScaleInput<'_>,
-    settings: Settings,
+    plan: &VifPlan,
 ) -> Result<()> {
-    let rounding = VerticalRounding::new(input.scale, settings.bit_depth);
+    let (mean_shift, _) = plan.vertical_shifts(input.scale);
     let [next_ref, next_dis] = &buffers.levels[input.scale];
     queue.launch(
         "vif_decimate",
@@ -323,7 +266,7 @@ fn decimate(
             KernelArg::U32(input.height as u32),
             KernelArg::U32(input.sample_kind),
             KernelArg::U32(input.scale as u32 + 1),
-            KernelArg::U32(rounding.mean().shift()),
+            KernelArg::U32(mean_shift),
         ],
     )
 }
@@ -331,16 +274,13 @@ fn decimate(
 impl std::fmt::Debug for ComputeVif {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ComputeVif")
-            .field("width", &self.width)
-            .field("height", &self.height)
-            .field("bit_depth", &self.bit_depth)
-            .field("options", &self.options)
+            .field("plan", &self.plan)
             .finish_non_exhaustive()
     }
 }
 
 impl crate::feature::vif::VifDevice for ComputeVif {
-    fn extract(&mut self, reference: PlaneRef<'_>, distorted: PlaneRef<'_>) -> Result<VifScores> {
-        ComputeVif::extract(self, reference, distorted)
+    fn sums(&mut self, reference: PlaneRef<'_>, distorted: PlaneRef<'_>) -> Result<VifSums> {
+        ComputeVif::sums(self, reference, distorted)
     }
 }

@@ -1,9 +1,11 @@
-//! Integer ADM on the GPU, equal to [`AdmExtractor`](crate::feature::adm::AdmExtractor).
+//! Integer ADM's sums on the GPU, equal to those of
+//! [`AdmExtractor`](crate::feature::adm::AdmExtractor).
 //!
 //! Per level: the wavelet analysis of both pictures, the decoupling of the detail bands,
 //! and three summing passes over the scored region (the reference's cube energy, the
-//! masked restored detail and the masked impairment for AIM). The host rounds the
-//! per-row sums as the reference does and finishes with its float arithmetic.
+//! masked restored detail and the masked impairment for AIM), each into per-row
+//! workgroup partials. Reading a frame adds each row's partials; [`AdmPlan::finish`]
+//! turns the row sums into scores.
 
 use std::sync::Arc;
 
@@ -11,10 +13,8 @@ use super::commands::{groups, kernels, FrameStream, Recording, Step, SAMPLES_U32
 use super::device::VulkanDevice;
 use super::memory::{BufferRole, GpuBuffer};
 use super::pipelines::{DescriptorArena, KernelId};
-use crate::backend::adm_host::{self, LevelPlan, Weights};
 use crate::error::Result;
-use crate::feature::adm::masking::cube_root_sum;
-use crate::feature::adm::{combine_levels, AdmExtractor, AdmOptions, AdmScores, LevelScores};
+use crate::feature::adm::{gather_rows, AdmPlan, AdmSums, LevelLayout};
 use crate::frame::PlaneRef;
 
 const LEVELS: usize = 4;
@@ -23,35 +23,25 @@ const TILE: usize = 16;
 const ROW_GROUP: usize = 64;
 const ROWS: usize = 4;
 
-/// One level and the width, in workgroups, of its row-summing passes.
-struct Level {
-    plan: LevelPlan,
-    groups_x: usize,
+/// The width, in workgroups, of a level's row-summing passes.
+fn groups_x(level: &LevelLayout) -> usize {
+    (level.scored.right - level.scored.left).div_ceil(ROW_GROUP)
 }
 
-impl Level {
-    fn new(plan: LevelPlan) -> Self {
-        let groups_x = (plan.scored.right - plan.scored.left).div_ceil(ROW_GROUP);
-        Self { plan, groups_x }
-    }
+/// Bytes of one partial-sum buffer: a triple of 64-bit sums per workgroup and row.
+fn partial_bytes(level: &LevelLayout) -> usize {
+    level.scored_rows() * groups_x(level) * 3 * 8
+}
 
-    /// Bytes of one partial-sum buffer: a triple of 64-bit sums per workgroup and row.
-    fn partial_bytes(&self) -> usize {
-        self.plan.scored_rows() * self.groups_x * 3 * 8
-    }
+/// The size and scored region of a level, as the summing passes take them.
+fn region_push(level: &LevelLayout) -> [u32; 6] {
+    let r = level.scored;
+    [level.width, level.height, r.top, r.bottom, r.left, r.right].map(|v| v as u32)
+}
 
-    fn region_push(&self) -> [u32; 6] {
-        let (p, r) = (&self.plan, self.plan.scored);
-        [p.width, p.height, r.top, r.bottom, r.left, r.right].map(|v| v as u32)
-    }
-
-    fn row_groups(&self) -> [u32; 3] {
-        [
-            self.groups_x as u32,
-            groups(self.plan.scored_rows(), ROWS),
-            1,
-        ]
-    }
+/// The workgroups of a level's row-summing passes.
+fn row_groups(level: &LevelLayout) -> [u32; 3] {
+    [groups_x(level) as u32, groups(level.scored_rows(), ROWS), 1]
 }
 
 /// The per-slot readback buffers of one level.
@@ -63,11 +53,9 @@ struct LevelSums {
 
 /// The GPU work of ADM on one frame pair, recorded into a slot's command buffer.
 pub(crate) struct AdmEngine {
-    width: usize,
-    height: usize,
-    options: AdmOptions,
-    weights: Weights,
-    levels: Vec<Level>,
+    /// Per level, whether it is scored, and its workgroups per summed row.
+    levels: Vec<(bool, usize)>,
+    skip_aim: bool,
     /// Per slot, per level.
     sums: Vec<Vec<LevelSums>>,
     _buffers: Vec<GpuBuffer>,
@@ -75,14 +63,12 @@ pub(crate) struct AdmEngine {
 }
 
 impl AdmEngine {
-    /// Buffers and descriptor sets for `width x height` pairs read from `stream`'s
+    /// Buffers and descriptor sets for the pairs of `plan` read from `stream`'s
     /// inputs, and the dispatches to record.
     pub fn new(
         device: &Arc<VulkanDevice>,
         stream: &FrameStream,
-        width: usize,
-        height: usize,
-        options: &AdmOptions,
+        plan: &AdmPlan,
     ) -> Result<(Self, Recording)> {
         let [dwt, decouple, mask, denominator] = kernels(
             device,
@@ -93,15 +79,11 @@ impl AdmEngine {
                 KernelId::AdmDenominator,
             ],
         )?;
-        let weights = Weights::new(options);
-        let levels: Vec<Level> = LevelPlan::all(width, height, &weights)
-            .into_iter()
-            .map(Level::new)
-            .collect();
+        let (levels, options) = (plan.levels(), plan.options());
         let bands = |role, name| -> Result<Vec<GpuBuffer>> {
             levels
                 .iter()
-                .map(|l| GpuBuffer::new(device, 4 * l.plan.samples() * 4, role, name))
+                .map(|l| GpuBuffer::new(device, 4 * l.samples() * 4, role, name))
                 .collect()
         };
         let (bands_ref, bands_dis) = (
@@ -112,7 +94,7 @@ impl AdmEngine {
         let detail = |name| -> Result<Vec<GpuBuffer>> {
             levels
                 .iter()
-                .map(|l| GpuBuffer::new(device, 3 * l.plan.samples() * 4, BufferRole::Device, name))
+                .map(|l| GpuBuffer::new(device, 3 * l.samples() * 4, BufferRole::Device, name))
                 .collect()
         };
         let (restored, additive) = (detail("adm restored")?, detail("adm additive")?);
@@ -122,7 +104,7 @@ impl AdmEngine {
                     .iter()
                     .map(|l| {
                         let make = |name| {
-                            GpuBuffer::new(device, l.partial_bytes(), BufferRole::Readback, name)
+                            GpuBuffer::new(device, partial_bytes(l), BufferRole::Readback, name)
                         };
                         Ok(LevelSums {
                             denominator: make("adm denominator sums")?,
@@ -140,10 +122,7 @@ impl AdmEngine {
             (SLOTS * LEVELS * 16) as u32,
         )?;
         let gain = options.enhn_gain_limit.to_bits();
-        let cos_sq = {
-            let c = (std::f64::consts::PI / 180.0).cos();
-            ((c * c) as f32).to_bits()
-        };
+        let cos_sq = AdmPlan::cos_one_degree_squared().to_bits();
         let mut steps = Vec::new();
         for (slot, slot_sums) in sums.iter().enumerate() {
             let mut list = Vec::new();
@@ -154,14 +133,10 @@ impl AdmEngine {
                 } else {
                     ([&bands_ref[index - 1], &bands_dis[index - 1]], SAMPLES_U32)
                 };
-                let tiles = [
-                    groups(level.plan.width, TILE),
-                    groups(level.plan.height, TILE),
-                    1,
-                ];
+                let tiles = [groups(level.width, TILE), groups(level.height, TILE), 1];
                 let dwt_push = vec![
-                    level.plan.in_width as u32,
-                    level.plan.in_height as u32,
+                    level.in_width as u32,
+                    level.in_height as u32,
                     kind,
                     index as u32,
                     u32::from(stream.bit_depth()),
@@ -178,7 +153,7 @@ impl AdmEngine {
                         groups: tiles,
                     });
                 }
-                if index == 0 && options.skip_scale0 {
+                if !plan.scores_level(index) {
                     continue;
                 }
                 let coarse = u32::from(index > 0);
@@ -188,8 +163,8 @@ impl AdmEngine {
                     &[&bands_ref[index], &bands_dis[index], restored, additive],
                 )?;
                 let push = vec![
-                    level.plan.width as u32,
-                    level.plan.height as u32,
+                    level.width as u32,
+                    level.height as u32,
                     coarse,
                     gain as u32,
                     (gain >> 32) as u32,
@@ -203,26 +178,22 @@ impl AdmEngine {
                 });
 
                 let level_sums = &slot_sums[index];
-                let (square_shift, cube_shift) = if index == 0 {
-                    (0, 0)
-                } else {
-                    adm_host::coarse_denominator_shifts(index, level.plan.scored)
-                };
-                let mut push = level.region_push().to_vec();
-                push.extend([coarse, square_shift, cube_shift, level.groups_x as u32]);
+                let (square_shift, cube_shift) = level.denominator_shifts();
+                let mut push = region_push(level).to_vec();
+                push.extend([coarse, square_shift, cube_shift, groups_x(level) as u32]);
                 let set = sets.bind(&denominator, &[&bands_ref[index], &level_sums.denominator])?;
                 list.push(Step {
                     kernel: KernelId::AdmDenominator,
                     set,
                     push,
-                    groups: level.row_groups(),
+                    groups: row_groups(level),
                 });
 
-                let mut push = level.region_push().to_vec();
+                let mut push = region_push(level).to_vec();
                 push.push(coarse);
-                push.extend(level.plan.mask_weights());
-                push.extend(level.plan.cube_shift());
-                push.push(level.groups_x as u32);
+                push.extend(level.mask_weights());
+                push.extend(level.cube_shift());
+                push.push(groups_x(level) as u32);
                 // Detail loss: the restored part masked by the impairment; AIM swaps them.
                 let mut passes = vec![(additive, restored, &level_sums.loss)];
                 if !options.skip_aim {
@@ -234,7 +205,7 @@ impl AdmEngine {
                         kernel: KernelId::AdmMask,
                         set,
                         push: push.clone(),
-                        groups: level.row_groups(),
+                        groups: row_groups(level),
                     });
                 }
             }
@@ -245,11 +216,11 @@ impl AdmEngine {
         buffers.extend(restored);
         buffers.extend(additive);
         let engine = Self {
-            width,
-            height,
-            options: *options,
-            weights,
-            levels,
+            levels: levels
+                .iter()
+                .map(|l| (plan.scores_level(l.index), groups_x(l)))
+                .collect(),
+            skip_aim: options.skip_aim,
             sums,
             _buffers: buffers,
             _sets: sets,
@@ -257,40 +228,28 @@ impl AdmEngine {
         Ok((engine, Recording::new(steps)))
     }
 
-    /// The scores of the frame computed in `slot`.
-    pub fn read(&self, slot: usize) -> AdmScores {
-        let options = &self.options;
-        let mut scores = [LevelScores::default(); LEVELS];
-        for (index, (level, sums)) in self.levels.iter().zip(&self.sums[slot]).enumerate() {
-            if index == 0 && options.skip_scale0 {
-                scores[0] = LevelScores::SKIPPED;
+    /// Fills `out` with the row sums of the frame computed in `slot` (a skipped level's,
+    /// and skipped AIM's, are left as they are).
+    pub fn read(&self, slot: usize, out: &mut AdmSums) {
+        let levels = self
+            .levels
+            .iter()
+            .zip(&self.sums[slot])
+            .zip(&mut out.levels);
+        for ((&(scored, groups_x), sums), out) in levels {
+            if !scored {
                 continue;
             }
-            let plan = &level.plan;
-            let rows = |b: &GpuBuffer| {
-                let words: Vec<u64> = b.words_u64().collect();
-                adm_host::row_sums(&words, level.groups_x).collect::<Vec<_>>()
-            };
-            let weights = &self.weights.float[index];
-            let den = plan.denominator(
-                rows(&sums.denominator).into_iter(),
-                weights,
-                options.noise_weight,
-            );
-            let energy = |b: &GpuBuffer| plan.energies(rows(b).into_iter());
-            let num = cube_root_sum(energy(&sums.loss), plan.scored, options.noise_weight);
-            let aim_num = if options.skip_aim {
-                0.0
-            } else {
-                cube_root_sum(energy(&sums.aim), plan.scored, 0.0)
-            };
-            scores[index] = LevelScores { num, den, aim_num };
+            gather_rows(&mut out.den, sums.denominator.words_u64(), groups_x);
+            gather_rows(&mut out.loss, sums.loss.words_u64(), groups_x);
+            if !self.skip_aim {
+                gather_rows(&mut out.aim, sums.aim.words_u64(), groups_x);
+            }
         }
-        combine_levels(self.width, self.height, options, &scores)
     }
 }
 
-/// Integer ADM on a Vulkan device, equal to the CPU extractor bit for bit.
+/// Integer ADM's sums on a Vulkan device, equal to the CPU extractor's bit for bit.
 pub struct VulkanAdm {
     /// Declared first so that it drops first: its drop waits for work in flight.
     stream: FrameStream,
@@ -298,55 +257,52 @@ pub struct VulkanAdm {
 }
 
 impl VulkanAdm {
-    /// An extractor for `width x height` luma planes of `bit_depth` (8..=16) bits; it
-    /// accepts exactly what [`AdmExtractor::new`] accepts.
-    pub fn new(
-        device: Arc<VulkanDevice>,
-        width: usize,
-        height: usize,
-        bit_depth: u8,
-        options: AdmOptions,
-    ) -> Result<Self> {
-        // The CPU extractor's checks decide what is accepted.
-        AdmExtractor::new(width, height, bit_depth, options)?;
-        let mut stream = FrameStream::new(&device, width, height, bit_depth)?;
-        let (engine, recording) = AdmEngine::new(&device, &stream, width, height, &options)?;
+    /// The buffers and recorded work for the pairs of a validated `plan`.
+    pub fn new(device: Arc<VulkanDevice>, plan: &AdmPlan) -> Result<Self> {
+        let mut stream = FrameStream::new(&device, plan.width(), plan.height(), plan.bit_depth())?;
+        let (engine, recording) = AdmEngine::new(&device, &stream, plan)?;
         stream.record(|slot, rec| recording.record(&device, slot, rec))?;
         Ok(Self { stream, engine })
     }
 
-    /// Scores one pair of luma planes.
-    pub fn extract(
+    /// Fills `sums` with the sums of one pair of luma planes.
+    pub fn sums(
         &mut self,
         reference: PlaneRef<'_>,
         distorted: PlaneRef<'_>,
-    ) -> Result<AdmScores> {
+        sums: &mut AdmSums,
+    ) -> Result<()> {
         let engine = &self.engine;
-        self.stream
-            .run_one([reference, distorted], |slot| Ok(engine.read(slot)))
+        self.stream.run_one([reference, distorted], |slot| {
+            engine.read(slot, sums);
+            Ok(())
+        })
     }
 
-    /// Scores many pairs, uploading each while the device computes the previous one.
-    pub fn extract_batch(
-        &mut self,
-        pairs: &[(PlaneRef<'_>, PlaneRef<'_>)],
-    ) -> Result<Vec<AdmScores>> {
+    /// The sums of many pairs, uploading each while the device computes the previous one.
+    pub fn sums_batch(&mut self, pairs: &[(PlaneRef<'_>, PlaneRef<'_>)]) -> Result<Vec<AdmSums>> {
         let engine = &self.engine;
-        self.stream.run_batch(pairs, |slot| Ok(engine.read(slot)))
+        self.stream.run_batch(pairs, |slot| {
+            let mut sums = AdmSums::default();
+            engine.read(slot, &mut sums);
+            Ok(sums)
+        })
     }
 }
 
 impl std::fmt::Debug for VulkanAdm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VulkanAdm")
-            .field("width", &self.engine.width)
-            .field("height", &self.engine.height)
-            .finish_non_exhaustive()
+        f.debug_struct("VulkanAdm").finish_non_exhaustive()
     }
 }
 
 impl crate::feature::adm::AdmDevice for VulkanAdm {
-    fn extract(&mut self, reference: PlaneRef<'_>, distorted: PlaneRef<'_>) -> Result<AdmScores> {
-        VulkanAdm::extract(self, reference, distorted)
+    fn sums(
+        &mut self,
+        reference: PlaneRef<'_>,
+        distorted: PlaneRef<'_>,
+        sums: &mut AdmSums,
+    ) -> Result<()> {
+        VulkanAdm::sums(self, reference, distorted, sums)
     }
 }

@@ -6,16 +6,18 @@
 //! (64-bit where the reference needs it, hence `shaderInt64`); the few per-pixel steps
 //! the reference does in double precision are done in exact integer emulation of IEEE
 //! doubles (`vmafx/kernels/vulkan/include/softfloat.glsl`). The kernels return integer partial
-//! sums; the float steps at the end (per-scale ratios, cube roots, sums in `f32`/`f64`)
-//! run on the host in the reference's order.
+//! sums, which the engines here add into the metrics' raw sums; the float steps at the
+//! end (per-scale ratios, cube roots, sums in `f32`/`f64`) are the metric folders'
+//! finishing, the CPU extractors' own code.
 //!
 //! The Vulkan loader is opened at run time, so a binary built with the `vulkan` feature
 //! still runs (and reports an error from [`VulkanDevice::open`]) where none is installed.
 //!
 //! The scorer drives it through the feature extractors; tests and the benchmarks
 //! (`vmafx::bench::vulkan`) use it directly: [`VulkanDevice::open`], then
-//! [`VulkanVif::new`] with the device, the plane size, the bit depth and VIF's options,
-//! and [`VulkanVif::extract`] per frame pair.
+//! [`VulkanVif::new`] with the device and a VIF plan
+//! ([`VifPlan`](crate::feature::vif::VifPlan)), [`VulkanVif::sums`] per frame pair, and
+//! the plan's `finish` for the scores.
 
 mod adm;
 mod commands;

@@ -1,9 +1,10 @@
-//! Integer VIF on the GPU, equal to [`VifExtractor`](crate::feature::vif::VifExtractor).
+//! Integer VIF's sums on the GPU, equal to those of
+//! [`VifExtractor`](crate::feature::vif::VifExtractor).
 //!
 //! Per scale: a vertical pass (means and second moments), a horizontal pass that also
 //! forms each pixel's information terms and sums them per workgroup, and the decimation
-//! to the next scale. The host adds the integer partials and does the reference's float
-//! arithmetic on the four sums.
+//! to the next scale. The workgroups' partials are added into the four sums of each
+//! scale; [`VifPlan::finish`] turns them into scores.
 
 use std::sync::Arc;
 
@@ -14,31 +15,25 @@ use super::device::VulkanDevice;
 use super::memory::{BufferRole, GpuBuffer};
 use super::pipelines::{DescriptorArena, KernelId};
 use crate::error::Result;
-use crate::feature::vif::scalar::{ScaleSums, VerticalRounding};
-use crate::feature::vif::tables::Log2Table;
-use crate::feature::vif::{VifExtractor, VifOptions, VifScores};
+use crate::feature::vif::scalar::ScaleSums;
+use crate::feature::vif::tables::SCALES;
+use crate::feature::vif::{VifPlan, VifSums};
 use crate::frame::PlaneRef;
 
-const SCALES: usize = 4;
 const TILE: usize = 16;
 
 /// The CPU extractor's log2 table, widened to the 32-bit words the shaders read.
 fn log2_table() -> Vec<u32> {
-    Log2Table::shared().entries()[..1 << 16]
+    VifPlan::log2_table()
         .iter()
         .map(|&e| u32::from(e))
         .collect()
 }
 
-/// The vertical roundings (mean shift, second-moment shift) of `scale`.
-fn shifts(scale: usize, bit_depth: u8) -> (u32, u32) {
-    let rounding = VerticalRounding::new(scale, bit_depth);
-    (rounding.mean().shift(), rounding.square().shift())
-}
-
 /// The GPU work of VIF on one frame pair, recorded into a slot's command buffer.
 pub(crate) struct VifEngine {
-    skip_scale0: bool,
+    /// Whether scale 0's statistics run (its sums stay zero otherwise).
+    scale0: bool,
     /// Per slot, per scale: four 64-bit partial sums per workgroup.
     partials: Vec<[GpuBuffer; SCALES]>,
     _buffers: Buffers,
@@ -66,15 +61,14 @@ struct ScaleInput<'a> {
 }
 
 impl VifEngine {
-    /// Buffers and descriptor sets for `width x height` pairs read from `stream`'s
+    /// Buffers and descriptor sets for the pairs of `plan` read from `stream`'s
     /// inputs, and the dispatches to record.
     pub fn new(
         device: &Arc<VulkanDevice>,
         stream: &FrameStream,
-        width: usize,
-        height: usize,
-        options: &VifOptions,
+        plan: &VifPlan,
     ) -> Result<(Self, Recording)> {
+        let (width, height) = (plan.width(), plan.height());
         let buffer = |bytes, role, name| GpuBuffer::new(device, bytes, role, name);
         let mut levels = Vec::new();
         for s in 1..SCALES {
@@ -124,20 +118,17 @@ impl VifEngine {
                         sample_kind: SAMPLES_U32,
                     }
                 };
-                let bit_depth = stream.bit_depth();
-                if s > 0 || !options.skip_scale0 {
-                    statistics_steps(
-                        device, &sets, &buffers, &input, sums, bit_depth, options, &mut list,
-                    )?;
+                if plan.scores_scale(s) {
+                    statistics_steps(device, &sets, &buffers, &input, sums, plan, &mut list)?;
                 }
                 if s + 1 < SCALES {
-                    decimation_steps(device, &sets, &buffers, &input, bit_depth, &mut list)?;
+                    decimation_steps(device, &sets, &buffers, &input, plan, &mut list)?;
                 }
             }
             steps.push(list);
         }
         let engine = Self {
-            skip_scale0: options.skip_scale0,
+            scale0: plan.scores_scale(0),
             partials,
             _buffers: buffers,
             _sets: sets,
@@ -145,47 +136,32 @@ impl VifEngine {
         Ok((engine, Recording::new(steps)))
     }
 
-    /// The scores of the frame computed in `slot`.
-    pub fn read(&self, slot: usize) -> VifScores {
-        let mut scores = VifScores {
-            scale: [0.0; SCALES],
-            num: [0.0; SCALES],
-            den: [0.0; SCALES],
-        };
-        for (s, partials) in self.partials[slot].iter().enumerate() {
-            if s == 0 && self.skip_scale0 {
-                // Reported as the CPU extractor does when scale 0 is skipped.
-                scores.den[0] = -1.0;
-                continue;
-            }
+    /// The sums of the frame computed in `slot` (a skipped scale's stay zero).
+    pub fn read(&self, slot: usize) -> VifSums {
+        let mut sums = [ScaleSums::default(); SCALES];
+        let scored = sums.iter_mut().zip(&self.partials[slot]);
+        for (scale_sums, partials) in scored.skip(usize::from(!self.scale0)) {
             let words: Vec<u64> = partials.words_u64().collect();
-            let mut sums = ScaleSums::default();
+            // Wrapping, as the CPU adds its i64 sums.
             for group in words.chunks_exact(4) {
-                sums.num_log = sums.num_log.wrapping_add(group[0] as i64);
-                sums.den_log = sums.den_log.wrapping_add(group[1] as i64);
-                sums.num_non_log = sums.num_non_log.wrapping_add(group[2] as i64);
-                sums.den_non_log = sums.den_non_log.wrapping_add(group[3] as i64);
+                scale_sums.num_log = scale_sums.num_log.wrapping_add(group[0] as i64);
+                scale_sums.den_log = scale_sums.den_log.wrapping_add(group[1] as i64);
+                scale_sums.num_non_log = scale_sums.num_non_log.wrapping_add(group[2] as i64);
+                scale_sums.den_non_log = scale_sums.den_non_log.wrapping_add(group[3] as i64);
             }
-            let (num, den) = sums.num_den();
-            scores.num[s] = num;
-            scores.den[s] = den;
-            // The reference divides in single precision.
-            scores.scale[s] = f64::from(num / den);
         }
-        scores
+        sums
     }
 }
 
 /// The statistics of one scale: pass 1 into the moment buffers, pass 2 into `sums`.
-#[allow(clippy::too_many_arguments)]
 fn statistics_steps(
     device: &VulkanDevice,
     sets: &DescriptorArena,
     buffers: &Buffers,
     input: &ScaleInput<'_>,
     sums: &GpuBuffer,
-    bit_depth: u8,
-    options: &VifOptions,
+    plan: &VifPlan,
     steps: &mut Vec<Step>,
 ) -> Result<()> {
     let scale = input.scale as u32;
@@ -195,7 +171,7 @@ fn statistics_steps(
     )?;
     let (w, h) = (input.width as u32, input.height as u32);
     let tiles = [groups(input.width, TILE), groups(input.height, TILE), 1];
-    let (mean_shift, square_shift) = shifts(input.scale, bit_depth);
+    let (mean_shift, square_shift) = plan.vertical_shifts(input.scale);
     let mut bound: Vec<&GpuBuffer> = input.planes.to_vec();
     bound.extend(&buffers.moments);
     steps.push(Step {
@@ -206,9 +182,8 @@ fn statistics_steps(
     });
     let mut bound: Vec<&GpuBuffer> = buffers.moments.iter().collect();
     bound.extend([&buffers.log2, sums]);
-    let gain = options.enhn_gain_limit.to_bits();
-    // The reference's variance guard, 65536 * 1e-10, formed in double precision.
-    let eps = (65536.0f64 * 1.0e-10).to_bits();
+    let gain = plan.options().enhn_gain_limit.to_bits();
+    let eps = VifPlan::VARIANCE_GUARD.to_bits();
     let split = |bits: u64| [bits as u32, (bits >> 32) as u32];
     let mut push = vec![w, h, tiles[0]];
     push.extend(split(gain));
@@ -229,7 +204,7 @@ fn decimation_steps(
     sets: &DescriptorArena,
     buffers: &Buffers,
     input: &ScaleInput<'_>,
-    bit_depth: u8,
+    plan: &VifPlan,
     steps: &mut Vec<Step>,
 ) -> Result<()> {
     let next = input.scale as u32 + 1;
@@ -241,7 +216,7 @@ fn decimation_steps(
         ],
     )?;
     let (w, h) = (input.width as u32, input.height as u32);
-    let (mean_shift, _) = shifts(input.scale, bit_depth);
+    let (mean_shift, _) = plan.vertical_shifts(input.scale);
     let rows = [&buffers.moments[0], &buffers.moments[1]];
     let out = &buffers.levels[2 * input.scale..2 * input.scale + 2];
     steps.push(Step {
@@ -263,7 +238,7 @@ fn decimation_steps(
     Ok(())
 }
 
-/// Integer VIF on a Vulkan device, equal to the CPU extractor bit for bit.
+/// Integer VIF's sums on a Vulkan device, equal to the CPU extractor's bit for bit.
 pub struct VulkanVif {
     /// Declared first so that it drops first: its drop waits for work in flight.
     stream: FrameStream,
@@ -271,39 +246,23 @@ pub struct VulkanVif {
 }
 
 impl VulkanVif {
-    /// An extractor for `width x height` luma planes of `bit_depth` (8..=16) bits; it
-    /// accepts exactly what [`VifExtractor::new`] accepts.
-    pub fn new(
-        device: Arc<VulkanDevice>,
-        width: usize,
-        height: usize,
-        bit_depth: u8,
-        options: VifOptions,
-    ) -> Result<Self> {
-        // The CPU extractor's checks decide what is accepted.
-        VifExtractor::new(width, height, bit_depth, options)?;
-        let mut stream = FrameStream::new(&device, width, height, bit_depth)?;
-        let (engine, recording) = VifEngine::new(&device, &stream, width, height, &options)?;
+    /// The buffers and recorded work for the pairs of a validated `plan`.
+    pub fn new(device: Arc<VulkanDevice>, plan: &VifPlan) -> Result<Self> {
+        let mut stream = FrameStream::new(&device, plan.width(), plan.height(), plan.bit_depth())?;
+        let (engine, recording) = VifEngine::new(&device, &stream, plan)?;
         stream.record(|slot, rec| recording.record(&device, slot, rec))?;
         Ok(Self { stream, engine })
     }
 
-    /// Scores one pair of luma planes.
-    pub fn extract(
-        &mut self,
-        reference: PlaneRef<'_>,
-        distorted: PlaneRef<'_>,
-    ) -> Result<VifScores> {
+    /// The sums of one pair of luma planes.
+    pub fn sums(&mut self, reference: PlaneRef<'_>, distorted: PlaneRef<'_>) -> Result<VifSums> {
         let engine = &self.engine;
         self.stream
             .run_one([reference, distorted], |slot| Ok(engine.read(slot)))
     }
 
-    /// Scores many pairs, uploading each while the device computes the previous one.
-    pub fn extract_batch(
-        &mut self,
-        pairs: &[(PlaneRef<'_>, PlaneRef<'_>)],
-    ) -> Result<Vec<VifScores>> {
+    /// The sums of many pairs, uploading each while the device computes the previous one.
+    pub fn sums_batch(&mut self, pairs: &[(PlaneRef<'_>, PlaneRef<'_>)]) -> Result<Vec<VifSums>> {
         let engine = &self.engine;
         self.stream.run_batch(pairs, |slot| Ok(engine.read(slot)))
     }
@@ -316,7 +275,7 @@ impl std::fmt::Debug for VulkanVif {
 }
 
 impl crate::feature::vif::VifDevice for VulkanVif {
-    fn extract(&mut self, reference: PlaneRef<'_>, distorted: PlaneRef<'_>) -> Result<VifScores> {
-        VulkanVif::extract(self, reference, distorted)
+    fn sums(&mut self, reference: PlaneRef<'_>, distorted: PlaneRef<'_>) -> Result<VifSums> {
+        VulkanVif::sums(self, reference, distorted)
     }
 }

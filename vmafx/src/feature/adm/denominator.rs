@@ -1,7 +1,8 @@
 //! The denominator of each scale: the CSF-weighted energy of the reference's detail.
 //!
 //! Per row and orientation the cubed magnitudes are summed, the row sum is rounded down by
-//! a shift and accumulated; the totals are then weighted and turned into floats.
+//! a shift and accumulated; the totals are then weighted and turned into floats (the
+//! levels' finishing calls those last steps).
 
 use super::dwt::Bands;
 use super::masking::{ceil_log2, cube_root_sum, half_of};
@@ -142,30 +143,20 @@ fn detail_rows<T>(reference: &Bands<T>, region: Region, i: usize) -> [&[T]; 3] {
         .map(|band| &band[start + region.left..start + region.right])
 }
 
-/// The finest level's denominator from the reference's 16-bit bands.
-pub(crate) fn denominator_fine(
-    reference: &Bands<i16>,
-    region: Region,
-    weights: &[f32; 3],
-    noise_weight: f64,
-) -> f32 {
+/// The finest level's denominator totals from the reference's 16-bit bands.
+pub(crate) fn denominator_fine(reference: &Bands<i16>, region: Region) -> [u64; 3] {
     let rounding = RowRounding::fine(region);
     let mut totals = [0u64; 3];
     for i in region.rows() {
         let rows = detail_rows(reference, region, i);
         rounding.accumulate(&mut totals, rows.map(fine_cube_sum));
     }
-    fine_denominator(totals, rounding, region, weights, noise_weight)
+    totals
 }
 
-/// A coarse level's denominator at `scale` (1..=3) from the reference's 32-bit bands.
-pub(crate) fn denominator_coarse(
-    reference: &Bands<i32>,
-    scale: usize,
-    region: Region,
-    weights: &[f32; 3],
-    noise_weight: f64,
-) -> f32 {
+/// A coarse level's denominator totals at `scale` (1..=3) from the reference's 32-bit
+/// bands.
+pub(crate) fn denominator_coarse(reference: &Bands<i32>, scale: usize, region: Region) -> [u64; 3] {
     let cubes = CoarseCubes::new(scale, region);
     let rounding = RowRounding::coarse(region);
     let mut totals = [0u64; 3];
@@ -173,5 +164,5 @@ pub(crate) fn denominator_coarse(
         let rows = detail_rows(reference, region, i);
         rounding.accumulate(&mut totals, rows.map(|r| coarse_cube_sum(r, &cubes)));
     }
-    coarse_denominator(totals, scale, region, weights, noise_weight)
+    totals
 }

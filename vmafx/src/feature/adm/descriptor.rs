@@ -6,7 +6,7 @@ use crate::feature::device::Accelerator;
 use crate::feature::options::{OptionSpec, OptionValues};
 use crate::frame::{FrameFormat, FrameView};
 
-use super::{AdmDevice, AdmExtractor, AdmOptions, AdmScores};
+use super::{AdmDevice, AdmExtractor, AdmOnDevice, AdmOptions, AdmPlan, AdmScores};
 
 /// The integer ADM metric.
 pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
@@ -71,8 +71,9 @@ fn build(
 ) -> Result<Extractor> {
     let options = AdmOptions::from_options(values)?;
     let (width, height, depth) = (format.width(), format.height(), format.bit_depth());
-    Ok(match accelerator.adm(width, height, depth, options)? {
-        Some(device) => Extractor::spatial(OnDevice(device)),
+    let plan = AdmPlan::new(width, height, depth, options)?;
+    Ok(match accelerator.adm(&plan)? {
+        Some(device) => Extractor::spatial(OnDevice(AdmOnDevice::new(plan, device))),
         None => Extractor::spatial(OnCpu(AdmExtractor::new(
             width, height, depth, options,
         )?)),
@@ -103,7 +104,7 @@ impl FrameMetric for OnCpu {
     }
 }
 
-struct OnDevice(Box<dyn AdmDevice>);
+struct OnDevice(AdmOnDevice<Box<dyn AdmDevice>>);
 
 impl FrameMetric for OnDevice {
     fn extract(

@@ -258,6 +258,7 @@ pub(crate) fn half_of(shift: u32) -> i64 {
 }
 
 /// Arithmetic of the finest level: 16-bit bands, Q21/Q23 weights.
+#[derive(Debug, Clone)]
 pub(crate) struct FineArithmetic {
     /// CSF weights: Q21 (h, v) and Q23 (d).
     pub weights: [u16; 3],
@@ -336,6 +337,7 @@ impl MaskingArithmetic for FineArithmetic {
 }
 
 /// Arithmetic of the coarse levels: 32-bit bands, Q32 weights.
+#[derive(Debug, Clone)]
 pub(crate) struct CoarseArithmetic {
     /// CSF weights in Q32.
     pub weights: [u32; 3],

@@ -11,6 +11,11 @@
 //! roundings (quirks included), and its float conversions of the sums. The reference runs
 //! one pass per step (`scalar`); the vector kernels run the same steps fused row by
 //! row (`fused`) and must give identical integers.
+//!
+//! Every path ends in `finish`, which turns a level's integer totals into its floats. A
+//! GPU backend implements [`AdmDevice`] (`device`): it returns each level's per-row
+//! sums for an [`AdmPlan`] (`plan`), whose finishing rounds the rows as the CPU levels
+//! do and then runs that same `finish`.
 
 pub(crate) mod csf;
 mod decouple;
@@ -18,9 +23,11 @@ mod denominator;
 mod descriptor;
 mod device;
 mod dwt;
+mod finish;
 mod fused;
 pub(crate) mod masking;
 mod options;
+mod plan;
 pub(crate) mod region;
 mod scalar;
 mod tables;
@@ -33,16 +40,20 @@ mod tests;
 mod tests_levels;
 
 pub use descriptor::DESCRIPTOR;
-pub(crate) use device::AdmDevice;
+pub(crate) use device::{gather_rows, AdmDevice, AdmOnDevice};
+pub use device::{AdmLevelSums, AdmSums};
+pub use plan::AdmPlan;
+pub(crate) use plan::LevelLayout;
 pub use options::{AdmOptions, CsfMode};
 
 use crate::cpu::CpuLevel;
 use crate::error::{Error, Result};
 use crate::frame::{PlaneRef, MAX_DIMENSION};
 
+use finish::{coarse_level_scores, fine_level_scores, LevelTotals, Weights};
 use fused::kernels::{Kernels, Portable};
 use fused::FusedState;
-use masking::{cube_root_sum, CoarseArithmetic, FineArithmetic};
+use masking::{CoarseArithmetic, FineArithmetic};
 use region::Region;
 use scalar::ReferenceState;
 
@@ -99,7 +110,7 @@ impl AdmScores {
     }
 }
 
-/// Per-level numerator, denominator and AIM numerator (the GPU backends form them too).
+/// Per-level numerator, denominator and AIM numerator.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct LevelScores {
     pub(crate) num: f32,
@@ -130,52 +141,25 @@ struct Setup {
 }
 
 impl Setup {
-    /// The finest level's scores from its denominator and numerator totals.
+    /// The finest level's scores from its totals.
     fn fine_scores(
         &self,
         arith: &FineArithmetic,
         scored: Region,
-        den: f32,
-        loss: [i64; 3],
-        aim: Option<[i64; 3]>,
+        totals: &LevelTotals,
     ) -> LevelScores {
-        let to_energy = |totals: [i64; 3]| -> [f32; 3] {
-            std::array::from_fn(|o| {
-                let divisor = 2f64.powf(f64::from(arith.energy_exponent(o)));
-                (totals[o] as f64 / divisor) as f32
-            })
-        };
-        self.level_scores(scored, den, loss, aim, to_energy)
+        fine_level_scores(arith, scored, totals, &self.weights[0], &self.options)
     }
 
-    /// A coarse level's scores from its denominator and numerator totals.
+    /// A coarse level's scores at `scale` (1..=3) from its totals.
     fn coarse_scores(
         &self,
         scale: usize,
         arith: &CoarseArithmetic,
         scored: Region,
-        den: f32,
-        loss: [i64; 3],
-        aim: Option<[i64; 3]>,
+        totals: &LevelTotals,
     ) -> LevelScores {
-        // libvmaf keeps this power of two in a float and divides in float.
-        let divisor = 2f64.powf(f64::from(arith.energy_exponent(scale))) as f32;
-        let to_energy = |totals: [i64; 3]| totals.map(|t| t as f32 / divisor);
-        self.level_scores(scored, den, loss, aim, to_energy)
-    }
-
-    /// The cube-root sums of the numerators; AIM has no noise floor.
-    fn level_scores(
-        &self,
-        scored: Region,
-        den: f32,
-        loss: [i64; 3],
-        aim: Option<[i64; 3]>,
-        to_energy: impl Fn([i64; 3]) -> [f32; 3],
-    ) -> LevelScores {
-        let num = cube_root_sum(to_energy(loss), scored, self.options.noise_weight);
-        let aim_num = aim.map_or(0.0, |a| cube_root_sum(to_energy(a), scored, 0.0));
-        LevelScores { num, den, aim_num }
+        coarse_level_scores(scale, arith, scored, totals, &self.weights[scale], &self.options)
     }
 }
 
@@ -259,25 +243,8 @@ impl AdmExtractor {
         options: AdmOptions,
         backend: Backend,
     ) -> Result<Self> {
-        if width < MIN_DIMENSION || height < MIN_DIMENSION {
-            return Err(Error::InvalidInput(format!(
-                "adm needs frames of at least {MIN_DIMENSION}x{MIN_DIMENSION}, got {width}x{height}"
-            )));
-        }
-        if width > MAX_DIMENSION || height > MAX_DIMENSION {
-            return Err(Error::InvalidInput(format!(
-                "adm frame size {width}x{height} exceeds {MAX_DIMENSION}"
-            )));
-        }
-        if !(8..=16).contains(&bit_depth) {
-            return Err(Error::InvalidInput(format!(
-                "adm bit depth {bit_depth} is outside 8..=16"
-            )));
-        }
-        options.validate()?;
-        let weights = csf::scale_weights(&options);
-        let fine_weights = csf::fine_fixed_weights(&options, &weights[0]);
-        let coarse_weights = std::array::from_fn(|s| csf::coarse_fixed_weights(&weights[s + 1]));
+        check_setup(width, height, bit_depth, &options)?;
+        let weights = Weights::new(&options);
         let state = match backend {
             Backend::Reference => State::Reference(Box::new(ReferenceState::new(width, height))),
             _ => State::Fused(Box::new(FusedState::new(width, height))),
@@ -288,9 +255,9 @@ impl AdmExtractor {
                 height,
                 bit_depth,
                 options,
-                weights,
-                fine_weights,
-                coarse_weights,
+                weights: weights.float,
+                fine_weights: weights.fine,
+                coarse_weights: weights.coarse,
             },
             backend,
             state,
@@ -309,23 +276,13 @@ impl AdmExtractor {
         distorted: PlaneRef<'_>,
     ) -> Result<AdmScores> {
         let setup = &self.setup;
-        for (name, plane) in [("reference", &reference), ("distorted", &distorted)] {
-            if plane.width() != setup.width || plane.height() != setup.height {
-                return Err(Error::Mismatch(format!(
-                    "adm {name} plane is {}x{}, extractor expects {}x{}",
-                    plane.width(),
-                    plane.height(),
-                    setup.width,
-                    setup.height
-                )));
-            }
-            if matches!(plane, PlaneRef::U16(_)) != (setup.bit_depth > 8) {
-                return Err(Error::Mismatch(format!(
-                    "adm {name} plane sample type does not match bit depth {}",
-                    setup.bit_depth
-                )));
-            }
-        }
+        check_pair(
+            setup.width,
+            setup.height,
+            setup.bit_depth,
+            &reference,
+            &distorted,
+        )?;
         let levels = match (&mut self.state, self.backend) {
             (State::Reference(state), _) => {
                 let mut levels = [LevelScores::default(); 4];
@@ -373,8 +330,64 @@ impl Setup {
     }
 }
 
+/// Refuses a setup the ADM extractors cannot score: a side below [`MIN_DIMENSION`] or
+/// above [`MAX_DIMENSION`], a bit depth outside 8..=16, or options out of range.
+pub(crate) fn check_setup(
+    width: usize,
+    height: usize,
+    bit_depth: u8,
+    options: &AdmOptions,
+) -> Result<()> {
+    if width < MIN_DIMENSION || height < MIN_DIMENSION {
+        return Err(Error::InvalidInput(format!(
+            "adm needs frames of at least {MIN_DIMENSION}x{MIN_DIMENSION}, got {width}x{height}"
+        )));
+    }
+    if width > MAX_DIMENSION || height > MAX_DIMENSION {
+        return Err(Error::InvalidInput(format!(
+            "adm frame size {width}x{height} exceeds {MAX_DIMENSION}"
+        )));
+    }
+    if !(8..=16).contains(&bit_depth) {
+        return Err(Error::InvalidInput(format!(
+            "adm bit depth {bit_depth} is outside 8..=16"
+        )));
+    }
+    options.validate()
+}
+
+/// Refuses planes of another size than `width x height`, or with samples of the wrong
+/// width for `bit_depth`.
+pub(crate) fn check_pair(
+    width: usize,
+    height: usize,
+    bit_depth: u8,
+    reference: &PlaneRef<'_>,
+    distorted: &PlaneRef<'_>,
+) -> Result<()> {
+    for (name, plane) in [("reference", reference), ("distorted", distorted)] {
+        if plane.width() != width || plane.height() != height {
+            return Err(Error::Mismatch(format!(
+                "adm {name} plane is {}x{}, extractor expects {}x{}",
+                plane.width(),
+                plane.height(),
+                width,
+                height
+            )));
+        }
+        if matches!(plane, PlaneRef::U16(_)) != (bit_depth > 8) {
+            return Err(Error::Mismatch(format!(
+                "adm {name} plane sample type does not match bit depth {}",
+                bit_depth
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The frame's scores from its four levels: sums in `f64`, the reference's noise floor
-/// on both sums, then `adm2`, `aim` and `adm3`. Shared with the GPU backends.
+/// on both sums, then `adm2`, `aim` and `adm3`; the CPU levels and the device plan
+/// both end here.
 pub(crate) fn combine_levels(
     width: usize,
     height: usize,

@@ -5,6 +5,7 @@ use crate::frame::PlaneRef;
 
 use super::decouple::{decouple_coarse, decouple_fine, Decoupled};
 use super::denominator::{denominator_coarse, denominator_fine};
+use super::finish::LevelTotals;
 use super::dwt::{analyse_coarse, analyse_fine, fill_taps, Bands};
 use super::masking::{
     masked_energy, weigh_bands, CoarseArithmetic, FineArithmetic, MaskingArithmetic, MaskingInput,
@@ -157,11 +158,11 @@ impl ReferenceState {
             &mut ws.decoupled,
         );
         let scored = Region::scored(bw, bh);
-        let weights = &setup.weights[0];
-        let den = denominator_fine(&ws.reference, scored, weights, setup.options.noise_weight);
+        let den = denominator_fine(&ws.reference, scored);
         let arith = FineArithmetic::new(setup.fine_weights, bw, bh);
         let (loss, aim) = ws.numerators(&arith, setup.options.skip_aim);
-        setup.fine_scores(&arith, scored, den, loss, aim)
+        let aim = aim.unwrap_or_default();
+        setup.fine_scores(&arith, scored, &LevelTotals { den, loss, aim })
     }
 
     /// Levels 1..=3: analyses the previous level's approximations in 32 bits and scores.
@@ -202,12 +203,11 @@ impl ReferenceState {
             &mut ws.decoupled,
         );
         let scored = Region::scored(bw, bh);
-        let weights = &setup.weights[scale];
-        let noise_weight = setup.options.noise_weight;
-        let den = denominator_coarse(&ws.reference, scale, scored, weights, noise_weight);
+        let den = denominator_coarse(&ws.reference, scale, scored);
         let arith = CoarseArithmetic::new(setup.coarse_weights[scale - 1], bw, bh);
         let (loss, aim) = ws.numerators(&arith, setup.options.skip_aim);
-        setup.coarse_scores(scale, &arith, scored, den, loss, aim)
+        let aim = aim.unwrap_or_default();
+        setup.coarse_scores(scale, &arith, scored, &LevelTotals { den, loss, aim })
     }
 }
 

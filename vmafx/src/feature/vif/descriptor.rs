@@ -6,7 +6,7 @@ use crate::feature::device::Accelerator;
 use crate::feature::options::{OptionSpec, OptionValues};
 use crate::frame::{FrameFormat, FrameView};
 
-use super::{VifDevice, VifExtractor, VifOptions, VifScores};
+use super::{VifDevice, VifExtractor, VifOnDevice, VifOptions, VifPlan, VifScores};
 
 /// The integer VIF metric.
 pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
@@ -71,8 +71,9 @@ fn build(
 ) -> Result<Extractor> {
     let options = VifOptions::from_options(values)?;
     let (width, height, depth) = (format.width(), format.height(), format.bit_depth());
-    Ok(match accelerator.vif(width, height, depth, options)? {
-        Some(device) => Extractor::spatial(OnDevice(device)),
+    let plan = VifPlan::new(width, height, depth, options)?;
+    Ok(match accelerator.vif(&plan)? {
+        Some(device) => Extractor::spatial(OnDevice(VifOnDevice::new(plan, device))),
         None => Extractor::spatial(OnCpu(VifExtractor::new(
             width, height, depth, options,
         )?)),
@@ -102,7 +103,7 @@ impl FrameMetric for OnCpu {
     }
 }
 
-struct OnDevice(Box<dyn VifDevice>);
+struct OnDevice(VifOnDevice<Box<dyn VifDevice>>);
 
 impl FrameMetric for OnDevice {
     fn extract(

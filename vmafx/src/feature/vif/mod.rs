@@ -19,6 +19,10 @@
 //! AVX-512 (chosen once per extractor from [`crate::cpu::level`]), fusing the filtering,
 //! the statistics and the decimation into one pass over the rows; its sums are the
 //! reference's bit for bit, which the tests check on random frames at every level.
+//!
+//! A GPU backend implements [`VifDevice`] (`device.rs`): it returns the same four sums
+//! of every scale for a [`VifPlan`], and the plan finishes them with the CPU
+//! extractor's own arithmetic ([`VifScores`] from the sums).
 
 #[cfg(test)]
 mod conformance_tests;
@@ -41,11 +45,12 @@ use crate::error::{Error, Result};
 use crate::feature::options::OptionValues;
 use crate::frame::{Plane, PlaneRef, MAX_DIMENSION};
 use dispatch::{Engine, KernelSample, Step};
-use scalar::{StatParams, VerticalRounding};
+use scalar::{ScaleSums, StatParams, VerticalRounding};
 use tables::{Log2Table, SCALES};
 
 pub use descriptor::DESCRIPTOR;
-pub(crate) use device::VifDevice;
+pub(crate) use device::{VifDevice, VifOnDevice};
+pub use device::{VifPlan, VifSums};
 
 /// Options of the integer VIF extractor, named after libvmaf's.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -87,6 +92,36 @@ impl Default for VifOptions {
             debug: false,
         }
     }
+}
+
+/// Refuses a setup the VIF extractors cannot score: a side outside
+/// [`MIN_DIMENSION`]`..=`[`MAX_DIMENSION`], a bit depth outside 8..=16, or a gain limit
+/// outside 1.0..=100.0.
+pub(crate) fn check_setup(
+    width: usize,
+    height: usize,
+    bit_depth: u8,
+    options: &VifOptions,
+) -> Result<()> {
+    let fits = |d: usize| (MIN_DIMENSION..=MAX_DIMENSION).contains(&d);
+    if !fits(width) || !fits(height) {
+        return Err(Error::InvalidInput(format!(
+            "VIF needs frames of at least {MIN_DIMENSION}x{MIN_DIMENSION} \
+             (and at most {MAX_DIMENSION}x{MAX_DIMENSION}), got {width}x{height}"
+        )));
+    }
+    if !(8..=16).contains(&bit_depth) {
+        return Err(Error::InvalidInput(format!(
+            "VIF bit depth {bit_depth} is outside 8..=16"
+        )));
+    }
+    if !(1.0..=VifOptions::DEFAULT_ENHN_GAIN_LIMIT).contains(&options.enhn_gain_limit) {
+        return Err(Error::Feature(format!(
+            "vif_enhn_gain_limit {} is outside 1.0..=100.0",
+            options.enhn_gain_limit
+        )));
+    }
+    Ok(())
 }
 
 /// Refuses a pair the VIF extractors cannot score: planes of another size than
@@ -165,13 +200,27 @@ impl VifScores {
         ];
         std::array::from_fn(|i| (Self::DEBUG_NAMES[i], values[i]))
     }
-    /// Stores the numerator, denominator and score of `scale`.
-    fn record(&mut self, scale: usize, sums: scalar::ScaleSums) {
-        let (num, den) = sums.num_den();
-        self.num[scale] = num;
-        self.den[scale] = den;
-        // The reference divides in single precision.
-        self.scale[scale] = f64::from(num / den);
+
+    /// The scores of the four scales' sums, formed as the reference forms them; a
+    /// skipped scale 0 reads 0 with a denominator of -1, as in libvmaf.
+    pub(crate) fn from_sums(sums: &[ScaleSums; SCALES], skip_scale0: bool) -> Self {
+        let mut scores = Self {
+            scale: [0.0; SCALES],
+            num: [0.0; SCALES],
+            den: [0.0; SCALES],
+        };
+        for (scale, sums) in sums.iter().enumerate() {
+            if scale == 0 && skip_scale0 {
+                scores.den[0] = -1.0;
+                continue;
+            }
+            let (num, den) = sums.num_den();
+            scores.num[scale] = num;
+            scores.den[scale] = den;
+            // The reference divides in single precision.
+            scores.scale[scale] = f64::from(num / den);
+        }
+        scores
     }
 
     /// `integer_vif_num` and `integer_vif_den`: the sums over the scales computed (a
@@ -236,24 +285,7 @@ impl VifExtractor {
         options: VifOptions,
         level: CpuLevel,
     ) -> Result<Self> {
-        let fits = |d: usize| (MIN_DIMENSION..=MAX_DIMENSION).contains(&d);
-        if !fits(width) || !fits(height) {
-            return Err(Error::InvalidInput(format!(
-                "VIF needs frames of at least {MIN_DIMENSION}x{MIN_DIMENSION} \
-                 (and at most {MAX_DIMENSION}x{MAX_DIMENSION}), got {width}x{height}"
-            )));
-        }
-        if !(8..=16).contains(&bit_depth) {
-            return Err(Error::InvalidInput(format!(
-                "VIF bit depth {bit_depth} is outside 8..=16"
-            )));
-        }
-        if !(1.0..=VifOptions::DEFAULT_ENHN_GAIN_LIMIT).contains(&options.enhn_gain_limit) {
-            return Err(Error::Feature(format!(
-                "vif_enhn_gain_limit {} is outside 1.0..=100.0",
-                options.enhn_gain_limit
-            )));
-        }
+        check_setup(width, height, bit_depth, &options)?;
         let buffer = |s: usize| vec![0u16; (width >> s) * (height >> s)];
         Ok(Self {
             width,
@@ -284,6 +316,17 @@ impl VifExtractor {
         reference: PlaneRef<'_>,
         distorted: PlaneRef<'_>,
     ) -> Result<VifScores> {
+        let sums = self.sums(reference, distorted)?;
+        Ok(VifScores::from_sums(&sums, self.options.skip_scale0))
+    }
+
+    /// The integer sums of every scale of one pair, as [`extract`](Self::extract) checks
+    /// and scores it.
+    pub(crate) fn sums(
+        &mut self,
+        reference: PlaneRef<'_>,
+        distorted: PlaneRef<'_>,
+    ) -> Result<VifSums> {
         check_pair(
             self.width,
             self.height,
@@ -299,11 +342,7 @@ impl VifExtractor {
     }
 
     /// All four scales: statistics of each, and the next scale from it.
-    fn run<T: KernelSample>(
-        &mut self,
-        reference: Plane<'_, T>,
-        distorted: Plane<'_, T>,
-    ) -> VifScores {
+    fn run<T: KernelSample>(&mut self, reference: Plane<'_, T>, distorted: Plane<'_, T>) -> VifSums {
         let Self {
             width,
             height,
@@ -321,39 +360,28 @@ impl VifExtractor {
             gain_limit: options.enhn_gain_limit,
             log2,
         };
-        let mut scores = VifScores {
-            scale: [0.0; SCALES],
-            num: [0.0; SCALES],
-            den: [0.0; SCALES],
-        };
-        let sums = engine.scale(Step {
+        let mut sums = [ScaleSums::default(); SCALES];
+        sums[0] = engine.scale(Step {
             reference,
             distorted,
             params: params(0),
             statistics: !options.skip_scale0,
             next: Some((&mut reference_levels[0], &mut distorted_levels[0])),
         });
-        if options.skip_scale0 {
-            // Reported as libvmaf does when scale 0 is skipped.
-            scores.den[0] = -1.0;
-        } else {
-            scores.record(0, sums);
-        }
-        for scale in 1..SCALES {
+        for (scale, scale_sums) in sums.iter_mut().enumerate().skip(1) {
             let (w, h) = (*width >> scale, *height >> scale);
             let (done_ref, next_ref) = reference_levels.split_at_mut(scale);
             let (done_dis, next_dis) = distorted_levels.split_at_mut(scale);
             let next = next_ref.first_mut().zip(next_dis.first_mut());
-            let sums = engine.scale(Step {
+            *scale_sums = engine.scale(Step {
                 reference: packed_plane(&done_ref[scale - 1], w, h),
                 distorted: packed_plane(&done_dis[scale - 1], w, h),
                 params: params(scale),
                 statistics: true,
                 next: next.map(|(r, d)| (r.as_mut_slice(), d.as_mut_slice())),
             });
-            scores.record(scale, sums);
         }
-        scores
+        sums
     }
 }
 

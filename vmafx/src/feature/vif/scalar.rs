@@ -4,7 +4,7 @@
 //! Every integer width, rounding constant and shift follows libvmaf's fixed-point design,
 //! so the sums (and hence the scores) are bit-for-bit those of its scalar code.
 
-use super::tables::{radius, Log2Table, FILTERS, MAX_RADIUS, SIGMA_NSQ};
+use super::tables::{radius, Log2Table, FILTERS, MAX_RADIUS, SIGMA_NSQ, VARIANCE_GUARD};
 use crate::frame::{Plane, Sample};
 
 /// A sample type the kernels accept, with its widest exact product.
@@ -385,10 +385,9 @@ impl LocalMoments {
         if self.sigma12 <= 0 || self.sigma2_sq <= 0 {
             return;
         }
-        let eps = 65536.0 * 1.0e-10;
         let sigma1_sq = f64::from(self.sigma1_sq);
         let sigma12 = f64::from(self.sigma12);
-        let gain = sigma12 / (sigma1_sq + eps);
+        let gain = sigma12 / (sigma1_sq + VARIANCE_GUARD);
         // Truncation toward zero (saturating far out of range, where the clamp to 0
         // below gives the reference's result too).
         let noise = (f64::from(self.sigma2_sq) - gain * sigma12) as i32;

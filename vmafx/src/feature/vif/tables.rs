@@ -31,6 +31,10 @@ pub fn radius(scale: usize) -> usize {
 /// statistics use (2.0 in 8-bit units).
 pub const SIGMA_NSQ: u32 = 65536 << 1;
 
+/// The guard added to the reference variance in the gain `sigma12 / sigma1_sq`, formed
+/// in double precision as the reference forms it.
+pub const VARIANCE_GUARD: f64 = 65536.0 * 1.0e-10;
+
 /// `log2(x) * 2048` rounded, for `x` in 32768..=65535: the 16 leading bits of any larger value.
 pub struct Log2Table {
     /// 65536 entries plus one spare, so that a 32-bit gather at the last index stays inside.

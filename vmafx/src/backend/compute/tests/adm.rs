@@ -1,4 +1,4 @@
-//! ComputeAdm on the emulator against AdmExtractor: every f64 of the scores equal by
+//! ADM on the emulated device against AdmExtractor: every f64 of the scores equal by
 //! bits, on synthetic pictures (all sizes from the minimum, odd ones, 8..16 bits, every
 //! distortion style, many options) and on the conformance clips when present.
 
@@ -6,7 +6,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 
-use super::super::ComputeAdm;
+use super::super::adm_on;
 use super::device;
 use crate::feature::adm::{AdmExtractor, AdmOptions, CsfMode, MIN_DIMENSION};
 use crate::frame::{Frame, PlaneRef};
@@ -34,7 +34,7 @@ fn adm_case(
     let pa = plane(&a, &a8, w, h, stride, depth);
     let pb = plane(&b, &b8, w, h, stride, depth);
     let mut cpu = AdmExtractor::new(w, h, depth, options).unwrap();
-    let mut gpu = ComputeAdm::new(&device(), w, h, depth, options).unwrap();
+    let mut gpu = adm_on(&device(), w, h, depth, options).unwrap();
     for (r, d) in [(pa, pb), (pb, pa)] {
         let want = cpu.extract(r, d).unwrap();
         let got = gpu.extract(r, d).unwrap();
@@ -123,7 +123,7 @@ fn adm_extreme_pictures() {
                     .unwrap()
                     .extract(pr, pd)
                     .unwrap();
-                let got = ComputeAdm::new(&device(), w, h, depth, o)
+                let got = adm_on(&device(), w, h, depth, o)
                     .unwrap()
                     .extract(pr, pd)
                     .unwrap();
@@ -153,9 +153,9 @@ fn adm_refuses_what_the_cpu_refuses() {
         (40, 40, 8, bad),
     ] {
         assert!(AdmExtractor::new(w, h, depth, o).is_err());
-        assert!(ComputeAdm::new(&device, w, h, depth, o).is_err(), "{w}x{h}");
+        assert!(adm_on(&device, w, h, depth, o).is_err(), "{w}x{h}");
     }
-    let mut gpu = ComputeAdm::new(&device, 40, 40, 10, good).unwrap();
+    let mut gpu = adm_on(&device, 40, 40, 10, good).unwrap();
     let (a, _) = pair(40, 40, 10, 0, 1);
     let small = plane(&a, &[], 39, 40, 40, 10);
     let right = plane(&a, &[], 40, 40, 40, 10);
@@ -252,7 +252,7 @@ fn adm_equals_cpu_on_conformance_clips() {
                 ..AdmOptions::default()
             };
             let mut cpu = AdmExtractor::new(w, h, depth, o).expect("cpu adm");
-            let mut gpu = ComputeAdm::new(&device, w, h, depth, o).expect("compute adm");
+            let mut gpu = adm_on(&device, w, h, depth, o).expect("compute adm");
             for (index, (r, d)) in refs.iter().zip(&dists).enumerate() {
                 let (r, d): (PlaneRef<'_>, PlaneRef<'_>) = (r.plane(0), d.plane(0));
                 let want = cpu.extract(r, d).expect("cpu scores");

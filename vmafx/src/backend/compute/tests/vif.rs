@@ -1,4 +1,4 @@
-//! ComputeVif on the emulator against VifExtractor: every f64 and f32 of the scores
+//! VIF on the emulated device against VifExtractor: every f64 and f32 of the scores
 //! equal by bits, on synthetic pictures (sizes down to the minimum, odd sizes, 8 to 16
 //! bits, every distortion style, both options) and on the conformance clips.
 
@@ -6,7 +6,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 
-use super::super::ComputeVif;
+use super::super::vif_on;
 use super::device;
 use crate::feature::vif::{VifExtractor, VifOptions, VifScores};
 use crate::frame::{Frame, PlaneRef};
@@ -34,7 +34,7 @@ fn options(enhn_gain_limit: f64, skip_scale0: bool) -> VifOptions {
 /// Scores `samples` pairs (packed `w x h`) with both extractors; every pair must agree.
 fn compare(w: usize, h: usize, depth: u8, options: VifOptions, pairs: &[(Vec<u16>, Vec<u16>)]) {
     let mut cpu = VifExtractor::new(w, h, depth, options).unwrap();
-    let mut gpu = ComputeVif::new(&device(), w, h, depth, options).unwrap();
+    let mut gpu = vif_on(&device(), w, h, depth, options).unwrap();
     for (a, b) in pairs {
         let (a8, b8) = (narrow(a), narrow(b));
         let (pa, pb) = (plane(a, &a8, w, h, w, depth), plane(b, &b8, w, h, w, depth));
@@ -151,7 +151,7 @@ fn vif_strided_planes() {
             .unwrap()
             .extract(pa, pb)
             .unwrap();
-        let mut gpu = ComputeVif::new(&device(), w, h, depth, VifOptions::default()).unwrap();
+        let mut gpu = vif_on(&device(), w, h, depth, VifOptions::default()).unwrap();
         assert_eq!(bits(&gpu.extract(pa, pb).unwrap()), bits(&want));
     }
 }
@@ -171,7 +171,7 @@ fn vif_refuses_what_the_cpu_refuses() {
     ] {
         let opts = options(egl, false);
         let cpu = VifExtractor::new(w, h, depth, opts).map(|_| ());
-        let gpu = ComputeVif::new(&device, w, h, depth, opts).map(|_| ());
+        let gpu = vif_on(&device, w, h, depth, opts).map(|_| ());
         assert!(cpu.is_err(), "{w}x{h} {depth} {egl}");
         assert_eq!(gpu.unwrap_err().to_string(), cpu.unwrap_err().to_string());
     }
@@ -181,12 +181,12 @@ fn vif_refuses_what_the_cpu_refuses() {
     let small = plane(&b, &b8, 32, 16, 32, 10);
     let byte = plane(&a, &a8, 32, 32, 32, 8);
     let mut cpu = VifExtractor::new(32, 32, 10, VifOptions::default()).unwrap();
-    let mut gpu = ComputeVif::new(&device, 32, 32, 10, VifOptions::default()).unwrap();
+    let mut gpu = vif_on(&device, 32, 32, 10, VifOptions::default()).unwrap();
     for (r, d) in [(wide, small), (small, wide), (wide, byte), (byte, byte)] {
         let want = cpu.extract(r, d).unwrap_err().to_string();
         assert_eq!(gpu.extract(r, d).unwrap_err().to_string(), want);
     }
-    let mut gpu8 = ComputeVif::new(&device, 32, 32, 8, VifOptions::default()).unwrap();
+    let mut gpu8 = vif_on(&device, 32, 32, 8, VifOptions::default()).unwrap();
     assert!(gpu8.extract(wide, wide).is_err());
 }
 
@@ -241,7 +241,7 @@ fn vif_equals_cpu_on_conformance_clips() {
         for egl in [100.0, 1.0] {
             let opts = options(egl, false);
             let mut cpu = VifExtractor::new(w, h, depth, opts).expect("cpu vif");
-            let mut gpu = ComputeVif::new(&device, w, h, depth, opts).expect("compute vif");
+            let mut gpu = vif_on(&device, w, h, depth, opts).expect("compute vif");
             for (index, (r, d)) in refs.iter().zip(&dists).enumerate() {
                 let (r, d): (PlaneRef<'_>, PlaneRef<'_>) = (r.plane(0), d.plane(0));
                 let want = cpu.extract(r, d).expect("cpu scores");

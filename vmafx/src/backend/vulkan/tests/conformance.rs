@@ -10,9 +10,9 @@ use std::path::Path;
 
 use super::device;
 use crate::backend::vulkan::{VulkanFrameScorer, VulkanMotion};
-use crate::feature::adm::{AdmExtractor, AdmOptions, AdmScores};
+use crate::feature::adm::{AdmExtractor, AdmOptions, AdmPlan, AdmScores};
 use crate::feature::motion::{MotionOptions, MotionSad, MotionTracker};
-use crate::feature::vif::{VifExtractor, VifOptions, VifScores};
+use crate::feature::vif::{VifExtractor, VifOptions, VifPlan, VifScores};
 use crate::frame::Frame;
 use crate::io::{self, InputKind};
 
@@ -103,9 +103,13 @@ fn compare_pair(clips: &Path, pair: &serde_json::Value, tally: &mut Tally) {
             enhn_gain_limit: egl,
             ..AdmOptions::default()
         };
-        let mut gpu = VulkanFrameScorer::new(device.clone(), w, h, depth, vif_options, adm_options)
+        let vif_plan = VifPlan::new(w, h, depth, vif_options).expect("VIF plan");
+        let adm_plan = AdmPlan::new(w, h, depth, adm_options).expect("ADM plan");
+        let mut gpu = VulkanFrameScorer::new(device.clone(), &vif_plan, &adm_plan)
             .expect("scorer for the clip size");
-        let got = gpu.extract_batch(&pairs).expect("GPU scores");
+        let got: Vec<_> = (gpu.sums_batch(&pairs).expect("GPU sums").iter())
+            .map(|(v, a)| (vif_plan.finish(v), adm_plan.finish(a)))
+            .collect();
         let mut vif = VifExtractor::new(w, h, depth, vif_options).expect("cpu vif");
         let mut adm = AdmExtractor::new(w, h, depth, adm_options).expect("cpu adm");
         for (index, ((r, d), (gv, ga))) in pairs.iter().zip(&got).enumerate() {

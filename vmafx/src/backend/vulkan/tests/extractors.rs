@@ -5,9 +5,9 @@ use proptest::prelude::*;
 
 use super::device;
 use crate::backend::vulkan::{VulkanAdm, VulkanFrameScorer, VulkanMotion, VulkanVif};
-use crate::feature::adm::{AdmExtractor, AdmOptions};
+use crate::feature::adm::{AdmExtractor, AdmOptions, AdmPlan, AdmSums};
 use crate::feature::motion::MotionSad;
-use crate::feature::vif::{VifExtractor, VifOptions};
+use crate::feature::vif::{VifExtractor, VifOptions, VifPlan};
 use crate::test_support::adm_cases::{adm_bits, adm_options};
 use crate::test_support::pictures::{narrow, pair, plane, with_stride};
 
@@ -41,8 +41,9 @@ fn vif_case(w: usize, h: usize, depth: u8, style: u64, seed: u64, options: VifOp
         .unwrap()
         .extract(pa, pb)
         .unwrap();
-    let mut gpu = VulkanVif::new(device, w, h, depth, options).unwrap();
-    let got = gpu.extract(pa, pb).unwrap();
+    let plan = VifPlan::new(w, h, depth, options).unwrap();
+    let mut gpu = VulkanVif::new(device, &plan).unwrap();
+    let got = plan.finish(&gpu.sums(pa, pb).unwrap());
     let bits = |s: &crate::feature::vif::VifScores| {
         (
             s.scale.map(f64::to_bits),
@@ -55,8 +56,8 @@ fn vif_case(w: usize, h: usize, depth: u8, style: u64, seed: u64, options: VifOp
         bits(&want),
         "{w}x{h} at {depth} bits, {options:?}: {got:?} vs {want:?}"
     );
-    let batch = gpu.extract_batch(&[(pb, pa), (pa, pb)]).unwrap();
-    assert_eq!(bits(&batch[1]), bits(&want));
+    let batch = gpu.sums_batch(&[(pb, pa), (pa, pb)]).unwrap();
+    assert_eq!(bits(&plan.finish(&batch[1])), bits(&want));
 }
 
 fn adm_case(w: usize, h: usize, depth: u8, style: u64, seed: u64, options: AdmOptions) {
@@ -69,15 +70,18 @@ fn adm_case(w: usize, h: usize, depth: u8, style: u64, seed: u64, options: AdmOp
         .unwrap()
         .extract(pa, pb)
         .unwrap();
-    let mut gpu = VulkanAdm::new(device, w, h, depth, options).unwrap();
-    let got = gpu.extract(pa, pb).unwrap();
+    let plan = AdmPlan::new(w, h, depth, options).unwrap();
+    let mut gpu = VulkanAdm::new(device, &plan).unwrap();
+    let mut sums = AdmSums::default();
+    gpu.sums(pa, pb, &mut sums).unwrap();
+    let got = plan.finish(&sums);
     assert_eq!(
         adm_bits(&got),
         adm_bits(&want),
         "{w}x{h} at {depth} bits, {options:?}: {got:?} vs {want:?}"
     );
-    let batch = gpu.extract_batch(&[(pb, pa), (pa, pb)]).unwrap();
-    assert_eq!(adm_bits(&batch[1]), adm_bits(&want));
+    let batch = gpu.sums_batch(&[(pb, pa), (pa, pb)]).unwrap();
+    assert_eq!(adm_bits(&plan.finish(&batch[1])), adm_bits(&want));
 }
 
 #[test]
@@ -113,8 +117,12 @@ fn frame_scorer_batches_equal_cpu() {
         .map(|(a, b)| (plane(a, &[], w, h, w, depth), plane(b, &[], w, h, w, depth)))
         .collect();
     let (vif_options, adm_options) = (VifOptions::default(), AdmOptions::default());
-    let mut gpu = VulkanFrameScorer::new(device, w, h, depth, vif_options, adm_options).unwrap();
-    let got = gpu.extract_batch(&pairs).unwrap();
+    let vif_plan = VifPlan::new(w, h, depth, vif_options).unwrap();
+    let adm_plan = AdmPlan::new(w, h, depth, adm_options).unwrap();
+    let mut gpu = VulkanFrameScorer::new(device, &vif_plan, &adm_plan).unwrap();
+    let got: Vec<_> = (gpu.sums_batch(&pairs).unwrap().iter())
+        .map(|(v, a)| (vif_plan.finish(v), adm_plan.finish(a)))
+        .collect();
     assert_eq!(got.len(), pairs.len());
     let mut vif = VifExtractor::new(w, h, depth, vif_options).unwrap();
     let mut adm = AdmExtractor::new(w, h, depth, adm_options).unwrap();
@@ -124,8 +132,8 @@ fn frame_scorer_batches_equal_cpu() {
         assert_eq!(adm_bits(ga), adm_bits(&adm.extract(*r, *d).unwrap()));
     }
     // An empty batch and a single pair work too.
-    assert!(gpu.extract_batch(&[]).unwrap().is_empty());
-    assert_eq!(gpu.extract_batch(&pairs[..1]).unwrap().len(), 1);
+    assert!(gpu.sums_batch(&[]).unwrap().is_empty());
+    assert_eq!(gpu.sums_batch(&pairs[..1]).unwrap().len(), 1);
 }
 
 #[test]

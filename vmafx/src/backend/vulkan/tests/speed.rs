@@ -4,8 +4,8 @@ use std::time::Instant;
 
 use super::device;
 use crate::backend::vulkan::{VulkanAdm, VulkanFrameScorer, VulkanMotion, VulkanVif};
-use crate::feature::adm::AdmOptions;
-use crate::feature::vif::VifOptions;
+use crate::feature::adm::{AdmOptions, AdmPlan};
+use crate::feature::vif::{VifOptions, VifPlan};
 use crate::test_support::pictures::{narrow, pair, plane};
 
 #[test]
@@ -38,30 +38,38 @@ fn frames_per_second_at_1080p() {
             drop(motion.sad_batch(&pairs).unwrap())
         });
     }
+    let vif_plan = VifPlan::new(w, h, depth, VifOptions::default()).unwrap();
+    let adm_plan = AdmPlan::new(w, h, depth, AdmOptions::default()).unwrap();
     if wanted("vif") {
-        let mut vif = VulkanVif::new(device.clone(), w, h, depth, VifOptions::default()).unwrap();
-        time("VIF", &mut || drop(vif.extract_batch(&pairs).unwrap()));
+        let mut vif = VulkanVif::new(device.clone(), &vif_plan).unwrap();
+        time("VIF", &mut || {
+            let sums = vif.sums_batch(&pairs).unwrap();
+            sums.iter().for_each(|s| {
+                std::hint::black_box(vif_plan.finish(s));
+            });
+        });
     }
     if wanted("adm") {
-        let mut adm = VulkanAdm::new(device.clone(), w, h, depth, AdmOptions::default()).unwrap();
-        time("ADM", &mut || drop(adm.extract_batch(&pairs).unwrap()));
+        let mut adm = VulkanAdm::new(device.clone(), &adm_plan).unwrap();
+        time("ADM", &mut || {
+            let sums = adm.sums_batch(&pairs).unwrap();
+            sums.iter().for_each(|s| {
+                std::hint::black_box(adm_plan.finish(s));
+            });
+        });
     }
     if wanted("both") {
-        let mut both = VulkanFrameScorer::new(
-            device.clone(),
-            w,
-            h,
-            depth,
-            VifOptions::default(),
-            AdmOptions::default(),
-        )
-        .unwrap();
+        let mut both = VulkanFrameScorer::new(device.clone(), &vif_plan, &adm_plan).unwrap();
+        let finish = |(v, a): &(_, _)| (vif_plan.finish(v), adm_plan.finish(a));
         time("VIF+ADM batch", &mut || {
-            drop(both.extract_batch(&pairs).unwrap())
+            let sums = both.sums_batch(&pairs).unwrap();
+            sums.iter().for_each(|s| {
+                std::hint::black_box(finish(s));
+            });
         });
         time("VIF+ADM one by one", &mut || {
             for (r, d) in &pairs {
-                both.extract(*r, *d).unwrap();
+                std::hint::black_box(finish(&both.sums(*r, *d).unwrap()));
             }
         });
         for work in &both.work {

@@ -13,7 +13,7 @@ pub(super) mod scalar_rows;
 use crate::frame::{Plane, PlaneRef};
 
 use super::decouple::DecoupleParams;
-use super::denominator::{coarse_denominator, fine_denominator, CoarseCubes, RowRounding};
+use super::denominator::{CoarseCubes, RowRounding};
 use super::dwt::{coarse_rounding, fill_taps};
 use super::masking::{CoarseArithmetic, FineArithmetic};
 use super::region::Region;
@@ -164,11 +164,7 @@ impl FusedState {
             skip_aim: setup.options.skip_aim,
         };
         let totals = run_level(k, &plan, &mut self.fine_rows, analyse);
-        let weights = &setup.weights[0];
-        let noise_weight = setup.options.noise_weight;
-        let den = fine_denominator(totals.den, den_rounding, scored, weights, noise_weight);
-        let aim = (!setup.options.skip_aim).then_some(totals.aim);
-        setup.fine_scores(&arith, scored, den, totals.loss, aim)
+        setup.fine_scores(&arith, scored, &totals)
     }
 
     /// Levels 1..=3: analyses the previous level's approximations in 32 bits and scores.
@@ -229,10 +225,6 @@ impl FusedState {
             }
         };
         let totals = run_level(k, &plan, &mut self.coarse_rows, analyse);
-        let weights = &setup.weights[scale];
-        let noise_weight = setup.options.noise_weight;
-        let den = coarse_denominator(totals.den, scale, scored, weights, noise_weight);
-        let aim = (!setup.options.skip_aim).then_some(totals.aim);
-        setup.coarse_scores(scale, &arith, scored, den, totals.loss, aim)
+        setup.coarse_scores(scale, &arith, scored, &totals)
     }
 }

@@ -10,6 +10,7 @@
 
 use std::ops::Range;
 
+use crate::feature::adm::finish::LevelTotals;
 use super::kernels::Kernels;
 use super::scalar_rows::DecoupledRows;
 use crate::feature::adm::decouple::DecoupleParams;
@@ -240,17 +241,6 @@ pub(crate) struct LevelPlan<'a, T: BandType> {
     pub den_rounding: RowRounding,
     /// Whether AIM is skipped.
     pub skip_aim: bool,
-}
-
-/// Integer totals of one level, by orientation.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct LevelTotals {
-    /// Denominator.
-    pub den: [u64; 3],
-    /// Detail-loss numerator.
-    pub loss: [i64; 3],
-    /// AIM numerator (zero when skipped).
-    pub aim: [i64; 3],
 }
 
 /// Runs one level: `analyse_row(i, scratch)` must leave band row `i` of both pictures'
