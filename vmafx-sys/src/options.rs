@@ -43,8 +43,9 @@ pub const VMAFX_FLAG_NO_PREDICTION: u32 = 1;
 pub const VMAFX_FLAG_ALLOW_LENGTH_MISMATCH: u32 = 2;
 const KNOWN_FLAGS: u32 = VMAFX_FLAG_NO_PREDICTION | VMAFX_FLAG_ALLOW_LENGTH_MISMATCH;
 
-/// Most worker threads a run may ask for; more is surely a mistake (or garbage).
-const MAX_THREADS: u32 = 1024;
+/// Most worker threads a run may ask for; more is surely a mistake (or garbage). The
+/// library's own cap, which the C header states as 1024.
+const MAX_THREADS: u32 = vmafx::MAX_THREADS as u32;
 
 /// The model used when `VmafxOptions.models` is empty.
 const DEFAULT_MODEL: &str = "vmaf_v0.6.1";
