@@ -178,8 +178,9 @@ typedef struct VmafxOptions {
      * which means the built-in `vmaf_v0.6.1`. Each string is a built-in model name
      * (e.g. "vmaf_v0.6.1", "vmaf_4k_v0.6.1") or libvmaf's `--model` syntax:
      * "version=NAME" or "path=FILE.json", optionally followed by ":name=LABEL" (the
-     * name its score is reported under; "vmaf" when absent), ":disable_clip",
-     * ":enable_transform". Two models need distinct names.
+     * name its score is reported under, of letters, digits, '_', '-' and '.'; "vmaf"
+     * when absent), ":disable_clip", ":enable_transform". Two models need distinct
+     * names. Model files may hold at most 64 MiB.
      */
     const char *const *models;
     /**

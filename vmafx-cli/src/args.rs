@@ -52,7 +52,7 @@ pub struct Args {
     /// libvmaf's Netflix CTC preset: v1.0.
     #[arg(long = "nflx_ctc")]
     pub nflx_ctc: Vec<String>,
-    /// Worker threads (absent or 0: one per core). Scores do not depend on it; as in
+    /// Worker threads, at most 1024 (absent or 0: one per core). Scores do not depend on it; as in
     /// libvmaf, N >= 1 lists the temporal extractors' metrics first in reports.
     #[arg(long = "threads")]
     pub threads: Option<usize>,
@@ -172,6 +172,9 @@ impl Args {
     pub fn job(&self) -> Result<ScoreJob> {
         let reference = self.reference.clone().context("--reference is required")?;
         let distorted = self.distorted.clone().context("--distorted is required")?;
+        if reference.as_os_str() == "-" && distorted.as_os_str() == "-" {
+            bail!("the reference and the distorted video cannot both be read from standard input (`-`); give at least one of them as a file");
+        }
         let raw = self.width.is_some()
             || self.height.is_some()
             || self.pixel_format.is_some()
@@ -216,6 +219,12 @@ impl Args {
     /// The scorer options: what to compute, threads, backend.
     pub fn scorer(&self, request: &Request) -> Result<ScorerBuilder> {
         let threads = self.threads.unwrap_or(0);
+        if threads > vmafx::MAX_THREADS {
+            bail!(
+                "--threads {threads} is more than {}, the most a run may use",
+                vmafx::MAX_THREADS
+            );
+        }
         let order = if threads > 0 {
             ReportOrder::Threaded
         } else {

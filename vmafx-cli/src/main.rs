@@ -1,6 +1,7 @@
 //! `vmafx`: scores a distorted video against its reference with libvmaf's flags.
 
 mod args;
+mod console;
 mod model_spec;
 mod output;
 mod preset;
@@ -13,42 +14,46 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use args::Args;
+use console::{errln, outln};
 
 fn main() -> ExitCode {
     match Args::from_command_line().and_then(|args| run(&args)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("vmafx: error: {error:#}");
-            ExitCode::FAILURE
-        }
+        Err(error) => console::fail(&error),
     }
 }
 
 fn run(args: &Args) -> Result<()> {
     if args.version {
-        println!("{}", vmafx::VERSION);
+        outln!("{}", vmafx::VERSION)?;
         return Ok(());
     }
     if args.list_backends {
         for probe in vmafx::backend::probe_all() {
             match &probe.unavailable {
-                None => println!("{:<7} available: {}", probe.kind, probe.devices.join(", ")),
-                Some(reason) => println!("{:<7} unavailable: {reason}", probe.kind),
+                None => outln!("{:<7} available: {}", probe.kind, probe.devices.join(", "))?,
+                Some(reason) => outln!("{:<7} unavailable: {reason}", probe.kind)?,
             }
         }
         let auto = vmafx::backend::resolve(vmafx::BackendKind::Auto)?;
-        println!("auto    -> {}", vmafx::backend::describe(&auto));
+        outln!("auto    -> {}", vmafx::backend::describe(&auto))?;
         return Ok(());
     }
     if args.list_models {
         for name in vmafx::Model::builtin_versions() {
-            println!("{name}");
+            outln!("{name}")?;
         }
         return Ok(());
     }
+    vmafx::check_cpu_env()?;
     let job = args.job()?;
     let request = args.request()?;
     let scorer = args.scorer(&request)?;
+    let target = args
+        .output
+        .as_deref()
+        .map(output::ReportTarget::open)
+        .transpose()?;
     let progress = progress_bar(args.quiet);
     let outcome = job
         .run(scorer, |n| {
@@ -62,14 +67,14 @@ fn run(args: &Args) -> Result<()> {
         bar.finish_and_clear();
     }
     if let Some(message) = &outcome.length_mismatch {
-        eprintln!("vmafx: warning: {message}; scored the common frames");
+        errln!("vmafx: warning: {message}; scored the common frames");
     }
     let report = &outcome.report;
-    if let Some(path) = &args.output {
-        output::write_report(report, args.report_format(), path)?;
+    if let Some(target) = target {
+        target.write(report, args.report_format())?;
     }
     if !output::writes_to_stdout(args.output.as_deref()) {
-        output::print_summary(report, &request.model_names(args.no_prediction), args.pool);
+        output::print_summary(report, &request.model_names(args.no_prediction), args.pool)?;
     }
     Ok(())
 }

@@ -61,7 +61,11 @@ impl ModelSpec {
             match key {
                 "version" => source = Some(ModelSource::Builtin(required(key, value)?.into())),
                 "path" => source = Some(ModelSource::File(required(key, value)?.into())),
-                "name" => name = Some(required(key, value)?.to_string()),
+                "name" => {
+                    let label = required(key, value)?;
+                    vmafx::model::check_name(label)?;
+                    name = Some(label.to_string());
+                }
                 "disable_clip" => options.disable_clip = flag()?,
                 "enable_transform" => options.enable_transform = flag()?,
                 _ if key.contains('.') => {
@@ -163,5 +167,15 @@ mod tests {
             let error = ModelSpec::parse(refused).unwrap().load().unwrap_err();
             assert!(format!("{error:#}").contains("cannot apply"), "{error:#}");
         }
+    }
+
+    #[test]
+    fn model_names_with_markup_are_refused() {
+        let error = ModelSpec::parse("version=vmaf_v0.6.1:name=a\"/><x")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("letters, digits"), "{error}");
+        assert!(ModelSpec::parse("version=vmaf_v0.6.1:name=a,b").is_err());
+        assert!(ModelSpec::parse("version=vmaf_v0.6.1:name=vmaf_4k-v0.6.1").is_ok());
     }
 }

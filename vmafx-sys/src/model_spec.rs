@@ -37,7 +37,12 @@ pub(crate) fn load(spec: &str) -> Result<(String, Model), FfiError> {
         match key {
             "version" => model = Some(Model::builtin(text()?)?),
             "path" => model = Some(Model::from_path(Path::new(text()?))?),
-            "name" => name = Some(text()?.to_string()),
+            "name" => {
+                let label = text()?;
+                // The name becomes an XML attribute and a CSV column: refuse markup.
+                vmafx::model::check_name(label).map_err(|e| bad(e.to_string()))?;
+                name = Some(label.to_string());
+            }
             "disable_clip" => options.disable_clip = flag()?,
             "enable_transform" => options.enable_transform = flag()?,
             _ => {
@@ -75,9 +80,23 @@ mod tests {
             "version=vmaf_v0.6.1:colour=blue",
             "version=vmaf_v0.6.1:disable_clip=maybe",
             "path=/nonexistent/model.json",
+            "version=vmaf_v0.6.1:name=a\"/><x",
+            "version=vmaf_v0.6.1:name=a,b",
+            "path=/dev/zero",
         ] {
             let error = load(spec).err().unwrap();
             assert_eq!(error.status, VmafxStatus::Model, "{spec}");
         }
+    }
+
+    #[test]
+    fn names_that_would_break_reports_say_why() {
+        let error = load("version=vmaf_v0.6.1:name=a\"/><x").err().unwrap();
+        assert_eq!(error.status, VmafxStatus::Model);
+        assert!(
+            error.message.contains("letters, digits"),
+            "{}",
+            error.message
+        );
     }
 }

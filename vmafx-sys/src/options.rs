@@ -43,8 +43,9 @@ pub const VMAFX_FLAG_NO_PREDICTION: u32 = 1;
 pub const VMAFX_FLAG_ALLOW_LENGTH_MISMATCH: u32 = 2;
 const KNOWN_FLAGS: u32 = VMAFX_FLAG_NO_PREDICTION | VMAFX_FLAG_ALLOW_LENGTH_MISMATCH;
 
-/// Most worker threads a run may ask for; more is surely a mistake (or garbage).
-const MAX_THREADS: u32 = 1024;
+/// Most worker threads a run may ask for; more is surely a mistake (or garbage). The
+/// library's own cap, which the C header states as 1024.
+const MAX_THREADS: u32 = vmafx::MAX_THREADS as u32;
 
 /// The model used when `VmafxOptions.models` is empty.
 const DEFAULT_MODEL: &str = "vmaf_v0.6.1";
@@ -79,8 +80,9 @@ pub struct VmafxOptions {
     /// which means the built-in `vmaf_v0.6.1`. Each string is a built-in model name
     /// (e.g. "vmaf_v0.6.1", "vmaf_4k_v0.6.1") or libvmaf's `--model` syntax:
     /// "version=NAME" or "path=FILE.json", optionally followed by ":name=LABEL" (the
-    /// name its score is reported under; "vmaf" when absent), ":disable_clip",
-    /// ":enable_transform". Two models need distinct names.
+    /// name its score is reported under, of letters, digits, '_', '-' and '.'; "vmaf"
+    /// when absent), ":disable_clip", ":enable_transform". Two models need distinct
+    /// names. Model files may hold at most 64 MiB.
     pub models: *const *const c_char,
     /// Number of strings in `models`.
     pub model_count: usize,

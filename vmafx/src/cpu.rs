@@ -6,6 +6,7 @@
 //! cap above what the processor supports is lowered to what it supports. Other
 //! processors run the scalar reference.
 
+use std::io::Write;
 use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
@@ -126,21 +127,49 @@ impl std::str::FromStr for CpuLevel {
     }
 }
 
+/// The cap `VMAFX_CPU` sets: `None` when it is unset or empty, an error naming the valid
+/// values when it is not one of them.
+pub fn env_cap() -> Result<Option<CpuLevel>> {
+    parse_cap(std::env::var_os("VMAFX_CPU").as_deref())
+}
+
+/// Reads a `VMAFX_CPU` value (`None`: the variable is unset).
+fn parse_cap(value: Option<&std::ffi::OsStr>) -> Result<Option<CpuLevel>> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let text = value.to_str().ok_or_else(|| {
+        Error::InvalidOption("VMAFX_CPU is not valid text (expected scalar, avx2 or avx512)".into())
+    })?;
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    text.parse().map(Some).map_err(|_| {
+        Error::InvalidOption(format!(
+            "VMAFX_CPU={text:?} is not a CPU level (expected scalar, avx2 or avx512)"
+        ))
+    })
+}
+
 /// The level kernels use in this process: the best supported one, capped by `VMAFX_CPU`.
-/// An unreadable `VMAFX_CPU` falls back to scalar, the safe choice, rather than failing.
+/// An unreadable `VMAFX_CPU` falls back to scalar, the safe choice, with one warning on
+/// standard error (programs that want an error call [`env_cap`] first).
 pub fn level() -> CpuLevel {
     static LEVEL: OnceLock<CpuLevel> = OnceLock::new();
-    *LEVEL.get_or_init(|| {
-        let best = CpuLevel::supported()
+    *LEVEL.get_or_init(|| match env_cap() {
+        Ok(Some(cap)) => CpuLevel::capped(cap),
+        Ok(None) => CpuLevel::supported()
             .into_iter()
             .max()
-            .unwrap_or(CpuLevel::Scalar);
-        match std::env::var("VMAFX_CPU") {
-            Ok(cap) => cap
-                .parse()
-                .map(CpuLevel::capped)
-                .unwrap_or(CpuLevel::Scalar),
-            Err(_) => best,
+            .unwrap_or(CpuLevel::Scalar),
+        Err(error) => {
+            // Runs once per process, inside the `OnceLock`. A closed stderr must not stop
+            // scoring, so the write's own failure is ignored.
+            let _ = writeln!(
+                std::io::stderr(),
+                "vmafx: warning: {error}; running the scalar kernels"
+            );
+            CpuLevel::Scalar
         }
     })
 }
@@ -162,5 +191,25 @@ mod tests {
         assert!("sse9".parse::<CpuLevel>().is_err());
         assert!("neon".parse::<CpuLevel>().is_err());
         assert!(!CpuLevel::Scalar.has_dot_product());
+    }
+
+    #[test]
+    fn cap_values() {
+        use std::ffi::OsStr;
+        assert_eq!(parse_cap(None).unwrap(), None);
+        assert_eq!(parse_cap(Some(OsStr::new(""))).unwrap(), None);
+        assert_eq!(
+            parse_cap(Some(OsStr::new("AVX2"))).unwrap(),
+            Some(CpuLevel::Avx2)
+        );
+        assert_eq!(
+            parse_cap(Some(OsStr::new("scalar"))).unwrap(),
+            Some(CpuLevel::Scalar)
+        );
+        let error = parse_cap(Some(OsStr::new("junk"))).unwrap_err().to_string();
+        assert!(
+            error.contains("VMAFX_CPU") && error.contains("scalar, avx2 or avx512"),
+            "{error}"
+        );
     }
 }

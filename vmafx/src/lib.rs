@@ -37,6 +37,13 @@ mod test_support;
 
 pub use backend::{BackendChoice, BackendKind};
 pub use error::{Error, Result};
+
+/// Checks the `VMAFX_CPU` environment variable: `Ok` when it is unset, empty, or one of
+/// `scalar`, `avx2`, `avx512`; otherwise an error naming those values. (The library itself
+/// runs the scalar kernels on a value it cannot read, after one warning.)
+pub fn check_cpu_env() -> Result<()> {
+    cpu::env_cap().map(|_| ())
+}
 pub use feature::request::FeatureRequest;
 
 /// The metrics VMAFX computes: each one's descriptor (libvmaf's names, options with
@@ -51,7 +58,7 @@ pub use job::{JobOutcome, ScoreJob};
 pub use model::Model;
 pub use pool::{percentile, Percentile, PoolMethod, Pooled};
 pub use report::{FrameRecord, Report, ReportFormat};
-pub use scorer::{ReportOrder, Scorer, ScorerBuilder, DEFAULT_MODEL_NAME};
+pub use scorer::{ReportOrder, Scorer, ScorerBuilder, DEFAULT_MODEL_NAME, MAX_THREADS};
 
 /// The version string written into reports.
 pub const VERSION: &str = concat!("vmafx ", env!("CARGO_PKG_VERSION"));

@@ -43,17 +43,40 @@ pub enum InputKind {
 
 /// Opens `path` (`-` for standard input) as a frame reader.
 pub fn open(path: &Path, kind: InputKind) -> Result<Box<dyn FrameReader>> {
-    let source: Box<dyn Read + Send> = if path.as_os_str() == "-" {
-        Box::new(std::io::stdin())
+    // A regular file's size is known: a header promising more than the file holds is
+    // refused here, before anything is allocated for its frames.
+    let (source, size): (Box<dyn Read + Send>, Option<u64>) = if path.as_os_str() == "-" {
+        (Box::new(std::io::stdin()), None)
     } else {
         let file = File::open(path)
             .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
-        Box::new(file)
+        let size = file
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        (Box::new(file), size)
     };
     let buffered = BufReader::with_capacity(1 << 20, source);
     Ok(match kind {
-        InputKind::Y4m => Box::new(Y4mReader::new(buffered)?),
-        InputKind::Raw(format) => Box::new(YuvReader::new(buffered, format)),
+        InputKind::Y4m => {
+            let reader = Y4mReader::new(buffered)?;
+            if let Some(size) = size {
+                reader.check_stream_size(size)?;
+            }
+            Box::new(reader)
+        }
+        InputKind::Raw(format) => {
+            let expected = format.frame_bytes();
+            if let Some(got) = size.filter(|&n| n > 0 && n < expected as u64) {
+                return Err(Error::Truncated {
+                    frame: 0,
+                    got: got as usize,
+                    expected,
+                });
+            }
+            Box::new(YuvReader::new(buffered, format))
+        }
     })
 }
 
@@ -83,8 +106,7 @@ pub(crate) fn read_planes(
         )));
     }
     let expected = format.frame_bytes();
-    scratch.resize(expected, 0);
-    let got = read_full(source, scratch)?;
+    let got = read_growing(source, scratch, expected)?;
     if got == 0 {
         return Ok(false);
     }
@@ -115,16 +137,25 @@ pub(crate) fn read_planes(
     Ok(true)
 }
 
-/// Reads until `buf` is full or the source ends; returns the bytes read.
-pub(crate) fn read_full(source: &mut dyn Read, buf: &mut [u8]) -> Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match source.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Error::io("read error", e)),
-        }
-    }
-    Ok(filled)
+/// Replaces `buf`'s contents with up to `limit` bytes of `source`; returns how many came.
+/// The buffer grows with the bytes that arrive (and keeps its capacity between frames), so
+/// a header that promises huge frames costs nothing until the data is really there.
+pub(crate) fn read_growing(
+    source: &mut dyn Read,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> Result<usize> {
+    buf.clear();
+    source
+        .take(limit as u64)
+        .read_to_end(buf)
+        .map_err(|e| Error::io("read error", e))
+}
+
+/// Reads and drops up to `count` bytes of `source`; returns how many there were.
+pub(crate) fn skip_bytes(source: &mut dyn Read, count: usize) -> Result<usize> {
+    let skipped = std::io::copy(&mut source.take(count as u64), &mut std::io::sink())
+        .map_err(|e| Error::io("read error", e))?;
+    // `copy` read no more than `count`, so this fits.
+    Ok(usize::try_from(skipped).unwrap_or(count))
 }

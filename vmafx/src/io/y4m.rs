@@ -6,11 +6,13 @@ use std::io::BufRead;
 use crate::error::{Error, Result};
 use crate::frame::{ChromaSubsampling, Frame, FrameFormat};
 
-use super::{read_full, read_planes, FrameReader};
+use super::{read_planes, skip_bytes, FrameReader};
 
 /// Longest header or `FRAME` line accepted; real ones are well under 200 bytes.
 const MAX_LINE: usize = 4096;
 const SIGNATURE: &str = "YUV4MPEG2";
+/// The shortest frame marker: `FRAME` and its line end.
+const MIN_MARKER_BYTES: usize = 6;
 
 /// The parsed stream header.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +34,8 @@ pub struct Y4mReader<R> {
     scratch: Vec<u8>,
     line: Vec<u8>,
     frames_read: u64,
+    /// Bytes of the header line, its line end included.
+    header_bytes: usize,
 }
 
 impl<R: BufRead + Send> Y4mReader<R> {
@@ -46,6 +50,7 @@ impl<R: BufRead + Send> Y4mReader<R> {
             source,
             header,
             scratch: Vec::new(),
+            header_bytes: line.len() + 1,
             line,
             frames_read: 0,
         })
@@ -54,6 +59,34 @@ impl<R: BufRead + Send> Y4mReader<R> {
     /// The stream header.
     pub fn header(&self) -> &Y4mHeader {
         &self.header
+    }
+
+    /// Checks, for a stream of `total_bytes` in all (a regular file's size), that its
+    /// first frame can be whole: a header that promises more than the file holds fails
+    /// here, before any frame buffer is made. A stream with no frame at all passes.
+    pub fn check_stream_size(&self, total_bytes: u64) -> Result<()> {
+        let after_header = total_bytes.saturating_sub(self.header_bytes as u64);
+        let expected = self.header.format.frame_bytes() + self.alpha_bytes();
+        let needed = (MIN_MARKER_BYTES + expected) as u64;
+        if after_header == 0 || after_header >= needed {
+            return Ok(());
+        }
+        Err(Error::Truncated {
+            frame: 0,
+            got: usize::try_from(after_header)
+                .unwrap_or(usize::MAX)
+                .saturating_sub(MIN_MARKER_BYTES),
+            expected,
+        })
+    }
+
+    /// Bytes of the alpha plane that follows each frame's colour planes (0 without one).
+    fn alpha_bytes(&self) -> usize {
+        if !self.header.has_alpha {
+            return 0;
+        }
+        let format = &self.header.format;
+        format.width() * format.height() * format.bytes_per_sample()
     }
 }
 
@@ -89,11 +122,8 @@ impl<R: BufRead + Send> FrameReader for Y4mReader<R> {
             });
         }
         if self.header.has_alpha {
-            let n = self.header.format.width()
-                * self.header.format.height()
-                * self.header.format.bytes_per_sample();
-            self.scratch.resize(n, 0);
-            let got = read_full(&mut self.source, &mut self.scratch)?;
+            let n = self.alpha_bytes();
+            let got = skip_bytes(&mut self.source, n)?;
             if got < n {
                 return Err(Error::Truncated {
                     frame: index,

@@ -12,7 +12,9 @@
 //! to get their transformed scores.
 
 mod builtin;
+mod file;
 mod json;
+mod name;
 mod overrides;
 mod predict;
 mod svm;
@@ -28,6 +30,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::{Error, Result};
+
+pub use file::MAX_MODEL_FILE_BYTES;
+pub use name::{check_name, MAX_NAME_LEN};
 
 /// One input feature of a model, as the model file names and configures it.
 #[derive(Clone, Debug, PartialEq)]
@@ -141,7 +146,8 @@ impl Model {
         })
     }
 
-    /// Reads a libvmaf-format JSON model file. The model is named after the file's stem.
+    /// Reads a libvmaf-format JSON model file of at most [`MAX_MODEL_FILE_BYTES`]. The
+    /// model is named after the file's stem.
     pub fn from_path(path: &Path) -> Result<Model> {
         let label = path.display().to_string();
         if path.extension().is_some_and(|ext| ext == "pkl") {
@@ -150,10 +156,7 @@ impl Model {
                 reason: "pkl model files are not supported; use the JSON model".to_owned(),
             });
         }
-        let json = std::fs::read_to_string(path).map_err(|source| Error::ModelFile {
-            path: path.to_owned(),
-            source,
-        })?;
+        let json = file::read_bounded(path)?;
         let name = path
             .file_stem()
             .map_or_else(|| label.clone(), |stem| stem.to_string_lossy().into_owned());

@@ -45,8 +45,11 @@ impl SvmModel {
         let total = header.total_sv()?;
         let rho = header.rho()?;
 
-        let mut coefficients = Vec::with_capacity(total);
-        let mut starts = Vec::with_capacity(total + 1);
+        // Each support vector takes a line of at least one byte, so the text bounds how
+        // many there can be: a forged `total_sv` must not reserve beyond that.
+        let room = total.min(text.len());
+        let mut coefficients = Vec::with_capacity(room);
+        let mut starts = Vec::with_capacity(room + 1);
         let mut entries = Vec::new();
         starts.push(0);
         for sv in 0..total {

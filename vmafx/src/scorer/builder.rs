@@ -11,6 +11,10 @@ use super::{ReportOrder, Scorer};
 /// Name libvmaf gives a model's score when the caller names none.
 pub const DEFAULT_MODEL_NAME: &str = "vmaf";
 
+/// Most worker threads a run may ask for: more is surely a mistake, and would start that
+/// many threads.
+pub const MAX_THREADS: usize = 1024;
+
 /// Options of a scoring run; build a [`Scorer`] from it.
 #[derive(Debug, Clone)]
 pub struct ScorerBuilder {
@@ -54,7 +58,8 @@ impl ScorerBuilder {
     }
 
     /// Adds a model whose score is reported under `name` (bootstrap outputs get
-    /// `name_0001`, `name_bagging`, ... like libvmaf).
+    /// `name_0001`, `name_bagging`, ... like libvmaf). The name must pass
+    /// [`crate::model::check_name`]; `build` fails otherwise.
     pub fn named_model(mut self, name: impl Into<String>, model: Model) -> Self {
         self.models.push((name.into(), model));
         self
@@ -73,6 +78,7 @@ impl ScorerBuilder {
     }
 
     /// Worker threads; 0 means one per available core. Results do not depend on it.
+    /// More than [`MAX_THREADS`] fails `build`.
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads;
         self
@@ -96,5 +102,38 @@ impl ScorerBuilder {
     /// Builds a scorer for frames of `format`.
     pub fn build(self, format: FrameFormat) -> Result<Scorer> {
         Scorer::new(self, format)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::ChromaSubsampling;
+
+    fn format() -> FrameFormat {
+        FrameFormat::new(16, 16, ChromaSubsampling::Yuv420, 8).unwrap()
+    }
+
+    #[test]
+    fn markup_in_a_model_name_fails_build() {
+        let model = Model::builtin("vmaf_v0.6.1").unwrap();
+        let error = ScorerBuilder::new()
+            .named_model("a\"/><x", model)
+            .build(format())
+            .err()
+            .expect("the name is refused")
+            .to_string();
+        assert!(error.contains("model name \"a\\\"/><x\""), "{error}");
+    }
+
+    #[test]
+    fn thread_count_is_capped() {
+        let error = ScorerBuilder::new()
+            .threads(100_000)
+            .build(format())
+            .err()
+            .expect("100000 threads are refused")
+            .to_string();
+        assert!(error.contains("more than 1024"), "{error}");
     }
 }

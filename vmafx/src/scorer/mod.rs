@@ -19,7 +19,7 @@ mod column_order;
 pub(crate) mod devices;
 mod layout;
 
-pub use builder::{ScorerBuilder, DEFAULT_MODEL_NAME};
+pub use builder::{ScorerBuilder, DEFAULT_MODEL_NAME, MAX_THREADS};
 pub use column_order::ReportOrder;
 use devices::Devices;
 use layout::{Layout, ModelSlot};
@@ -78,6 +78,15 @@ impl Scorer {
     ) -> Result<Self> {
         if builder.subsample == 0 {
             return Err(Error::InvalidOption("subsample must be at least 1".into()));
+        }
+        if builder.threads > MAX_THREADS {
+            return Err(Error::InvalidOption(format!(
+                "{} threads asked for, more than {MAX_THREADS}",
+                builder.threads
+            )));
+        }
+        for (name, _) in &builder.models {
+            crate::model::check_name(name)?;
         }
         let threads = match builder.threads {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
