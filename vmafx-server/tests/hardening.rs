@@ -414,3 +414,30 @@ fn readiness_fails_on_a_damaged_store_and_during_the_drain() {
     assert_eq!(damaged.json()["store"], false);
     assert_eq!(server.get_anonymous("/healthz").status, 200);
 }
+
+#[test]
+fn error_messages_name_roles_not_server_paths() {
+    let dir = TempDir::new("paths-in-errors");
+    let server = Launch::new(dir.path()).start();
+    let whole = y4m(64, 48, &small_frames(64, 48, 2, false));
+    let truncated = &whole[..whole.len() - 100];
+    let broken_header = b"YUV4MPEG2 W64 Hx\n".to_vec();
+    for reference in [truncated, broken_header.as_slice()] {
+        let answer = server.post_multipart(
+            "/v1/score",
+            &[
+                ("reference", Part::File(reference)),
+                ("distorted", Part::File(&whole)),
+            ],
+        );
+        assert_eq!(answer.status, 422, "{}", answer.text());
+        let message = answer.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(message.contains("reference"), "{message}");
+        for server_path in [server.data_dir.to_string_lossy(), "/dev/fd/".into()] {
+            assert!(!message.contains(&*server_path), "{message}");
+        }
+    }
+}
