@@ -441,3 +441,29 @@ fn error_messages_name_roles_not_server_paths() {
         }
     }
 }
+
+#[test]
+fn an_idle_keep_alive_connection_is_closed_at_the_idle_timeout() {
+    let dir = TempDir::new("idle");
+    let server = Launch::new(dir.path())
+        .args(["--header-read-timeout", "30", "--idle-timeout", "1"])
+        .start();
+    let mut stream = TcpStream::connect(server.addr).unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut answer = [0u8; 512];
+    let got = stream.read(&mut answer).unwrap();
+    assert!(answer[..got].starts_with(b"HTTP/1.1 200"));
+    // Kept alive, then nothing: closed after about a second, long before the
+    // header-read timeout.
+    let started = Instant::now();
+    let end = stream.read(&mut answer);
+    let waited = started.elapsed();
+    eprintln!("idle keep-alive connection closed after {waited:?} (idle timeout 1 s)");
+    assert!(matches!(end, Ok(0)) || end.is_err(), "{end:?}");
+    assert!(waited < Duration::from_secs(5), "{waited:?}");
+}
