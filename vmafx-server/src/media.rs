@@ -296,8 +296,11 @@ pub fn prepare<'a>(
         paths.push(decoder.pipe_path()?);
         decoders.push(decoder);
     }
-    let distorted = paths.pop().expect("two paths were pushed");
-    let reference = paths.pop().expect("two paths were pushed");
+    let (Some(distorted), Some(reference)) = (paths.pop(), paths.pop()) else {
+        return Err(ApiError::internal(
+            "an input was lost while preparing decoders",
+        ));
+    };
     Ok(PreparedInputs {
         reference,
         distorted,
