@@ -173,6 +173,10 @@ def check_server(docs, pod, container, workload) -> None:
         env.get("VMAFX_SHUTDOWN_GRACE") == "30" and pod["terminationGracePeriodSeconds"] == 45,
         "the server drains within the pod's grace period",
     )
+    expect(
+        env.get("VMAFX_DRAIN_DELAY") == "5" and container["lifecycle"]["preStop"] == {"sleep": {"seconds": 5}},
+        "preStop sleeps the drain delay, and the server drains as long after SIGTERM",
+    )
     expect(env.get("VMAFX_API_TOKENS_FILE") == "/etc/vmafx/auth/tokens", "tokens file")
     expect(container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}, "liveness /healthz")
     expect(container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}, "readiness /readyz")

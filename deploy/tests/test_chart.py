@@ -412,6 +412,13 @@ BAD_VALUES = [
         KUBE_VERSION,
         ["must be below terminationGracePeriodSeconds"],
     ),
+    (
+        "drain delay and grace longer than the grace period",
+        [],
+        ["server.drainSeconds=10"],
+        KUBE_VERSION,
+        ["must be below terminationGracePeriodSeconds"],
+    ),
     ("short API token", [], ["auth.tokens[0]=short"], KUBE_VERSION, ["tokens"]),
     (
         "pair name with a slash",

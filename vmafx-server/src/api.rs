@@ -15,6 +15,7 @@ use crate::control::RunControl;
 use crate::errors::ApiError;
 use crate::ids;
 use crate::jobs::{self, Detail};
+use crate::log;
 use crate::score_result::{ScoreResult, StoredReport};
 use crate::scoring;
 use crate::store::{JobState, NewJob};
@@ -361,17 +362,28 @@ pub async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// `GET /readyz`: the database answers and the server is not shutting down.
+/// `GET /readyz`: the database takes a write and the server is neither draining nor
+/// shutting down.
 pub async fn readyz(State(app): State<Arc<App>>) -> Response {
-    let store_ok = app.store.call(|s| s.ping()).await.is_ok();
+    let store_ok = match app.store.call(|s| s.probe_write()).await {
+        Ok(()) => true,
+        Err(e) => {
+            log::warn!("readiness: the job store fails: {}", e.message);
+            false
+        }
+    };
     let ready = store_ok && app.is_ready();
     let status = if ready {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    let body =
-        json!({ "ready": ready, "store": store_ok, "shutting_down": app.is_shutting_down() });
+    let body = json!({
+        "ready": ready,
+        "store": store_ok,
+        "draining": !app.is_ready(),
+        "shutting_down": app.is_shutting_down(),
+    });
     (status, Json(body)).into_response()
 }
 

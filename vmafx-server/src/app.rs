@@ -13,6 +13,7 @@ use crate::admission::Admission;
 use crate::config::Config;
 use crate::errors::ApiError;
 use crate::jobs::Running;
+use crate::listener::Connections;
 use crate::log;
 use crate::metrics::Metrics;
 use crate::scoring::RunSettings;
@@ -34,8 +35,10 @@ pub struct App {
     pub default_backend: BackendChoice,
     /// Wakes idle job workers when a job is queued.
     pub job_added: Notify,
+    /// Open HTTP connections.
+    pub connections: Connections,
     shutdown: watch::Sender<bool>,
-    ready: AtomicBool,
+    draining: AtomicBool,
 }
 
 impl App {
@@ -74,8 +77,9 @@ impl App {
             metrics: Metrics::default(),
             default_backend,
             job_added: Notify::new(),
+            connections: Connections::default(),
             shutdown,
-            ready: AtomicBool::new(true),
+            draining: AtomicBool::new(false),
         }))
     }
 
@@ -106,9 +110,15 @@ impl App {
         self.config.data_dir.join("jobs").join(id)
     }
 
-    /// Starts the shutdown: readiness goes false, workers stop taking jobs.
+    /// Starts the drain before a shutdown: readiness goes false, everything else goes on.
+    pub fn begin_drain(&self) {
+        self.draining.store(true, Ordering::SeqCst);
+    }
+
+    /// Starts the shutdown: readiness goes false, the port closes, workers stop taking
+    /// jobs.
     pub fn begin_shutdown(&self) {
-        self.ready.store(false, Ordering::SeqCst);
+        self.begin_drain();
         self.shutdown.send_replace(true);
     }
 
@@ -123,9 +133,9 @@ impl App {
         let _ = receiver.wait_for(|down| *down).await;
     }
 
-    /// Whether the server takes traffic.
+    /// Whether the server takes traffic (no drain or shutdown under way).
     pub fn is_ready(&self) -> bool {
-        self.ready.load(Ordering::SeqCst)
+        !self.draining.load(Ordering::SeqCst)
     }
 }
 

@@ -128,6 +128,33 @@ pub struct Options {
         global = true
     )]
     pub shutdown_grace: u64,
+    /// Seconds after SIGTERM during which the server keeps serving but `/readyz` answers
+    /// 503, so that load balancers stop sending traffic before the port closes.
+    #[arg(long, env = "VMAFX_DRAIN_DELAY", default_value_t = 5, global = true)]
+    pub drain_delay: u64,
+    /// Seconds a client has to send a request's headers, counted from when the
+    /// connection opens or its previous answer ends (then the connection is closed).
+    #[arg(
+        long,
+        env = "VMAFX_HEADER_READ_TIMEOUT",
+        default_value_t = 10,
+        global = true
+    )]
+    pub header_read_timeout: u64,
+    /// Seconds a connection may go without a byte moving while the server waits on the
+    /// client (to read an answer, or between requests); then it is closed. Scoring time
+    /// does not count.
+    #[arg(long, env = "VMAFX_IDLE_TIMEOUT", default_value_t = 60, global = true)]
+    pub idle_timeout: u64,
+    /// Open connections at most. A new connection over the limit closes the oldest one
+    /// that has no request in progress, or is closed itself when every one is busy.
+    #[arg(
+        long,
+        env = "VMAFX_MAX_CONNECTIONS",
+        default_value_t = 1024,
+        global = true
+    )]
+    pub max_connections: usize,
     /// Browser origins allowed to call /mcp (requests without Origin are always allowed;
     /// loopback origins are too). Comma-separated in the environment.
     #[arg(
@@ -183,6 +210,14 @@ pub struct Config {
     pub ffmpeg_wanted: PathBuf,
     /// Time allowed for draining at shutdown.
     pub shutdown_grace: Duration,
+    /// Time `/readyz` answers 503 after SIGTERM before the port closes.
+    pub drain_delay: Duration,
+    /// Time allowed for a request's headers.
+    pub header_read_timeout: Duration,
+    /// Time a connection may wait on its client without a byte moving.
+    pub idle_timeout: Duration,
+    /// Open connections at most.
+    pub max_connections: usize,
     /// Extra origins allowed on /mcp.
     pub allowed_origins: Vec<String>,
     /// Whether each request is logged.
@@ -232,6 +267,17 @@ impl Config {
         if options.request_timeout == 0 {
             return Err("--request-timeout must be at least 1 second".into());
         }
+        for (name, seconds) in [
+            ("--header-read-timeout", options.header_read_timeout),
+            ("--idle-timeout", options.idle_timeout),
+        ] {
+            if seconds == 0 {
+                return Err(format!("{name} must be at least 1 second"));
+            }
+        }
+        if options.max_connections == 0 {
+            return Err("--max-connections must be at least 1".into());
+        }
         let ffmpeg = find_program(&options.ffmpeg);
         Ok(Config {
             listen: options.listen,
@@ -253,6 +299,10 @@ impl Config {
             ffmpeg,
             ffmpeg_wanted: options.ffmpeg,
             shutdown_grace: Duration::from_secs(options.shutdown_grace),
+            drain_delay: Duration::from_secs(options.drain_delay),
+            header_read_timeout: Duration::from_secs(options.header_read_timeout),
+            idle_timeout: Duration::from_secs(options.idle_timeout),
+            max_connections: options.max_connections,
             allowed_origins: options.allowed_origins,
             log_requests: options.log_requests,
         })

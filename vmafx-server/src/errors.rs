@@ -1,7 +1,9 @@
 //! The one error type of the server and how it becomes an HTTP answer:
 //! `{"error": {"code": "...", "message": "..."}}` with a fitting status.
 
+use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -114,6 +116,60 @@ impl IntoResponse for ApiError {
             );
         }
         response
+    }
+}
+
+/// Middleware: every error answer in the documented JSON shape, including those made
+/// outside the handlers (axum's extractor rejections, the body limit's 413, the
+/// timeout's 504, 405), whose bodies are plain text or empty.
+pub async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let message = match status {
+        StatusCode::GATEWAY_TIMEOUT => "the request took longer than the request timeout".into(),
+        StatusCode::PAYLOAD_TOO_LARGE => "body over the size limit".into(),
+        _ if text.is_empty() => status
+            .canonical_reason()
+            .unwrap_or("error")
+            .to_ascii_lowercase(),
+        _ => text,
+    };
+    let mut answer = ApiError::new(status, code_for(status), message).into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            answer.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    answer
+}
+
+/// The stable code of an error answer made outside the handlers.
+fn code_for(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 | 422 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        408 | 504 => "timeout",
+        413 => "too_large",
+        415 => "unsupported_content_type",
+        429 => "busy",
+        503 => "unavailable",
+        _ => "internal",
     }
 }
 

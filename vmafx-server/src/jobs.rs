@@ -60,17 +60,84 @@ impl Running {
     }
 }
 
-/// Starts the configured number of job workers.
+/// Starts the configured number of job workers, each under a supervisor that restarts
+/// it if it fails.
 pub fn spawn_workers(app: &Arc<App>) -> Vec<JoinHandle<()>> {
     (0..app.config.job_workers)
-        .map(|_| tokio::spawn(worker(app.clone())))
+        .map(|n| tokio::spawn(supervise(app.clone(), n, worker)))
         .collect()
 }
 
-async fn worker(app: Arc<App>) {
+/// Times a job may take its worker down before it is failed rather than re-queued.
+const MAX_WORKER_FAILURES: i64 = 3;
+
+/// The job a worker holds (id and attempt), so that its supervisor can put it back in
+/// the queue if the worker dies.
+pub type Held = Arc<Mutex<Option<(String, i64)>>>;
+
+/// Runs `worker` until it returns (at shutdown); a worker that panics is replaced, and
+/// the job it held goes back to the queue, so no job waits forever for a dead worker.
+async fn supervise<W, F>(app: Arc<App>, n: usize, worker: W)
+where
+    W: Fn(Arc<App>, Held) -> F,
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    loop {
+        let held = Held::default();
+        let Err(failure) = tokio::spawn(worker(app.clone(), held.clone())).await else {
+            return;
+        };
+        log::warn!("job worker {n} failed ({failure}); starting a new one");
+        let job = held.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some((id, attempt)) = job {
+            give_back(&app, id, attempt).await;
+        }
+        if app.is_shutting_down() {
+            return;
+        }
+        // A failure that repeats at once must not spin.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Re-queues the job a failed worker held, or fails it once it has taken down
+/// [`MAX_WORKER_FAILURES`] workers.
+async fn give_back(app: &App, id: String, attempt: i64) {
+    let ending = if attempt < MAX_WORKER_FAILURES {
+        Ending::Requeued
+    } else {
+        Ending::Failed {
+            code: "internal".into(),
+            message: format!("the job stopped its worker {attempt} times"),
+        }
+    };
+    let recorded = app
+        .store
+        .call({
+            let (id, ending) = (id.clone(), ending.clone());
+            move |s| s.finish(&id, attempt, &ending)
+        })
+        .await;
+    match recorded {
+        Ok(true) if matches!(ending, Ending::Requeued) => {
+            log::info!("job {id} queued again after its worker failed (attempt {attempt})");
+            app.job_added.notify_one();
+        }
+        Ok(true) => log::warn!("job {id} failed: it stopped its worker {attempt} times"),
+        Ok(false) => {}
+        Err(e) => log::warn!("job {id}: cannot put it back in the queue: {e}"),
+    }
+}
+
+async fn worker(app: Arc<App>, held: Held) {
     while !app.is_shutting_down() {
         match app.store.call(|s| s.claim_next()).await {
-            Ok(Some(job)) => run_job(&app, job).await,
+            Ok(Some(job)) => {
+                *held.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some((job.id.clone(), job.attempts));
+                run_job(&app, job).await;
+                *held.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            }
             Ok(None) => {
                 tokio::select! {
                     _ = app.job_added.notified() => {}
@@ -302,4 +369,57 @@ pub fn view(app: &App, job: &JobRow, detail: Detail) -> Value {
         view["result"] = result(frames).unwrap_or(Value::Null);
     }
     view
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_worker_is_replaced_and_its_job_queued_again() {
+        let dir = std::env::temp_dir().join(format!("vmafx-jobs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let cli = crate::config::Cli::parse_from([
+            "vmafx-server",
+            "--insecure-no-auth",
+            "--data-dir",
+            dir.to_str().unwrap(),
+        ]);
+        let config = crate::config::Config::from_options(cli.options, true).unwrap();
+        let app = App::start(config, true).unwrap();
+        let job = NewJob {
+            id: crate::ids::new_id(),
+            spec: "{}".into(),
+            reference: "/r".into(),
+            distorted: "/d".into(),
+            upload_dir: None,
+        };
+        app.store.insert(&job).unwrap();
+        let starts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let worker = {
+            let starts = starts.clone();
+            move |app: Arc<App>, held: Held| {
+                let start = starts.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    let claimed = app.store.claim_next().unwrap().unwrap();
+                    *held.lock().unwrap() = Some((claimed.id.clone(), claimed.attempts));
+                    if start == 0 {
+                        panic!("worker failure under test");
+                    }
+                    assert_eq!(claimed.attempts, 2, "the same job, claimed again");
+                    app.store
+                        .finish(&claimed.id, claimed.attempts, &Ending::Cancelled)
+                        .unwrap();
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(10), supervise(app.clone(), 0, worker))
+            .await
+            .expect("the supervisor returns once its worker does");
+        assert_eq!(starts.load(Ordering::SeqCst), 2, "one restart");
+        let row = app.store.get(&job.id).unwrap().unwrap();
+        assert_eq!((row.state, row.attempts), (JobState::Cancelled, 2));
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

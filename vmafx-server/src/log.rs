@@ -1,9 +1,59 @@
-//! One-line log records on stderr: `2025-01-31T12:00:00.123Z LEVEL message`.
+//! Log records on stderr through `tracing`: `2025-01-31T12:00:00.123Z  INFO message`.
 //! Stdout stays free for the listening address and for MCP's JSON-RPC.
+//!
+//! A log line must never take the server down: stderr may be a closed pipe (a
+//! supervisor that went away), and `eprintln!` panics on a failed write. The writer
+//! here drops what it cannot write instead.
 
-/// Writes one log record.
-pub fn write(level: &str, message: std::fmt::Arguments<'_>) {
-    eprintln!("{} {level:<5} {message}", timestamp(crate::store::now_ms()));
+use std::io::Write;
+
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::time::FormatTime;
+
+/// Installs the stderr subscriber once; later calls (tests) change nothing.
+pub fn init() {
+    let _ = tracing_subscriber::fmt()
+        .with_writer(|| LossyStderr)
+        .with_timer(UtcMillis)
+        .with_target(false)
+        .with_max_level(tracing::Level::INFO)
+        .try_init();
+}
+
+/// Stderr that reports every write as done, whatever happened to it.
+struct LossyStderr;
+
+impl Write for LossyStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = std::io::stderr().write_all(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes `text` and a newline to stdout, ignoring a closed stdout (the one line there
+/// is for whoever started the server; its absence must not stop the server).
+pub fn stdout_line(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{text}");
+    let _ = stdout.flush();
+}
+
+/// Writes a message to stderr before (or instead of) the subscriber, ignoring errors.
+pub fn stderr_line(text: &str) {
+    let _ = writeln!(std::io::stderr(), "{text}");
+}
+
+/// Timestamps in the layout of [`timestamp`].
+struct UtcMillis;
+
+impl FormatTime for UtcMillis {
+    fn format_time(&self, w: &mut Writer<'_>) -> std::fmt::Result {
+        w.write_str(&timestamp(crate::store::now_ms()))
+    }
 }
 
 /// An RFC 3339 UTC time for unix milliseconds.
@@ -35,17 +85,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (year, month, day)
 }
 
-/// Logs at INFO.
-macro_rules! info {
-    ($($arg:tt)*) => { $crate::log::write("INFO", format_args!($($arg)*)) };
-}
-
-/// Logs at WARN.
-macro_rules! warning {
-    ($($arg:tt)*) => { $crate::log::write("WARN", format_args!($($arg)*)) };
-}
-
-pub(crate) use {info, warning as warn};
+pub(crate) use tracing::{info, warn};
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,7 @@ mod control;
 mod errors;
 mod ids;
 mod jobs;
+mod listener;
 mod log;
 mod mcp;
 mod media;
@@ -22,7 +23,6 @@ mod scoring;
 mod store;
 mod upload;
 
-use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -32,12 +32,13 @@ use crate::app::App;
 use crate::config::{Cli, Command, Config};
 
 fn main() -> ExitCode {
+    log::init();
     let cli = Cli::parse();
     let command = cli.command.unwrap_or(Command::Serve);
     let config = match Config::from_options(cli.options, matches!(command, Command::Serve)) {
         Ok(config) => config,
         Err(message) => {
-            eprintln!("vmafx-server: {message}");
+            log::stderr_line(&format!("vmafx-server: {message}"));
             return ExitCode::from(2);
         }
     };
@@ -47,7 +48,9 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("vmafx-server: cannot start the async runtime: {e}");
+            log::stderr_line(&format!(
+                "vmafx-server: cannot start the async runtime: {e}"
+            ));
             return ExitCode::FAILURE;
         }
     };
@@ -63,7 +66,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("vmafx-server: {message}");
+            log::stderr_line(&format!("vmafx-server: {message}"));
             ExitCode::FAILURE
         }
     }
@@ -74,6 +77,13 @@ async fn serve(app: Arc<App>) -> Result<(), String> {
     // Watch signals before the port opens: a SIGTERM sent as soon as the server answers
     // must start a graceful shutdown, not end the process with the default action.
     let signals = watch_signals(app.clone());
+    let max_connections = raise_file_limit(config.max_connections);
+    if max_connections < config.max_connections {
+        log::warn!(
+            "the open-file limit allows {max_connections} connection(s), not the {} asked for",
+            config.max_connections
+        );
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
@@ -81,10 +91,9 @@ async fn serve(app: Arc<App>) -> Result<(), String> {
         .local_addr()
         .map_err(|e| format!("listening address: {e}"))?;
     // The one line on stdout: scripts and tests read the port from it.
-    println!("listening on http://{address}");
-    let _ = std::io::stdout().flush();
+    log::stdout_line(&format!("listening on http://{address}"));
     log::info!(
-        "vmafx-server {} on {address}: backend {} ({}), {} slot(s) per backend, {} thread(s) per run, {} job worker(s), auth {}, roots {}, ffmpeg {}",
+        "vmafx-server {} on {address}: backend {} ({}), {} slot(s) per backend, {} thread(s) per run, {} job worker(s), auth {}, roots {}, ffmpeg {}, at most {} connection(s)",
         env!("CARGO_PKG_VERSION"),
         app.default_backend.kind,
         app.default_backend.device,
@@ -97,15 +106,16 @@ async fn serve(app: Arc<App>) -> Result<(), String> {
             || format!("{} not found (compressed inputs refused)", config.ffmpeg_wanted.display()),
             |p| p.display().to_string()
         ),
+        max_connections,
     );
     let workers = jobs::spawn_workers(&app);
     let router = routes::router(app.clone());
-    let server = {
-        let app = app.clone();
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move { app.shutdown_started().await })
+    let limits = listener::Limits {
+        header_read_timeout: config.header_read_timeout,
+        idle_timeout: config.idle_timeout,
+        max_connections,
     };
-    let server = tokio::spawn(async move { server.await });
+    let server = tokio::spawn(listener::serve(listener, router, app.clone(), limits));
     tokio::spawn(signals);
     app.shutdown_started().await;
     log::info!(
@@ -131,8 +141,9 @@ async fn serve(app: Arc<App>) -> Result<(), String> {
     Ok(())
 }
 
-/// Installs the SIGTERM and SIGINT handlers now; the returned future begins the
-/// shutdown when one arrives.
+/// Installs the SIGTERM and SIGINT handlers now; the returned future, on the first
+/// signal, drains (readiness 503, serving on) for the drain delay and then begins the
+/// shutdown; a second signal ends the drain at once.
 fn watch_signals(app: Arc<App>) -> impl std::future::Future<Output = ()> {
     use tokio::signal::unix::{signal, SignalKind};
     let handlers = (
@@ -148,6 +159,51 @@ fn watch_signals(app: Arc<App>) -> impl std::future::Future<Output = ()> {
             _ = term.recv() => log::info!("SIGTERM received"),
             _ = int.recv() => log::info!("SIGINT received"),
         }
+        let delay = app.config.drain_delay;
+        if !delay.is_zero() {
+            app.begin_drain();
+            log::info!(
+                "draining: /readyz answers 503 for {} s before the port closes",
+                delay.as_secs()
+            );
+            tokio::select! {
+                _ = tokio::time::sleep(delay) => {}
+                _ = term.recv() => log::info!("second signal: ending the drain"),
+                _ = int.recv() => log::info!("second signal: ending the drain"),
+            }
+        }
         app.begin_shutdown();
     }
+}
+
+/// Raises the soft open-file limit toward the hard one so that `wanted` connections fit
+/// beside the store, uploads and decoder pipes; returns how many connections fit.
+fn raise_file_limit(wanted: usize) -> usize {
+    // Descriptors kept for everything but connections.
+    const RESERVED: u64 = 128;
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct passed.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return wanted;
+        }
+        let needed = (wanted as u64).saturating_add(RESERVED);
+        if limit.rlim_cur < needed && limit.rlim_cur != libc::RLIM_INFINITY {
+            let raised = libc::rlimit {
+                rlim_cur: needed.min(limit.rlim_max),
+                rlim_max: limit.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                limit.rlim_cur = raised.rlim_cur;
+            }
+        }
+    }
+    if limit.rlim_cur == libc::RLIM_INFINITY {
+        return wanted;
+    }
+    let fits = limit.rlim_cur.saturating_sub(RESERVED).max(1);
+    wanted.min(usize::try_from(fits).unwrap_or(usize::MAX))
 }

@@ -10,7 +10,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWriteExt};
 
 use crate::app::App;
 use crate::errors::ApiError;
@@ -274,6 +274,53 @@ fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
     matches!(host, "localhost" | "127.0.0.1" | "::1")
 }
 
+/// One line of stdin.
+#[derive(Debug, PartialEq)]
+enum Line {
+    /// Its bytes, without the newline.
+    Text(Vec<u8>),
+    /// A line over the limit, read through to its end and dropped.
+    TooLong,
+}
+
+/// The next line, holding at most `limit` bytes of it: a longer line is skipped, so a
+/// client cannot make the server buffer an unbounded message. `None` at the end.
+async fn next_line<R: AsyncBufRead + Unpin>(
+    reader: &mut R,
+    limit: usize,
+) -> std::io::Result<Option<Line>> {
+    let mut line = Vec::new();
+    let mut too_long = false;
+    loop {
+        let buffer = reader.fill_buf().await?;
+        if buffer.is_empty() {
+            return Ok(match (too_long, line.is_empty()) {
+                (true, _) => Some(Line::TooLong),
+                (false, true) => None,
+                (false, false) => Some(Line::Text(line)),
+            });
+        }
+        let newline = buffer.iter().position(|&b| b == b'\n');
+        let piece = &buffer[..newline.unwrap_or(buffer.len())];
+        if !too_long && line.len() + piece.len() > limit {
+            too_long = true;
+            line = Vec::new();
+        }
+        if !too_long {
+            line.extend_from_slice(piece);
+        }
+        let used = newline.map_or(buffer.len(), |at| at + 1);
+        reader.consume(used);
+        if newline.is_some() {
+            return Ok(Some(if too_long {
+                Line::TooLong
+            } else {
+                Line::Text(line)
+            }));
+        }
+    }
+}
+
 /// `vmafx-server mcp`: messages on stdin, answers on stdout, one JSON text a line.
 /// Requests run concurrently, so `ping` is answered while a score runs.
 pub async fn run_stdio(app: Arc<App>) -> std::io::Result<()> {
@@ -288,14 +335,26 @@ pub async fn run_stdio(app: Arc<App>) -> std::io::Result<()> {
         }
         Ok::<(), std::io::Error>(())
     });
-    let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+    let mut stdin = tokio::io::BufReader::new(tokio::io::stdin());
+    let limit = app.config.max_json_bytes;
     let mut tasks = tokio::task::JoinSet::new();
-    while let Some(line) = lines.next_line().await? {
-        if line.trim().is_empty() {
+    while let Some(line) = next_line(&mut stdin, limit).await? {
+        let sender = sender.clone();
+        let line = match line {
+            Line::Text(line) => line,
+            Line::TooLong => {
+                let _ = sender.send(error_response(
+                    Value::Null,
+                    INVALID_REQUEST,
+                    &format!("message over {limit} bytes (--max-json-bytes)"),
+                ));
+                continue;
+            }
+        };
+        if line.trim_ascii().is_empty() {
             continue;
         }
-        let sender = sender.clone();
-        match serde_json::from_str::<Value>(&line) {
+        match serde_json::from_slice::<Value>(&line) {
             Ok(message) => {
                 let app = app.clone();
                 tasks.spawn(async move {
@@ -339,6 +398,25 @@ mod tests {
             "https://ok.example",
             &["https://ok.example".into()]
         ));
+    }
+
+    #[tokio::test]
+    async fn long_lines_are_skipped_not_buffered() {
+        let input = format!("{}\n{}\nshort\nlast", "a".repeat(10), "b".repeat(11));
+        let mut reader = tokio::io::BufReader::with_capacity(4, input.as_bytes());
+        let mut lines = Vec::new();
+        while let Some(line) = next_line(&mut reader, 10).await.unwrap() {
+            lines.push(line);
+        }
+        assert_eq!(
+            lines,
+            [
+                Line::Text(b"aaaaaaaaaa".to_vec()),
+                Line::TooLong,
+                Line::Text(b"short".to_vec()),
+                Line::Text(b"last".to_vec()),
+            ]
+        );
     }
 
     #[test]

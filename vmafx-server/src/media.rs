@@ -2,8 +2,15 @@
 //! they are, compressed video (mp4, mkv, webm, ...) through an `ffmpeg` child that
 //! decodes to Y4M on a pipe.
 //!
-//! The pipe is handed to the job by its `/dev/fd/N` name, so every input, decoded or not,
-//! goes through the same `ScoreJob::run_until` path.
+//! ffmpeg gets only the bytes this process opened: the file is its stdin, it may use no
+//! protocol but `pipe` (and `cache`, which keeps what was read in a deleted temporary
+//! file so that an mp4 with its index at the end can seek back), and only the container
+//! demuxers in [`CONTAINERS`]. A playlist (HLS, concat, image sequences) that names other
+//! files is refused before anything else is opened, so an input cannot make the server
+//! read, or reveal the existence of, a file outside the roots.
+//!
+//! The output pipe is handed to the job by its `/dev/fd/N` name, so every input, decoded
+//! or not, goes through the same `ScoreJob::run_until` path.
 
 use std::io::Read;
 use std::os::fd::AsRawFd;
@@ -51,6 +58,55 @@ pub fn sniff(path: &Path) -> Result<Container, ApiError> {
     })
 }
 
+/// The demuxers ffmpeg may use (its `-format_whitelist`): containers only, none that
+/// opens other files.
+pub const CONTAINERS: &str = "mov,mp4,matroska,webm,mpegts,ivf,avi,yuv4mpegpipe";
+
+/// ffmpeg's arguments: read the container from stdin, write Y4M to stdout.
+pub fn decoder_args() -> [&'static str; 17] {
+    [
+        "-nostdin",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-protocol_whitelist",
+        "cache,pipe",
+        "-format_whitelist",
+        CONTAINERS,
+        "-i",
+        "cache:pipe:0",
+        "-map",
+        "0:v:0",
+        "-f",
+        "yuv4mpegpipe",
+        "-strict",
+        "-1",
+        "pipe:1",
+    ]
+}
+
+/// ffmpeg's complaint, cleaned for a client: the notes of the cache layer that are no
+/// error go, the input is called by its role, a refused container gets a plain reason.
+fn complaint(stderr: &str, label: &str) -> String {
+    if stderr.contains("Format not on whitelist") {
+        return format!(
+            "the {label} is not in a container this server decodes \
+             (mp4/mov, mkv/webm, MPEG-TS, IVF, AVI or Y4M)"
+        );
+    }
+    let lines: Vec<String> = stderr
+        .lines()
+        .filter(|l| {
+            !l.contains("Inner protocol failed to seekback") && !l.contains("Last message repeated")
+        })
+        .map(|l| {
+            l.replace("cache:pipe:0", "input")
+                .replace("pipe:0", "input")
+        })
+        .collect();
+    lines.join("\n").trim().to_owned()
+}
+
 /// An ffmpeg process decoding one input to Y4M; killed and reaped when dropped.
 struct Decoder<'a> {
     child: Arc<Mutex<Child>>,
@@ -68,25 +124,18 @@ impl<'a> Decoder<'a> {
         label: &'static str,
         control: &'a RunControl,
     ) -> Result<Self, ApiError> {
+        let file = std::fs::File::open(input)
+            .map_err(|e| ApiError::bad_media(format!("cannot open the {label}: {e}")))?;
         let mut child = Command::new(ffmpeg)
-            .args(["-nostdin", "-hide_banner", "-loglevel", "error", "-i"])
-            .arg(input)
-            .args([
-                "-map",
-                "0:v:0",
-                "-f",
-                "yuv4mpegpipe",
-                "-strict",
-                "-1",
-                "pipe:1",
-            ])
-            .stdin(Stdio::null())
+            .args(decoder_args())
+            .stdin(Stdio::from(file))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .process_group(0)
             .spawn()
             .map_err(|e| {
-                ApiError::unsupported_media(format!("cannot start {}: {e}", ffmpeg.display()))
+                crate::log::warn!("cannot start {}: {e}", ffmpeg.display());
+                ApiError::unsupported_media("this server cannot start its video decoder")
             })?;
         let stdout = child.stdout.take();
         // Drain stderr on a thread so a chatty decoder can never block on a full pipe;
@@ -151,6 +200,7 @@ impl<'a> Decoder<'a> {
             .take()
             .and_then(|t| t.join().ok())
             .unwrap_or_default();
+        let stderr = complaint(&stderr, self.label);
         match status {
             Some(s) if !s.success() && s.code().is_some() => Some(format!(
                 "ffmpeg could not decode the {}: {}",
@@ -246,8 +296,11 @@ pub fn prepare<'a>(
         paths.push(decoder.pipe_path()?);
         decoders.push(decoder);
     }
-    let distorted = paths.pop().expect("two paths were pushed");
-    let reference = paths.pop().expect("two paths were pushed");
+    let (Some(distorted), Some(reference)) = (paths.pop(), paths.pop()) else {
+        return Err(ApiError::internal(
+            "an input was lost while preparing decoders",
+        ));
+    };
     Ok(PreparedInputs {
         reference,
         distorted,
@@ -259,6 +312,45 @@ pub fn prepare<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ffmpeg_reads_only_stdin_through_listed_containers() {
+        let args = decoder_args();
+        let after = |flag: &str| {
+            let at = args.iter().position(|a| *a == flag).unwrap();
+            args[at + 1]
+        };
+        assert_eq!(after("-i"), "cache:pipe:0");
+        let protocols: Vec<&str> = after("-protocol_whitelist").split(',').collect();
+        assert_eq!(protocols, ["cache", "pipe"], "no file, http, hls, ...");
+        let formats: Vec<&str> = after("-format_whitelist").split(',').collect();
+        for refused in ["hls", "concat", "image2", "dash", "tee", "lavfi"] {
+            assert!(!formats.contains(&refused), "{refused}");
+        }
+        for container in ["mov", "mp4", "matroska", "webm", "mpegts", "ivf", "avi"] {
+            assert!(formats.contains(&container), "{container}");
+        }
+        // Whitelists are input options: they must come before `-i`.
+        let input_at = args.iter().position(|a| *a == "-i").unwrap();
+        assert!(args.iter().position(|a| *a == "-format_whitelist").unwrap() < input_at);
+        assert!(
+            args.iter()
+                .position(|a| *a == "-protocol_whitelist")
+                .unwrap()
+                < input_at
+        );
+    }
+
+    #[test]
+    fn complaints_name_roles_not_paths() {
+        let refused = "[hls @ 0x1] Format not on whitelist 'mov'\ncache:pipe:0: Invalid argument";
+        assert!(complaint(refused, "reference").contains("not in a container"));
+        let noisy = "[cache @ 0x2] Inner protocol failed to seekback end : -38\n    Last message repeated 4 times\ncache:pipe:0: Invalid data found when processing input";
+        assert_eq!(
+            complaint(noisy, "reference"),
+            "input: Invalid data found when processing input"
+        );
+    }
 
     #[test]
     fn sniffs_y4m_and_refuses_empty_files() {

@@ -131,6 +131,16 @@ impl Metrics {
                 "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
             );
         }
+        let _ = writeln!(
+            text,
+            "# HELP vmafx_http_connections Open HTTP connections.\n# TYPE vmafx_http_connections gauge\n\
+             vmafx_http_connections {}\n\
+             # HELP vmafx_http_connections_shed_total Connections closed or refused at the connection limit.\n\
+             # TYPE vmafx_http_connections_shed_total counter\n\
+             vmafx_http_connections_shed_total {}",
+            app.connections.count(),
+            app.connections.shed.load(Ordering::Relaxed)
+        );
         let queued = jobs
             .iter()
             .find(|(s, _)| *s == crate::store::JobState::Queued)
@@ -194,19 +204,43 @@ fn escape(label: &str) -> String {
         .replace('\n', "\\n")
 }
 
-/// Middleware: times every request and counts it under its route pattern (not the
-/// concrete path, so job ids do not multiply the series).
+/// The label of anything outside the closed sets below.
+const OTHER: &str = "other";
+
+/// The method as a label: the methods HTTP defines, else `other`, so that made-up
+/// methods cannot add series.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    const KNOWN: [Method; 9] = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::DELETE,
+        Method::PATCH,
+        Method::OPTIONS,
+        Method::CONNECT,
+        Method::TRACE,
+    ];
+    KNOWN
+        .iter()
+        .find(|known| *known == method)
+        .map_or(OTHER, Method::as_str)
+}
+
+/// Middleware: times every request and counts it under its route template (never the
+/// concrete path, so neither job ids nor made-up paths multiply the series).
 pub async fn track(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method());
     let route = request
         .extensions()
         .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+        .map_or_else(|| OTHER.to_owned(), |p| p.as_str().to_owned());
     let response = next.run(request).await;
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
-    app.metrics.record_request(&method, &route, status, elapsed);
+    app.metrics.record_request(method, &route, status, elapsed);
     if app.config.log_requests {
         log::info!(
             "{method} {route} {status} {:.1} ms",
@@ -214,4 +248,17 @@ pub async fn track(State(app): State<Arc<App>>, request: Request, next: Next) ->
         );
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_come_from_closed_sets() {
+        assert_eq!(method_label(&axum::http::Method::GET), "GET");
+        assert_eq!(method_label(&axum::http::Method::DELETE), "DELETE");
+        let made_up = axum::http::Method::from_bytes(b"FROBNICATE").unwrap();
+        assert_eq!(method_label(&made_up), "other");
+    }
 }

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::routes::{Body, Group, RouteDoc};
+use crate::routes::{Answer, Body, Group, RouteDoc};
 
 /// The whole document for `routes`.
 pub fn document(routes: &[RouteDoc]) -> Value {
@@ -28,6 +28,28 @@ pub fn document(routes: &[RouteDoc]) -> Value {
     })
 }
 
+/// Answers any route of its kind may give, added where the route's table leaves them
+/// out: every route can fail inside (500), routes with a body can be too large (413),
+/// and authenticated routes answer 503 while the server shuts down.
+fn common_answers(route: &RouteDoc) -> Vec<Answer> {
+    const ERROR: Option<&str> = Some("Error");
+    const JSON: &str = "application/json";
+    let mut answers = vec![(500, "Internal error.", ERROR, JSON)];
+    if route.body != Body::None {
+        answers.push((413, "Body over the size limit.", ERROR, JSON));
+    }
+    if route.group != Group::Public {
+        answers.push((
+            503,
+            "Shutting down, or the backend cannot start.",
+            ERROR,
+            JSON,
+        ));
+    }
+    answers.retain(|(status, ..)| route.answers.iter().all(|a| a.0 != *status));
+    answers
+}
+
 fn operation(route: &RouteDoc) -> Value {
     let parameters: Vec<Value> = route
         .params
@@ -43,7 +65,9 @@ fn operation(route: &RouteDoc) -> Value {
         })
         .collect();
     let mut responses = Map::new();
-    for (status, description, schema, content_type) in route.answers {
+    for (status, description, schema, content_type) in
+        route.answers.iter().chain(&common_answers(route))
+    {
         let mut answer = json!({ "description": description });
         if let Some(schema) = schema {
             answer["content"] = json!({ *content_type: { "schema": reference(schema) } });
@@ -135,6 +159,16 @@ fn schemas() -> Value {
             "type": "object", "required": ["error"],
             "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": {
                 "code": { "type": "string" }, "message": { "type": "string" } } } },
+        },
+        "Health": { "type": "object", "properties": { "status": { "const": "ok" } } },
+        "Readiness": {
+            "type": "object",
+            "properties": {
+                "ready": { "type": "boolean" },
+                "store": { "type": "boolean", "description": "The job store took a write." },
+                "draining": { "type": "boolean" },
+                "shutting_down": { "type": "boolean" },
+            },
         },
         "ScoreRequest": { "type": "object", "required": ["reference", "distorted"], "properties": request, "additionalProperties": false },
         "ScoreUpload": { "type": "object", "required": ["reference", "distorted"], "properties": upload },

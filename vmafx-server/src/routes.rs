@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{delete, get, post, MethodRouter};
 use axum::{Json, Router};
 use serde_json::Value;
@@ -114,7 +114,12 @@ const SCORE_ERRORS: [Answer; 7] = [
         Some("Error"),
         JSON,
     ),
-    (413, "Body over the size limit.", None, "text/plain"),
+    (
+        404,
+        "A file:// URI that names no file.",
+        Some("Error"),
+        JSON,
+    ),
     (
         415,
         "Compressed input without ffmpeg, or an unknown content type.",
@@ -155,8 +160,8 @@ pub fn routes() -> Vec<Route> {
                     (
                         504,
                         "Scoring took longer than the request timeout.",
-                        None,
-                        "text/plain",
+                        Some("Error"),
+                        JSON,
                     ),
                 ],
             },
@@ -340,7 +345,7 @@ pub fn routes() -> Vec<Route> {
                 group: Group::Public,
                 params: &[],
                 body: Body::None,
-                answers: &[(200, "Alive.", None, JSON)],
+                answers: &[(200, "Alive.", Some("Health"), JSON)],
             },
             get(api::healthz),
         ),
@@ -349,11 +354,20 @@ pub fn routes() -> Vec<Route> {
                 method: "get",
                 path: "/readyz",
                 operation: "readyz",
-                summary: "Readiness: the job store answers and no shutdown is under way.",
+                summary:
+                    "Readiness: the job store takes writes and no drain or shutdown is under way.",
                 group: Group::Public,
                 params: &[],
                 body: Body::None,
-                answers: &[(200, "Ready.", None, JSON), (503, "Not ready.", None, JSON)],
+                answers: &[
+                    (200, "Ready.", Some("Readiness"), JSON),
+                    (
+                        503,
+                        "Not ready: draining, shutting down, or the job store cannot write.",
+                        Some("Readiness"),
+                        JSON,
+                    ),
+                ],
             },
             get(api::readyz),
         ),
@@ -433,6 +447,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(api)
         .merge(mcp)
         .fallback(no_such_route)
+        .layer(from_fn(crate::errors::json_errors))
         .layer(from_fn_with_state(app.clone(), metrics::track))
         .with_state(app)
 }

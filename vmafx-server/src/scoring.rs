@@ -199,6 +199,22 @@ pub fn run(
         settings.ffmpeg.as_deref(),
         control,
     )?;
+    // vmafx names inputs by path; a client learns only the role of each.
+    let mut names = [
+        (inputs.reference.clone(), "reference"),
+        (inputs.distorted.clone(), "distorted"),
+        (reference.to_path_buf(), "reference"),
+        (distorted.to_path_buf(), "distorted"),
+    ]
+    .map(|(path, role)| (path.display().to_string(), role));
+    // Longest first: `/dev/fd/1` must not replace the start of `/dev/fd/12`.
+    names.sort_by_key(|(path, _)| std::cmp::Reverse(path.len()));
+    let redact = |mut error: ApiError| {
+        for (path, role) in &names {
+            error.message = error.message.replace(path.as_str(), role);
+        }
+        error
+    };
     let mut job = ScoreJob::new(&inputs.reference, &inputs.distorted, inputs.kind);
     job.require_equal_length = false;
     let outcome = job.run_until(scorer, |frames| {
@@ -216,7 +232,7 @@ pub fn run(
             let frames = control.frames.load(Ordering::Relaxed);
             Err(vmafx::Error::Cancelled(frames).into())
         }
-        other => other,
+        other => other.map_err(redact),
     }
 }
 

@@ -152,6 +152,10 @@ CREATE TABLE IF NOT EXISTS jobs (
     finished_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs(state, seq);
+CREATE TABLE IF NOT EXISTS health (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    checked_at INTEGER NOT NULL
+);
 ";
 
 const COLUMNS: &str = "seq, id, state, spec, reference, distorted, upload_dir, attempts, \
@@ -392,9 +396,18 @@ impl Store {
         Ok(unowned)
     }
 
-    /// Whether the database answers.
-    pub fn ping(&self) -> rusqlite::Result<()> {
-        self.lock().query_row("SELECT 1", [], |_| Ok(()))
+    /// Whether the database takes a write, read from the file itself: the page cache is
+    /// dropped first, so a file that was damaged or replaced under the server fails here
+    /// rather than only once a job is written. A one-row upsert keeps it cheap.
+    pub fn probe_write(&self) -> rusqlite::Result<()> {
+        let db = self.lock();
+        db.execute_batch("PRAGMA shrink_memory")?;
+        db.execute(
+            "INSERT INTO health (id, checked_at) VALUES (1, ?1)
+             ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+            params![now_ms()],
+        )?;
+        Ok(())
     }
 }
 
@@ -478,6 +491,21 @@ mod tests {
         assert!(!store.finish("a", 2, &done).unwrap(), "finished twice");
         assert_eq!(store.get("a").unwrap().unwrap().state, JobState::Succeeded);
         assert_eq!(store.claim_next().unwrap().unwrap().id, "b");
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[test]
+    fn the_write_probe_sees_a_damaged_file() {
+        let (store, path) = store("probe");
+        store.insert(&job("a")).unwrap();
+        store.probe_write().unwrap();
+        {
+            let db = store.lock();
+            db.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+        }
+        let size = std::fs::metadata(&path).unwrap().len() as usize;
+        std::fs::write(&path, vec![0x5a; size]).unwrap();
+        assert!(store.probe_write().is_err());
         let _ = std::fs::remove_file(path);
     }
 

@@ -141,3 +141,68 @@ fn initialize_list_and_score_over_stdio() {
     assert!(status.success(), "{status:?}");
     reader.join().unwrap();
 }
+
+/// The peak resident memory of a process, in bytes (Linux's `VmHWM`).
+fn peak_rss(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kib * 1024
+}
+
+#[test]
+fn an_overlong_stdio_line_is_refused_without_being_held() {
+    let dir = TempDir::new("mcp-long-line");
+    let mut launch = Launch::new(dir.path());
+    launch.env.clear();
+    let mut child = launch
+        .command()
+        .args(["mcp", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start vmafx-server mcp");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let line_bytes = 64 << 20;
+    // One message line far over --max-json-bytes (1 MiB by default), written in pieces.
+    let piece = vec![b' '; 1 << 20];
+    stdin
+        .write_all(br#"{"jsonrpc":"2.0","id":1,"method":"ping","pad":""#)
+        .unwrap();
+    for _ in 0..line_bytes >> 20 {
+        stdin.write_all(&piece).unwrap();
+    }
+    stdin.write_all(b"\"}\n").unwrap();
+    stdin
+        .write_all(b"{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}\n")
+        .unwrap();
+    stdin.flush().unwrap();
+    let mut answer = |expect: &str| -> Value {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let value: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(value["id"].to_string(), expect, "{value}");
+        value
+    };
+    let refused = answer("null");
+    assert_eq!(refused["error"]["code"], -32600, "{refused}");
+    assert_eq!(answer("2")["result"], json!({}));
+    let peak = peak_rss(child.id());
+    eprintln!(
+        "a {} MiB line: refused; peak resident memory {:.1} MiB",
+        line_bytes >> 20,
+        peak as f64 / (1 << 20) as f64
+    );
+    assert!(
+        peak < 48 << 20,
+        "peak {peak} bytes for a {line_bytes}-byte line"
+    );
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}

@@ -184,12 +184,17 @@ impl Server {
 
     /// SIGTERM, then waits for the exit.
     pub fn terminate(&mut self, within: Duration) -> ExitStatus {
-        let mut child = self.child.take().expect("running");
         let sent = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
+            .args(["-TERM", &self.pid().to_string()])
             .status()
             .expect("run kill");
         assert!(sent.success());
+        self.wait_exit(within)
+    }
+
+    /// Waits for the exit that a signal the test sent will bring.
+    pub fn wait_exit(&mut self, within: Duration) -> ExitStatus {
+        let mut child = self.child.take().expect("running");
         let deadline = Instant::now() + within;
         loop {
             if let Some(status) = child.try_wait().expect("wait") {
@@ -532,21 +537,25 @@ pub fn fake_stalling_video(y4m_bytes: &[u8]) -> Vec<u8> {
     [FAKE_STALL_MAGIC, y4m_bytes].concat()
 }
 
-/// A stand-in for ffmpeg: finds `-i FILE`, waits `delay` seconds, then writes the Y4M
-/// after the marker to stdout, or fails like ffmpeg on a file without a marker.
-/// Its sleeps are bounded, so a stand-in orphaned by a killed server ends by itself.
+/// A stand-in for ffmpeg: reads its input from stdin as the server hands it over (it
+/// fails unless the arguments read `cache:pipe:0`, as ffmpeg would without the file
+/// protocol), waits `delay` seconds, then writes the Y4M after the marker to stdout, or
+/// fails like ffmpeg on an input without a marker. Its stdin is the file itself, so
+/// `/dev/stdin` opens it afresh for each look. Its sleeps are bounded, so a stand-in
+/// orphaned by a killed server ends by itself.
 pub fn write_fake_ffmpeg(dir: &Path, delay: f64) -> PathBuf {
     let path = dir.join(format!("fake-ffmpeg-{delay}"));
     let script = format!(
         "#!/bin/sh\n\
          while [ $# -gt 0 ]; do [ \"$1\" = -i ] && input=\"$2\"; shift; done\n\
-         magic=$(head -c 9 \"$input\")\n\
+         [ \"$input\" = cache:pipe:0 ] || {{ echo \"$input: Protocol not on whitelist\" >&2; exit 1; }}\n\
+         magic=$(head -c 9 /dev/stdin)\n\
          if [ \"$magic\" = FAKESTALL ] && [ -n \"$FAKE_FFMPEG_STALL\" ]; then sleep 15; fi\n\
          sleep {delay}\n\
          if [ \"$magic\" != FAKEVIDEO ] && [ \"$magic\" != FAKESTALL ]; then\n\
            echo \"$input: Invalid data found when processing input\" >&2; exit 1\n\
          fi\n\
-         exec tail -c +11 \"$input\"\n"
+         exec tail -c +11 /dev/stdin\n"
     );
     std::fs::write(&path, script).unwrap();
     use std::os::unix::fs::PermissionsExt;

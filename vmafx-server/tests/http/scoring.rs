@@ -299,6 +299,11 @@ fn compressed_inputs_go_through_ffmpeg() {
         .unwrap()
         .to_owned();
     assert!(message.contains("Invalid data found"), "{message}");
+    // The decoder read a pipe, not a server path, and the message names none.
+    assert!(
+        !message.contains(&*server.data_dir.to_string_lossy()),
+        "{message}"
+    );
 }
 
 #[test]

@@ -144,8 +144,8 @@ Checks that span several values (single values are checked by values.schema.json
 {{- if and (eq .Values.workload "Job") (not .Values.batch.pairs) }}
 {{- fail "workload=Job needs batch.pairs: at least one {name, reference, distorted}" }}
 {{- end }}
-{{- if and (include "vmafx.isServer" .) (ge (int .Values.server.shutdownGraceSeconds) (int .Values.terminationGracePeriodSeconds)) }}
-{{- fail (printf "server.shutdownGraceSeconds (%d) must be below terminationGracePeriodSeconds (%d), or Kubernetes kills the server while it drains" (int .Values.server.shutdownGraceSeconds) (int .Values.terminationGracePeriodSeconds)) }}
+{{- if and (include "vmafx.isServer" .) (ge (add (mul 2 (int .Values.server.drainSeconds)) (int .Values.server.shutdownGraceSeconds)) (int .Values.terminationGracePeriodSeconds)) }}
+{{- fail (printf "2 x server.drainSeconds (%d) + server.shutdownGraceSeconds (%d) must be below terminationGracePeriodSeconds (%d), or Kubernetes kills the server while it drains" (int .Values.server.drainSeconds) (int .Values.server.shutdownGraceSeconds) (int .Values.terminationGracePeriodSeconds)) }}
 {{- end }}
 {{- if and .Values.autoscaling.enabled (ne .Values.workload "Deployment") }}
 {{- fail (printf "autoscaling.enabled is for workload=Deployment (workload=%s)" .Values.workload) }}

@@ -127,6 +127,8 @@ spec:
           value: {{ printf "%s/%s" .Values.server.dataDir .Values.server.dbFile | quote }}
         - name: VMAFX_SHUTDOWN_GRACE
           value: {{ .Values.server.shutdownGraceSeconds | quote }}
+        - name: VMAFX_DRAIN_DELAY
+          value: {{ .Values.server.drainSeconds | quote }}
         {{- with .Values.inputs }}
         - name: VMAFX_ROOTS
           value: {{ include "vmafx.rootsValue" $ | quote }}
@@ -152,6 +154,12 @@ spec:
         {{- toYaml . | nindent 8 }}
         {{- end }}
       {{- if $server }}
+      {{- if gt (int .Values.server.drainSeconds) 0 }}
+      lifecycle:
+        preStop:
+          sleep:
+            seconds: {{ .Values.server.drainSeconds }}
+      {{- end }}
       ports:
         - name: http
           containerPort: {{ .Values.server.port }}
