@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use vmafx::{ChromaSubsampling, FrameFormat, Percentile, PoolMethod, ScorerBuilder};
+use vmafx::{ChromaSubsampling, FrameFormat, Percentile, PoolMethod, ReportOrder, ScorerBuilder};
 
 use crate::ffi_util::{c_text, c_text_array, guard_status, write_out};
 use crate::model_spec;
@@ -215,9 +215,18 @@ impl RunOptions {
             return Err(FfiError::invalid("options->subsample must be at least 1"));
         }
         let pool_method = pool_method(raw.pool_method, Some(raw.pool_percentile))?;
+        // libvmaf lists metrics in another order when it runs a thread pool
+        // (`n_threads` >= 1, as its FFmpeg filter takes it); 0, its default and ours for
+        // "one per core", keeps its serial order.
+        let order = if raw.threads >= 1 {
+            ReportOrder::Threaded
+        } else {
+            ReportOrder::Serial
+        };
         let mut builder = ScorerBuilder::new()
             .threads(raw.threads as usize)
-            .subsample(u64::from(raw.subsample));
+            .subsample(u64::from(raw.subsample))
+            .report_order(order);
         if let Some(kind) = backend {
             builder = builder.backend(kind);
         }
