@@ -11,7 +11,7 @@ use std::fmt;
 use crate::error::Result;
 use crate::feature::device::Accelerator;
 use crate::feature::options::{OptionSpec, OptionValues};
-use crate::frame::{FrameFormat, FrameView};
+use crate::frame::{FrameFormat, FrameView, PlaneRef};
 
 /// One feature a metric can output: libvmaf's internal name (the one models use) and
 /// the short name reports print.
@@ -167,6 +167,18 @@ pub(crate) enum Extractor {
 }
 
 impl Extractor {
+    /// A spatial extractor that reads the luma planes alone: `score` runs the CPU
+    /// extractor or a device engine, `write` lays its scores out in output order.
+    pub(crate) fn luma<S: 'static>(
+        score: impl for<'a> FnMut(PlaneRef<'a>, PlaneRef<'a>) -> Result<S> + Send + 'static,
+        write: fn(&S, &mut [f64]),
+    ) -> Self {
+        Self::spatial(LumaMetric {
+            score: Box::new(score),
+            write,
+        })
+    }
+
     /// Wraps a spatial extractor.
     pub(crate) fn spatial(metric: impl FrameMetric + 'static) -> Self {
         Self::Spatial(Box::new(metric))
@@ -177,3 +189,78 @@ impl Extractor {
         Self::Temporal(Box::new(metric))
     }
 }
+
+/// Scores a pair of luma planes (a CPU extractor or a device engine).
+type LumaScorer<S> = Box<dyn for<'a> FnMut(PlaneRef<'a>, PlaneRef<'a>) -> Result<S> + Send>;
+
+/// A luma-only spatial extractor and the layout of its scores.
+struct LumaMetric<S> {
+    score: LumaScorer<S>,
+    write: fn(&S, &mut [f64]),
+}
+
+impl<S> FrameMetric for LumaMetric<S> {
+    fn extract(
+        &mut self,
+        reference: &FrameView<'_>,
+        distorted: &FrameView<'_>,
+        out: &mut [f64],
+    ) -> Result<()> {
+        let scores = (self.score)(reference.luma(), distorted.luma())?;
+        (self.write)(&scores, out);
+        Ok(())
+    }
+}
+
+/// Declares the descriptor of a spatial metric that libvmaf gives no options, whose
+/// extractor is built with `new(&FrameFormat, Options::default())` and whose scores list
+/// their values with `named()` in libvmaf's order (float_psnr, psnr_hvs, ...).
+macro_rules! optionless_spatial_metric {
+    ($name:literal, $extractor:ty, $options:ty, [$($output:literal),+ $(,)?]) => {
+        #[doc = concat!("The `", $name, "` metric. libvmaf declares no options for it.")]
+        pub static DESCRIPTOR: $crate::feature::descriptor::MetricDescriptor =
+            $crate::feature::descriptor::MetricDescriptor {
+                name: $name,
+                aliases: &[],
+                options: &[],
+                outputs: &[$($crate::feature::descriptor::Output::plain($output)),+],
+                timing: $crate::feature::descriptor::Timing::Spatial,
+                active_outputs: |_, _| DESCRIPTOR.outputs.to_vec(),
+                build,
+            };
+
+        fn build(
+            _: &$crate::feature::options::OptionValues,
+            format: &$crate::frame::FrameFormat,
+            _: &dyn $crate::feature::device::Accelerator,
+        ) -> $crate::error::Result<$crate::feature::descriptor::Extractor> {
+            let extractor = <$extractor>::new(format, <$options>::default())?;
+            Ok($crate::feature::descriptor::Extractor::spatial(extractor))
+        }
+
+        impl $crate::feature::descriptor::FrameMetric for $extractor {
+            fn extract(
+                &mut self,
+                reference: &$crate::frame::FrameView<'_>,
+                distorted: &$crate::frame::FrameView<'_>,
+                out: &mut [f64],
+            ) -> $crate::error::Result<()> {
+                let scores = <$extractor>::extract(self, reference, distorted)?;
+                for (slot, (_, value)) in out.iter_mut().zip(scores.named()) {
+                    *slot = value;
+                }
+                Ok(())
+            }
+        }
+
+        #[cfg(test)]
+        mod tests {
+            #[test]
+            fn outputs_are_the_named_scores_in_order() {
+                let names: Vec<&str> = super::DESCRIPTOR.outputs.iter().map(|o| o.name).collect();
+                assert_eq!(names, [$($output),+]);
+            }
+        }
+    };
+}
+pub(crate) use optionless_spatial_metric;

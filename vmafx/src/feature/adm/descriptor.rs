@@ -1,12 +1,12 @@
 //! `adm`: libvmaf's integer ADM extractor, as the registry sees it.
 
 use crate::error::Result;
-use crate::feature::descriptor::{Extractor, FrameMetric, MetricDescriptor, Output, Timing};
+use crate::feature::descriptor::{Extractor, MetricDescriptor, Output, Timing};
 use crate::feature::device::Accelerator;
 use crate::feature::options::{OptionSpec, OptionValues};
-use crate::frame::{FrameFormat, FrameView};
+use crate::frame::FrameFormat;
 
-use super::{AdmDevice, AdmExtractor, AdmOnDevice, AdmOptions, AdmPlan, AdmScores};
+use super::{AdmExtractor, AdmOnDevice, AdmOptions, AdmPlan, AdmScores};
 
 /// The integer ADM metric.
 pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
@@ -73,10 +73,14 @@ fn build(
     let (width, height, depth) = (format.width(), format.height(), format.bit_depth());
     let plan = AdmPlan::new(width, height, depth, options)?;
     Ok(match accelerator.adm(&plan)? {
-        Some(device) => Extractor::spatial(OnDevice(AdmOnDevice::new(plan, device))),
-        None => Extractor::spatial(OnCpu(AdmExtractor::new(
-            width, height, depth, options,
-        )?)),
+        Some(device) => {
+            let mut engine = AdmOnDevice::new(plan, device);
+            Extractor::luma(move |r, d| engine.extract(r, d), write)
+        }
+        None => {
+            let mut engine = AdmExtractor::new(width, height, depth, options)?;
+            Extractor::luma(move |r, d| engine.extract(r, d), write)
+        }
     })
 }
 
@@ -87,34 +91,6 @@ fn write(s: &AdmScores, out: &mut [f64]) {
         for (slot, (_, value)) in out[7..].iter_mut().zip(s.debug_named()) {
             *slot = value;
         }
-    }
-}
-
-struct OnCpu(AdmExtractor);
-
-impl FrameMetric for OnCpu {
-    fn extract(
-        &mut self,
-        reference: &FrameView<'_>,
-        distorted: &FrameView<'_>,
-        out: &mut [f64],
-    ) -> Result<()> {
-        write(&self.0.extract(reference.luma(), distorted.luma())?, out);
-        Ok(())
-    }
-}
-
-struct OnDevice(AdmOnDevice<Box<dyn AdmDevice>>);
-
-impl FrameMetric for OnDevice {
-    fn extract(
-        &mut self,
-        reference: &FrameView<'_>,
-        distorted: &FrameView<'_>,
-        out: &mut [f64],
-    ) -> Result<()> {
-        write(&self.0.extract(reference.luma(), distorted.luma())?, out);
-        Ok(())
     }
 }
 

@@ -1,12 +1,12 @@
 //! `float_adm`: libvmaf's float ADM extractor, as the registry sees it.
 
 use crate::error::Result;
-use crate::feature::descriptor::{Extractor, FrameMetric, MetricDescriptor, Output, Timing};
+use crate::feature::descriptor::{Extractor, MetricDescriptor, Output, Timing};
 use crate::feature::device::Accelerator;
 use crate::feature::options::{OptionSpec, OptionValues};
-use crate::frame::{FrameFormat, FrameView};
+use crate::frame::FrameFormat;
 
-use super::{FloatAdmDebug, FloatAdmExtractor, FloatAdmOptions};
+use super::{FloatAdmDebug, FloatAdmExtractor, FloatAdmOptions, FloatAdmScores};
 
 /// The float ADM metric.
 pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
@@ -78,27 +78,18 @@ const DEBUG_OUTPUTS: usize = FloatAdmDebug::NAMES.len();
 fn build(values: &OptionValues, format: &FrameFormat, _: &dyn Accelerator) -> Result<Extractor> {
     let options = FloatAdmOptions::from_options(values);
     let (width, height, depth) = (format.width(), format.height(), format.bit_depth());
-    Ok(Extractor::spatial(FloatAdmExtractor::new(
-        width, height, depth, options,
-    )?))
+    let mut engine = FloatAdmExtractor::new(width, height, depth, options)?;
+    Ok(Extractor::luma(move |r, d| engine.extract(r, d), write))
 }
 
-impl FrameMetric for FloatAdmExtractor {
-    fn extract(
-        &mut self,
-        reference: &FrameView<'_>,
-        distorted: &FrameView<'_>,
-        out: &mut [f64],
-    ) -> Result<()> {
-        let s = FloatAdmExtractor::extract(self, reference.luma(), distorted.luma())?;
-        out[..3].copy_from_slice(&[s.adm2, s.aim, s.adm3]);
-        out[3..7].copy_from_slice(&s.scale);
-        if let Some(debug) = s.debug {
-            for (slot, (_, value)) in out[7..].iter_mut().zip(debug.named()) {
-                *slot = value;
-            }
+/// Lays the scores out in output order (the debug values only when asked for).
+fn write(s: &FloatAdmScores, out: &mut [f64]) {
+    out[..3].copy_from_slice(&[s.adm2, s.aim, s.adm3]);
+    out[3..7].copy_from_slice(&s.scale);
+    if let Some(debug) = s.debug {
+        for (slot, (_, value)) in out[7..].iter_mut().zip(debug.named()) {
+            *slot = value;
         }
-        Ok(())
     }
 }
 

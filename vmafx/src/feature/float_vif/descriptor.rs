@@ -1,12 +1,12 @@
 //! `float_vif`: libvmaf's float VIF extractor, as the registry sees it.
 
 use crate::error::Result;
-use crate::feature::descriptor::{Extractor, FrameMetric, MetricDescriptor, Output, Timing};
+use crate::feature::descriptor::{Extractor, MetricDescriptor, Output, Timing};
 use crate::feature::device::Accelerator;
 use crate::feature::options::{OptionSpec, OptionValues};
-use crate::frame::{FrameFormat, FrameView};
+use crate::frame::FrameFormat;
 
-use super::{FloatVifDebug, FloatVifExtractor, FloatVifOptions};
+use super::{FloatVifDebug, FloatVifExtractor, FloatVifOptions, FloatVifScores};
 
 /// The float VIF metric.
 pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
@@ -67,26 +67,17 @@ const DEBUG_OUTPUTS: usize = FloatVifDebug::NAMES.len();
 fn build(values: &OptionValues, format: &FrameFormat, _: &dyn Accelerator) -> Result<Extractor> {
     let options = FloatVifOptions::from_options(values)?;
     let (width, height, depth) = (format.width(), format.height(), format.bit_depth());
-    Ok(Extractor::spatial(FloatVifExtractor::new(
-        width, height, depth, options,
-    )?))
+    let mut engine = FloatVifExtractor::new(width, height, depth, options)?;
+    Ok(Extractor::luma(move |r, d| engine.extract(r, d), write))
 }
 
-impl FrameMetric for FloatVifExtractor {
-    fn extract(
-        &mut self,
-        reference: &FrameView<'_>,
-        distorted: &FrameView<'_>,
-        out: &mut [f64],
-    ) -> Result<()> {
-        let scores = FloatVifExtractor::extract(self, reference.luma(), distorted.luma())?;
-        out[..4].copy_from_slice(&scores.scale);
-        if let Some(debug) = scores.debug {
-            for (slot, (_, value)) in out[4..].iter_mut().zip(debug.named()) {
-                *slot = value;
-            }
+/// Lays the scores out in output order (the debug values only when asked for).
+fn write(scores: &FloatVifScores, out: &mut [f64]) {
+    out[..4].copy_from_slice(&scores.scale);
+    if let Some(debug) = scores.debug {
+        for (slot, (_, value)) in out[4..].iter_mut().zip(debug.named()) {
+            *slot = value;
         }
-        Ok(())
     }
 }
 

@@ -1,55 +1,15 @@
 //! `psnr_hvs`: libvmaf's PSNR-HVS extractor, as the registry sees it.
 
-use crate::error::Result;
-use crate::feature::descriptor::{Extractor, FrameMetric, MetricDescriptor, Output, Timing};
-use crate::feature::device::Accelerator;
-use crate::feature::options::OptionValues;
-use crate::frame::{FrameFormat, FrameView};
-
 use super::{PsnrHvsExtractor, PsnrHvsOptions};
 
-/// The psnr_hvs metric. libvmaf declares no options for it.
-pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
-    name: "psnr_hvs",
-    aliases: &[],
-    options: &[],
-    outputs: &[
-        Output::plain("psnr_hvs_y"),
-        Output::plain("psnr_hvs_cb"),
-        Output::plain("psnr_hvs_cr"),
-        Output::plain("psnr_hvs"),
-    ],
-    timing: Timing::Spatial,
-    active_outputs: |_, _| DESCRIPTOR.outputs.to_vec(),
-    build,
-};
-
-fn build(_: &OptionValues, format: &FrameFormat, _: &dyn Accelerator) -> Result<Extractor> {
-    Ok(Extractor::spatial(PsnrHvsExtractor::new(format, PsnrHvsOptions::default())?))
-}
-
-impl FrameMetric for PsnrHvsExtractor {
-    fn extract(
-        &mut self,
-        reference: &FrameView<'_>,
-        distorted: &FrameView<'_>,
-        out: &mut [f64],
-    ) -> Result<()> {
-        let scores = PsnrHvsExtractor::extract(self, reference, distorted)?;
-        for (slot, (_, value)) in out.iter_mut().zip(scores.named()) {
-            *slot = value;
-        }
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn outputs_are_the_named_scores_in_order() {
-        let names: Vec<&str> = DESCRIPTOR.outputs.iter().map(|o| o.name).collect();
-        assert_eq!(names, vec!["psnr_hvs_y", "psnr_hvs_cb", "psnr_hvs_cr", "psnr_hvs"]);
-    }
-}
+crate::feature::descriptor::optionless_spatial_metric!(
+    "psnr_hvs",
+    PsnrHvsExtractor,
+    PsnrHvsOptions,
+    [
+        "psnr_hvs_y",
+        "psnr_hvs_cb",
+        "psnr_hvs_cr",
+        "psnr_hvs"
+    ]
+);

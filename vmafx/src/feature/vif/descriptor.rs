@@ -1,12 +1,12 @@
 //! `vif`: libvmaf's integer VIF extractor, as the registry sees it.
 
 use crate::error::Result;
-use crate::feature::descriptor::{Extractor, FrameMetric, MetricDescriptor, Output, Timing};
+use crate::feature::descriptor::{Extractor, MetricDescriptor, Output, Timing};
 use crate::feature::device::Accelerator;
 use crate::feature::options::{OptionSpec, OptionValues};
-use crate::frame::{FrameFormat, FrameView};
+use crate::frame::FrameFormat;
 
-use super::{VifDevice, VifExtractor, VifOnDevice, VifOptions, VifPlan, VifScores};
+use super::{VifExtractor, VifOnDevice, VifOptions, VifPlan, VifScores};
 
 /// The integer VIF metric.
 pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
@@ -73,10 +73,14 @@ fn build(
     let (width, height, depth) = (format.width(), format.height(), format.bit_depth());
     let plan = VifPlan::new(width, height, depth, options)?;
     Ok(match accelerator.vif(&plan)? {
-        Some(device) => Extractor::spatial(OnDevice(VifOnDevice::new(plan, device))),
-        None => Extractor::spatial(OnCpu(VifExtractor::new(
-            width, height, depth, options,
-        )?)),
+        Some(device) => {
+            let mut engine = VifOnDevice::new(plan, device);
+            Extractor::luma(move |r, d| engine.extract(r, d), write)
+        }
+        None => {
+            let mut engine = VifExtractor::new(width, height, depth, options)?;
+            Extractor::luma(move |r, d| engine.extract(r, d), write)
+        }
     })
 }
 
@@ -86,34 +90,6 @@ fn write(scores: &VifScores, out: &mut [f64]) {
         for (slot, (_, value)) in out[4..].iter_mut().zip(scores.debug_named()) {
             *slot = value;
         }
-    }
-}
-
-struct OnCpu(VifExtractor);
-
-impl FrameMetric for OnCpu {
-    fn extract(
-        &mut self,
-        reference: &FrameView<'_>,
-        distorted: &FrameView<'_>,
-        out: &mut [f64],
-    ) -> Result<()> {
-        write(&self.0.extract(reference.luma(), distorted.luma())?, out);
-        Ok(())
-    }
-}
-
-struct OnDevice(VifOnDevice<Box<dyn VifDevice>>);
-
-impl FrameMetric for OnDevice {
-    fn extract(
-        &mut self,
-        reference: &FrameView<'_>,
-        distorted: &FrameView<'_>,
-        out: &mut [f64],
-    ) -> Result<()> {
-        write(&self.0.extract(reference.luma(), distorted.luma())?, out);
-        Ok(())
     }
 }
 
