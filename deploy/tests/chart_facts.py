@@ -61,6 +61,12 @@ INPUTS = [
     }
 ]
 
+# The server matrix's Deployment keeps its jobs in PostgreSQL (URL from an existing
+# Secret) with a shared uploads claim; its StatefulSet uses sqlite, one replica.
+POSTGRES_STORE = {"type": "postgres", "postgres": {"existingSecret": "vmafx-db", "secretKey": "database-url"}}
+UPLOADS_CLAIM = "vmafx-uploads"
+JOB_NAME = re.compile(rf"^{FULLNAME}-[0-9a-f]{{10}}$")
+
 # kubernetes-validate reads a schema file per call; the files never change.
 kv.schema_contents = functools.lru_cache(maxsize=None)(kv.schema_contents)
 
@@ -167,7 +173,7 @@ def check_server(docs, pod, container, workload) -> None:
     expect(container["command"] == ["vmafx-server"] and container["args"][0] == "serve", "runs vmafx-server serve")
     expect(env.get("VMAFX_LISTEN") == "0.0.0.0:8080", "listens on all addresses")
     expect(env.get("VMAFX_DATA_DIR") == "/var/lib/vmafx", "VMAFX_DATA_DIR")
-    expect(env.get("VMAFX_DB") == "/var/lib/vmafx/jobs.sqlite3", "VMAFX_DB in the data dir")
+    check_job_store(container, "postgres" if workload == "Deployment" else "sqlite")
     expect(env.get("VMAFX_ROOTS") == "/media", "VMAFX_ROOTS = the input mounts")
     expect(
         env.get("VMAFX_SHUTDOWN_GRACE") == "30" and pod["terminationGracePeriodSeconds"] == 45,
@@ -214,11 +220,31 @@ def check_server(docs, pod, container, workload) -> None:
         hpa = one(docs, "HorizontalPodAutoscaler")
         expect(hpa["spec"]["scaleTargetRef"]["name"] == FULLNAME, "HPA targets the Deployment")
         expect(deployment["spec"]["strategy"]["type"] == "RollingUpdate", "rolling update")
+        expect(
+            volumes["uploads"] == {"name": "uploads", "persistentVolumeClaim": {"claimName": UPLOADS_CLAIM}},
+            f"uploads volume {volumes.get('uploads')}",
+        )
+        mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+        expect(mounts.get("uploads") == "/var/lib/vmafx/jobs", "uploads shared at <dataDir>/jobs")
+
+
+def check_job_store(container: dict, store: str, secret: str = "vmafx-db", key: str = "database-url") -> None:
+    """sqlite: VMAFX_DB in the data dir; postgres: VMAFX_DATABASE_URL from a Secret, no VMAFX_DB."""
+    env = {e["name"]: e for e in container.get("env", [])}
+    if store == "sqlite":
+        expect(env.get("VMAFX_DB", {}).get("value") == "/var/lib/vmafx/jobs.sqlite3", "VMAFX_DB in the data dir")
+        expect("VMAFX_DATABASE_URL" not in env, "no database URL with sqlite")
+    else:
+        expect("VMAFX_DB" not in env, "no sqlite file with postgres")
+        wanted = {"secretKeyRef": {"name": secret, "key": key}}
+        got = env.get("VMAFX_DATABASE_URL", {}).get("valueFrom")
+        expect(got == wanted, f"VMAFX_DATABASE_URL from {got}, wanted {wanted}")
 
 
 def check_job(docs, pod, container) -> None:
     env = env_of(container)
     job = one(docs, "Job")
+    expect(JOB_NAME.match(job["metadata"]["name"]), f"Job name {job['metadata']['name']} has no template hash")
     expect(job["spec"]["backoffLimit"] == 0, "no retries by default")
     expect(pod.get("restartPolicy") == "Never", "restartPolicy Never")
     expect(container["command"] == ["/bin/sh", "/etc/vmafx/batch/vmafx-batch.sh"], "runs the batch script")
@@ -273,7 +299,10 @@ def check_defaults(docs: list[dict]) -> None:
     check_security(pod, container)
     check_gpu(docs, pod, container, "cpu", "devicePlugin", 1)
     expect(container["image"] == "registry.example.com/vmafx/vmafx:0.1.0-cpu", container["image"])
-    expect(one(docs, "Deployment")["spec"]["replicas"] == 1, "one replica")
+    deployment = one(docs, "Deployment")
+    expect(deployment["spec"]["replicas"] == 1, "one replica")
+    expect(deployment["spec"]["strategy"]["type"] == "RollingUpdate", "rolling update on the emptyDir")
+    check_job_store(container, "sqlite")
     expect("VMAFX_ROOTS" not in env_of(container), "no roots without inputs")
     kinds = sorted(d["kind"] for d in docs)
     expect(

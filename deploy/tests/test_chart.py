@@ -24,12 +24,16 @@ from chart_facts import (
     ACCESS_MODES,
     CHART,
     EXPECTED,
+    FULLNAME,
     GPU_COUNT,
     INPUTS,
+    JOB_NAME,
     KUBE_VERSION,
     NAMESPACE,
     PAIRS,
+    POSTGRES_STORE,
     RELEASE,
+    UPLOADS_CLAIM,
     VENDORS,
     WORKLOADS,
     by_kind,
@@ -37,6 +41,7 @@ from chart_facts import (
     check_dockerfile,
     check_gpu,
     check_job,
+    check_job_store,
     check_security,
     check_server,
     env_of,
@@ -104,11 +109,14 @@ def combo_values(vendor: str, workload: str, access: str) -> dict:
             "tls": [{"hosts": ["vmafx.example.com"], "secretName": "vmafx-tls"}],
         }
         values["serviceMonitor"] = {"enabled": True}
-        values["replicaCount"] = 2
         values["networkPolicy"] = {
             "ingressFrom": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}]
         }
         if workload == "Deployment":
+            # Replicas share their jobs only through PostgreSQL; sqlite is one server.
+            values["jobStore"] = POSTGRES_STORE
+            values["uploads"] = {"existingClaim": UPLOADS_CLAIM}
+            values["replicaCount"] = 2
             values["autoscaling"] = {"enabled": True, "minReplicas": 2, "maxReplicas": 6}
     values["inputs"] = INPUTS
     return values
@@ -195,6 +203,8 @@ def main() -> int:
 
     h.check("the image flavours match the chart's vendors and backends", check_dockerfile)
     variants(h, r, render_valid)
+    job_store_and_scaling(h, r, render_valid)
+    batch_job_names(h, r, render_valid)
     bad_values(h, r)
 
     def notes():
@@ -217,6 +227,7 @@ def main() -> int:
         expect(
             "VMAFX_BACKEND=hip" in result.stdout and "port-forward svc/ci-vmafx" in result.stdout, result.stdout[-600:]
         )
+        expect("on an emptyDir: a rollout" in result.stdout, "NOTES warn that the sqlite queue is ephemeral")
 
     version = subprocess.run([options.helm, "version", "--short"], capture_output=True, text=True).stdout
     if version.startswith("v3."):
@@ -355,6 +366,104 @@ def variants(h: Harness, r: Renderer, render_valid) -> None:
     h.check("StatefulSet volumeClaimTemplate from persistence", statefulset_storage)
 
 
+def job_store_and_scaling(h: Harness, r: Renderer, render_valid) -> None:
+    """Both job stores render, with the strategy, replicas, env and disruption budget each needs."""
+
+    def sqlite_claim_recreates():
+        docs = render_valid("sqlite-claim", [{"persistence": {"existingClaim": "vmafx-data"}}])
+        pod, container = workload_pod(docs, "Deployment")
+        deployment = one(docs, "Deployment")
+        expect(deployment["spec"]["strategy"] == {"type": "Recreate"}, str(deployment["spec"]["strategy"]))
+        expect(deployment["spec"]["replicas"] == 1, "one replica")
+        check_job_store(container, "sqlite")
+        expect(not by_kind(docs, "HorizontalPodAutoscaler"), "no HPA with sqlite")
+
+    h.check("jobStore=sqlite on an existing claim: Recreate, one replica", sqlite_claim_recreates)
+
+    def sqlite_statefulset():
+        docs = render_valid("sqlite-sts", [{"workload": "StatefulSet"}], ["values-nvidia.yaml"])
+        _, container = workload_pod(docs, "StatefulSet")
+        expect(one(docs, "StatefulSet")["spec"]["replicas"] == 1, "one replica")
+        check_job_store(container, "sqlite")
+
+    h.check("jobStore=sqlite as a StatefulSet: one replica", sqlite_statefulset)
+
+    def postgres_existing_secret():
+        docs = render_valid(
+            "postgres-existing-secret", [{"jobStore": POSTGRES_STORE, "replicaCount": 3}], ["values-amd.yaml"]
+        )
+        pod, container = workload_pod(docs, "Deployment")
+        deployment = one(docs, "Deployment")
+        expect(deployment["spec"]["replicas"] == 3, "three replicas")
+        expect(deployment["spec"]["strategy"]["type"] == "RollingUpdate", "rolling update")
+        check_job_store(container, "postgres")
+        expect([s["metadata"]["name"] for s in by_kind(docs, "Secret")] == [f"{FULLNAME}-auth"], "no URL Secret")
+        expect("uploads" not in {v["name"] for v in pod["volumes"]}, "no uploads volume unless claimed")
+        expect(one(docs, "PodDisruptionBudget")["spec"]["maxUnavailable"] == 1, "PDB maxUnavailable 1")
+
+    h.check("jobStore=postgres from an existing Secret: 3 replicas", postgres_existing_secret)
+
+    def postgres_url_and_hpa():
+        url = "postgres://vmafx:secret@db.example:5432/vmafx"
+        values = {
+            "jobStore": {"type": "postgres", "postgres": {"url": url}},
+            "autoscaling": {"enabled": True, "minReplicas": 3, "maxReplicas": 3},
+            "podDisruptionBudget": {"minAvailable": "50%"},
+            "uploads": {"existingClaim": UPLOADS_CLAIM, "subDir": "uploads"},
+        }
+        docs = render_valid("postgres-url-hpa", [values])
+        pod, container = workload_pod(docs, "Deployment")
+        check_job_store(container, "postgres", secret=f"{FULLNAME}-jobstore", key="url")
+        secret = [s for s in by_kind(docs, "Secret") if s["metadata"]["name"] == f"{FULLNAME}-jobstore"]
+        expect(len(secret) == 1 and base64.b64decode(secret[0]["data"]["url"]).decode() == url, "URL Secret")
+        expect("checksum/jobstore" in one(docs, "Deployment")["spec"]["template"]["metadata"]["annotations"], "rolls")
+        hpa = one(docs, "HorizontalPodAutoscaler")["spec"]
+        expect((hpa["minReplicas"], hpa["maxReplicas"]) == (3, 3), "HPA min = max allowed")
+        expect(one(docs, "PodDisruptionBudget")["spec"]["minAvailable"] == "50%", "PDB 50% of 3 leaves one evictable")
+        mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+        expect(mounts.get("uploads") == "/var/lib/vmafx/uploads", f"uploads mount {mounts.get('uploads')}")
+
+    h.check("jobStore=postgres from a URL value, HPA, PDB 50%, uploads claim", postgres_url_and_hpa)
+
+    def backend_in_image():
+        docs = render_valid(
+            "nvidia-vulkan",
+            [{"gpu": {"backend": "vulkan"}, "image": {"extraBackends": ["vulkan"], "tag": "1.2.3-nvidia"}}],
+            ["values-nvidia.yaml"],
+        )
+        _, container = workload_pod(docs, "Deployment")
+        expect(env_of(container)["VMAFX_BACKEND"] == "vulkan", "vulkan from image.extraBackends")
+        expect(container["image"].endswith(":1.2.3-nvidia"), container["image"])
+        docs = render_valid("intel-cpu-backend", [{"gpu": {"backend": "cpu"}}], ["values-intel.yaml"])
+        _, container = workload_pod(docs, "Deployment")
+        expect(env_of(container)["VMAFX_BACKEND"] == "cpu", "cpu is in every image")
+        expect(container["image"].endswith(":0.1.0-intel"), container["image"])
+
+    h.check("gpu.backend: one the vendor's image has", backend_in_image)
+
+
+def batch_job_names(h: Harness, r: Renderer, render_valid) -> None:
+    """A changed pod template is a new Job (its template is immutable); an unchanged one keeps its name."""
+    base = {"workload": "Job", "batch": {"pairs": PAIRS}}
+
+    def job_name(name, values, files=()):
+        job = one(render_valid(name, [values], files), "Job")
+        expect(JOB_NAME.match(job["metadata"]["name"]), job["metadata"]["name"])
+        return job["metadata"]["name"]
+
+    def names():
+        first = job_name("job-a", base)
+        expect(job_name("job-a-again", base) == first, "same values, same Job")
+        expect(job_name("job-b", {**base, "batch": {"pairs": PAIRS[:1]}}) != first, "new pairs, new Job")
+        expect(job_name("job-nvidia", base, ["values-nvidia.yaml"]) != first, "new image, new Job")
+        longer = one(render_valid("job-long", [{**base, "fullnameOverride": "v" * 63}]), "Job")["metadata"]["name"]
+        expect(len(longer) <= 63 and longer.startswith("v" * 52 + "-"), f"{longer} fits a label value")
+        same = job_name("job-ttl", {**base, "batch": {"pairs": PAIRS, "ttlSecondsAfterFinished": 60}})
+        expect(same == first, "a mutable Job field keeps the name")
+
+    h.check("batch Job named by its pod template's hash", names)
+
+
 # Helm 4 and Helm 3 word schema errors differently; a tuple lists alternatives.
 AT_LEAST_1 = ("minimum: got", "greater than or equal to 1")
 
@@ -420,6 +529,103 @@ BAD_VALUES = [
         ["must be below terminationGracePeriodSeconds"],
     ),
     ("short API token", [], ["auth.tokens[0]=short"], KUBE_VERSION, ["tokens"]),
+    ("sqlite with 2 replicas", [], ["replicaCount=2"], KUBE_VERSION, ["jobStore.type=sqlite runs one server"]),
+    (
+        "sqlite StatefulSet with 3 replicas",
+        [],
+        ["workload=StatefulSet", "replicaCount=3"],
+        KUBE_VERSION,
+        ["jobStore.type=sqlite runs one server (replicaCount=3)"],
+    ),
+    ("sqlite with an HPA", [], ["autoscaling.enabled=true"], KUBE_VERSION, ["autoscaling.enabled needs jobStore"]),
+    (
+        "sqlite on a claim with RollingUpdate",
+        [],
+        ["persistence.existingClaim=data", "strategy.type=RollingUpdate"],
+        KUBE_VERSION,
+        ["strategy.type=RollingUpdate with jobStore.type=sqlite"],
+    ),
+    ("sqlite with an uploads claim", [], ["uploads.existingClaim=up"], KUBE_VERSION, ["uploads.existingClaim is for"]),
+    ("postgres without a URL", [], ["jobStore.type=postgres"], KUBE_VERSION, ["needs the database URL"]),
+    (
+        "postgres URL and Secret both",
+        [{"jobStore": {"type": "postgres", "postgres": {"existingSecret": "db", "url": "postgres://h/db"}}}],
+        [],
+        KUBE_VERSION,
+        ["set existingSecret or url, not both"],
+    ),
+    ("postgres URL not a URL", [], ["jobStore.type=postgres", "jobStore.postgres.url=mysql://h"], KUBE_VERSION, ["url"]),
+    (
+        "postgres with one data claim for all replicas",
+        [{"jobStore": POSTGRES_STORE, "persistence": {"existingClaim": "data"}}],
+        [],
+        KUBE_VERSION,
+        ["persistence.existingClaim with jobStore.type=postgres"],
+    ),
+    ("unknown job store", [], ["jobStore.type=mysql"], KUBE_VERSION, ["jobStore", "sqlite"]),
+    (
+        "HPA min above max",
+        [{"jobStore": POSTGRES_STORE, "autoscaling": {"enabled": True, "minReplicas": 5, "maxReplicas": 2}}],
+        [],
+        KUBE_VERSION,
+        ["autoscaling.minReplicas (5) is above autoscaling.maxReplicas (2)"],
+    ),
+    (
+        "PDB minAvailable = replicas",
+        [{"jobStore": POSTGRES_STORE, "replicaCount": 3, "podDisruptionBudget": {"minAvailable": 3}}],
+        [],
+        KUBE_VERSION,
+        ["podDisruptionBudget.minAvailable=3 with 3 server pod(s) allows no eviction"],
+    ),
+    (
+        "PDB minAvailable = HPA minimum",
+        [
+            {
+                "jobStore": POSTGRES_STORE,
+                "replicaCount": 5,
+                "autoscaling": {"enabled": True, "minReplicas": 2, "maxReplicas": 4},
+                "podDisruptionBudget": {"minAvailable": 2},
+            }
+        ],
+        [],
+        KUBE_VERSION,
+        ["minAvailable=2 with 2 server pod(s)"],
+    ),
+    (
+        "PDB minAvailable 100%",
+        [],
+        ["podDisruptionBudget.minAvailable=100%"],
+        KUBE_VERSION,
+        ["minAvailable=100% with 1 server pod(s) allows no eviction"],
+    ),
+    (
+        "PDB maxUnavailable 0",
+        [],
+        ["podDisruptionBudget.maxUnavailable=0"],
+        KUBE_VERSION,
+        ["maxUnavailable=0 with 1 server pod(s) allows no eviction"],
+    ),
+    (
+        "backend of another vendor's image",
+        [],
+        ["gpu.vendor=nvidia", "gpu.backend=hip"],
+        KUBE_VERSION,
+        ["gpu.backend=hip is not compiled into the nvidia image"],
+    ),
+    (
+        "vulkan not in the image",
+        [],
+        ["gpu.vendor=amd", "gpu.backend=vulkan"],
+        KUBE_VERSION,
+        ["gpu.backend=vulkan is not compiled into the amd image", "image.extraBackends"],
+    ),
+    (
+        "image tag of another flavour",
+        [],
+        ["gpu.vendor=intel", "image.tag=0.1.0-nvidia"],
+        KUBE_VERSION,
+        ['image.tag=0.1.0-nvidia does not end in "-intel"'],
+    ),
     (
         "pair name with a slash",
         [{"workload": "Job", "batch": {"pairs": [{"name": "a/b", "reference": "/m/r.y4m", "distorted": "/m/d.y4m"}]}}],

@@ -77,6 +77,18 @@ an image flavour, a RuntimeClass and a DRA DeviceClass.
 {{- .Values.gpu.vendor }}
 {{- end }}
 
+{{/*
+The backends compiled into the vendor's image, comma-separated: the flavour's own
+(deploy/docker/Dockerfile builds cuda into nvidia, hip into amd, sycl into intel),
+cpu and auto always, and image.extraBackends for images built with more features.
+*/}}
+{{- define "vmafx.gpu.imageBackends" -}}
+{{- $flavourBackend := get (dict "nvidia" "cuda" "amd" "hip" "intel" "sycl") .Values.gpu.vendor -}}
+{{- $backends := list "auto" "cpu" -}}
+{{- if $flavourBackend }}{{ $backends = append $backends $flavourBackend }}{{ end -}}
+{{- join "," (concat $backends (default list .Values.image.extraBackends)) }}
+{{- end }}
+
 {{- define "vmafx.gpu.runtimeClassName" -}}
 {{- $defaults := dict "nvidia" "nvidia" "amd" "amd" -}}
 {{- default (get $defaults .Values.gpu.vendor) .Values.gpu.runtimeClass.name }}
@@ -97,6 +109,58 @@ an image flavour, a RuntimeClass and a DRA DeviceClass.
 
 {{- define "vmafx.gpu.claimTemplateName" -}}
 {{- printf "%s-gpu" (include "vmafx.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Jobs and job store.
+*/}}
+{{- define "vmafx.jobStore.postgres" -}}
+{{- if and (include "vmafx.isServer" .) (eq .Values.jobStore.type "postgres") }}true{{ end }}
+{{- end }}
+
+{{- define "vmafx.jobStore.secretName" -}}
+{{- default (printf "%s-jobstore" (include "vmafx.fullname" .)) .Values.jobStore.postgres.existingSecret }}
+{{- end }}
+
+{{/*
+The batch Job's name: the fullname plus a hash of its pod template. A Job's pod
+template is immutable, so a changed template must be a new Job (Helm replaces the
+old one) rather than a patch that the API server refuses and that fails the upgrade.
+*/}}
+{{- define "vmafx.batchJobName" -}}
+{{- $hash := include "vmafx.podTemplate" . | sha256sum | trunc 10 -}}
+{{- printf "%s-%s" (include "vmafx.fullname" . | trunc 52 | trimSuffix "-") $hash }}
+{{- end }}
+
+{{/*
+The Deployment strategy: the values' when given, else Recreate for a sqlite store on
+a claimed volume (never two servers on one database file) and a surge-only rolling
+update otherwise.
+*/}}
+{{- define "vmafx.deploymentStrategy" -}}
+{{- if .Values.strategy }}
+{{- toYaml .Values.strategy }}
+{{- else if and (eq .Values.jobStore.type "sqlite") .Values.persistence.existingClaim }}
+type: Recreate
+{{- else }}
+type: RollingUpdate
+rollingUpdate:
+  maxSurge: 1
+  maxUnavailable: 0
+{{- end }}
+{{- end }}
+
+{{/*
+An int-or-percent of a PodDisruptionBudget resolved against "total" pods, as the
+disruption controller does (percentages round up).
+*/}}
+{{- define "vmafx.scaledCount" -}}
+{{- $value := toString .value -}}
+{{- if hasSuffix "%" $value }}
+{{- div (add (mul (int (trimSuffix "%" $value)) .total) 99) 100 }}
+{{- else }}
+{{- int $value }}
+{{- end }}
 {{- end }}
 
 {{- define "vmafx.image" -}}
@@ -150,6 +214,9 @@ Checks that span several values (single values are checked by values.schema.json
 {{- if and .Values.autoscaling.enabled (ne .Values.workload "Deployment") }}
 {{- fail (printf "autoscaling.enabled is for workload=Deployment (workload=%s)" .Values.workload) }}
 {{- end }}
+{{- include "vmafx.validateImage" . }}
+{{- include "vmafx.validateJobStore" . }}
+{{- include "vmafx.validateScaling" . }}
 {{- $names := dict -}}
 {{- range .Values.batch.pairs }}
 {{- if hasKey $names .name }}
@@ -159,14 +226,95 @@ Checks that span several values (single values are checked by values.schema.json
 {{- end }}
 {{- end }}
 
+{{/* The image must have the backend that VMAFX_BACKEND names. */}}
+{{- define "vmafx.validateImage" -}}
+{{- $vendor := .Values.gpu.vendor -}}
+{{- $backend := include "vmafx.gpu.backend" . -}}
+{{- $backends := include "vmafx.gpu.imageBackends" . -}}
+{{- if not (has $backend (splitList "," $backends)) }}
+{{- fail (printf "gpu.backend=%s is not compiled into the %s image (gpu.vendor=%s has %s): pick one of these, or list it in image.extraBackends if your image was built with it (EXTRA_CARGO_FEATURES=vmafx/%s)" $backend $vendor $vendor $backends $backend) }}
+{{- end }}
+{{- $suffix := printf "-%s" (include "vmafx.gpu.imageFlavour" .) -}}
+{{- if and .Values.image.tag (not .Values.image.digest) (not (hasSuffix $suffix .Values.image.tag)) }}
+{{- fail (printf "image.tag=%s does not end in %q: gpu.vendor=%s needs the image built with GPU_FLAVOUR=%s (tags <version>%s), or VMAFX_BACKEND=%s finds no backend" .Values.image.tag $suffix $vendor $vendor $suffix $backend) }}
+{{- end }}
+{{- end }}
+
+{{/* The job store: sqlite is one server on one file; postgres needs its URL. */}}
+{{- define "vmafx.validateJobStore" -}}
+{{- if include "vmafx.isServer" . }}
+{{- $store := .Values.jobStore -}}
+{{- if eq $store.type "sqlite" }}
+{{- if gt (int .Values.replicaCount) 1 }}
+{{- fail (printf "jobStore.type=sqlite runs one server (replicaCount=%d): each replica would have its own job database, so GET /v1/jobs/{id} would reach the wrong one; set replicaCount to 1 or use jobStore.type=postgres" (int .Values.replicaCount)) }}
+{{- end }}
+{{- if .Values.autoscaling.enabled }}
+{{- fail "autoscaling.enabled needs jobStore.type=postgres: with sqlite every replica has its own job database and a scale-down loses its queued jobs" }}
+{{- end }}
+{{- if .Values.uploads.existingClaim }}
+{{- fail "uploads.existingClaim is for jobStore.type=postgres; with sqlite the one server keeps uploads in its data directory (persistence.existingClaim)" }}
+{{- end }}
+{{- if and (eq .Values.workload "Deployment") .Values.persistence.existingClaim (eq (toString (dig "type" "" .Values.strategy)) "RollingUpdate") }}
+{{- fail (printf "strategy.type=RollingUpdate with jobStore.type=sqlite on persistence.existingClaim=%s starts the new server on the database file the old one still uses, and both run the same jobs: leave strategy empty (Recreate) or set strategy.type=Recreate" .Values.persistence.existingClaim) }}
+{{- end }}
+{{- else }}
+{{- if and $store.postgres.existingSecret $store.postgres.url }}
+{{- fail "jobStore.postgres: set existingSecret or url, not both (existingSecret is preferred: the URL holds the password)" }}
+{{- end }}
+{{- if not (or $store.postgres.existingSecret $store.postgres.url) }}
+{{- fail "jobStore.type=postgres needs the database URL: jobStore.postgres.existingSecret (a Secret with the postgres:// URL under jobStore.postgres.secretKey) or jobStore.postgres.url" }}
+{{- end }}
+{{- if and (eq .Values.workload "Deployment") .Values.persistence.existingClaim }}
+{{- fail "persistence.existingClaim with jobStore.type=postgres would put every replica's scratch on one volume; the data directory is per pod there (emptyDir): share uploads with uploads.existingClaim" }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* HPA bounds, and a disruption budget that still lets nodes drain. */}}
+{{- define "vmafx.validateScaling" -}}
+{{- $hpa := .Values.autoscaling -}}
+{{- if and $hpa.enabled (gt (int $hpa.minReplicas) (int $hpa.maxReplicas)) }}
+{{- fail (printf "autoscaling.minReplicas (%d) is above autoscaling.maxReplicas (%d)" (int $hpa.minReplicas) (int $hpa.maxReplicas)) }}
+{{- end }}
+{{- $pdb := .Values.podDisruptionBudget -}}
+{{- $pods := int (ternary $hpa.minReplicas .Values.replicaCount (and $hpa.enabled (eq .Values.workload "Deployment"))) -}}
+{{- if and $pdb.enabled (include "vmafx.isServer" .) (gt $pods 0) }}
+{{- $minAvailable := toString $pdb.minAvailable -}}
+{{- $evictable := 0 -}}
+{{- $rule := "" -}}
+{{- if ne $minAvailable "" }}
+{{- $evictable = sub $pods (int (include "vmafx.scaledCount" (dict "value" $minAvailable "total" $pods))) -}}
+{{- $rule = printf "podDisruptionBudget.minAvailable=%s" $minAvailable -}}
+{{- else }}
+{{- $evictable = int (include "vmafx.scaledCount" (dict "value" $pdb.maxUnavailable "total" $pods)) -}}
+{{- $rule = printf "podDisruptionBudget.maxUnavailable=%s" (toString $pdb.maxUnavailable) -}}
+{{- end }}
+{{- if lt (int $evictable) 1 }}
+{{- fail (printf "%s with %d server pod(s) allows no eviction, so node drains would wait forever: use maxUnavailable: 1 (leave minAvailable empty), a minAvailable below the pod count, or podDisruptionBudget.enabled=false" $rule $pods) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
 {{/*
-Annotations of the workload object. Without image.digest the image is pinned by
-tag only; checkov's digest check (CKV_K8S_43) is skipped with that reason, and
-runs again as soon as a digest is set. See docs/k8s-deployment.md.
+Annotations of the workload object: checkov skips, each with its reason, rendered
+only while the reason holds (docs/k8s-deployment.md lists them). Without
+image.digest the image is pinned by tag only (CKV_K8S_43); with a postgres job store
+the database URL reaches the server as an environment variable from its Secret,
+because VMAFX_DATABASE_URL is how vmafx-server reads it (CKV_K8S_35).
 */}}
 {{- define "vmafx.workloadAnnotations" -}}
-{{- if not .Values.image.digest -}}
+{{- $skips := list -}}
+{{- if not .Values.image.digest }}
+{{- $skips = append $skips "CKV_K8S_43=image pinned by tag until image.digest is set (docs/k8s-deployment.md)" -}}
+{{- end }}
+{{- if include "vmafx.jobStore.postgres" . }}
+{{- $skips = append $skips "CKV_K8S_35=vmafx-server reads its PostgreSQL URL from VMAFX_DATABASE_URL, set from a Secret (docs/k8s-deployment.md)" -}}
+{{- end }}
+{{- if $skips -}}
 annotations:
-  checkov.io/skip1: "CKV_K8S_43=image pinned by tag until image.digest is set (docs/k8s-deployment.md)"
+{{- range $i, $skip := $skips }}
+  checkov.io/skip{{ add1 $i }}: {{ $skip | quote }}
+{{- end }}
 {{- end }}
 {{- end }}

@@ -13,6 +13,9 @@ metadata:
     {{- toYaml . | nindent 4 }}
     {{- end }}
   annotations:
+    {{- if and (include "vmafx.jobStore.postgres" .) (not .Values.jobStore.postgres.existingSecret) }}
+    checksum/jobstore: {{ include (print $.Template.BasePath "/secret-jobstore.yaml") . | sha256sum }}
+    {{- end }}
     {{- if and $server .Values.auth.enabled (not .Values.auth.existingSecret) }}
     checksum/auth: {{ include (print $.Template.BasePath "/secret.yaml") . | sha256sum }}
     {{- end }}
@@ -123,8 +126,16 @@ spec:
           value: "0.0.0.0:{{ .Values.server.port }}"
         - name: VMAFX_DATA_DIR
           value: {{ .Values.server.dataDir | quote }}
+        {{- if include "vmafx.jobStore.postgres" . }}
+        - name: VMAFX_DATABASE_URL
+          valueFrom:
+            secretKeyRef:
+              name: {{ include "vmafx.jobStore.secretName" . }}
+              key: {{ .Values.jobStore.postgres.secretKey }}
+        {{- else }}
         - name: VMAFX_DB
           value: {{ printf "%s/%s" .Values.server.dataDir .Values.server.dbFile | quote }}
+        {{- end }}
         - name: VMAFX_SHUTDOWN_GRACE
           value: {{ .Values.server.shutdownGraceSeconds | quote }}
         - name: VMAFX_DRAIN_DELAY
@@ -196,6 +207,10 @@ spec:
           mountPath: /tmp
         - name: data
           mountPath: {{ if $server }}{{ .Values.server.dataDir }}{{ else }}{{ .Values.batch.outputDir }}{{ end }}
+        {{- if and (include "vmafx.jobStore.postgres" .) .Values.uploads.existingClaim }}
+        - name: uploads
+          mountPath: {{ printf "%s/%s" .Values.server.dataDir .Values.uploads.subDir }}
+        {{- end }}
         {{- if and $server .Values.auth.enabled }}
         - name: auth
           mountPath: /etc/vmafx/auth
@@ -224,6 +239,11 @@ spec:
       emptyDir:
         sizeLimit: {{ .Values.persistence.emptyDirSizeLimit }}
       {{- end }}
+    {{- end }}
+    {{- if and (include "vmafx.jobStore.postgres" .) .Values.uploads.existingClaim }}
+    - name: uploads
+      persistentVolumeClaim:
+        claimName: {{ .Values.uploads.existingClaim }}
     {{- end }}
     {{- if and $server .Values.auth.enabled }}
     - name: auth
