@@ -28,6 +28,7 @@ pub struct AdmSums {
 
 /// Sets `rows` from device words that hold `groups` partial triples per row, added
 /// (wrapping) into one triple per row as the CPU adds along a row.
+#[cfg(any(feature = "vulkan", feature = "compute"))]
 pub(crate) fn gather_rows(
     rows: &mut Vec<[u64; 3]>,
     words: impl IntoIterator<Item = u64>,

@@ -40,10 +40,12 @@ mod tests;
 mod tests_levels;
 
 pub use descriptor::DESCRIPTOR;
-pub(crate) use device::{gather_rows, AdmDevice, AdmOnDevice};
+pub(crate) use device::{AdmDevice, AdmOnDevice};
+// What only the GPU backends read.
+#[cfg(any(feature = "vulkan", feature = "compute"))]
+pub(crate) use {device::gather_rows, plan::LevelLayout};
 pub use device::{AdmLevelSums, AdmSums};
 pub use plan::AdmPlan;
-pub(crate) use plan::LevelLayout;
 pub use options::{AdmOptions, CsfMode};
 
 use crate::cpu::CpuLevel;

@@ -25,6 +25,11 @@ pub(crate) enum LevelArithmetic {
 }
 
 /// One level's sizes, scored region and fixed-point arithmetic.
+// The GPU backends alone read all of a level's layout.
+#[cfg_attr(
+    not(any(feature = "vulkan", feature = "compute")),
+    allow(dead_code)
+)]
 #[derive(Debug, Clone)]
 pub(crate) struct LevelLayout {
     /// 0 for the finest level.
@@ -43,6 +48,10 @@ pub(crate) struct LevelLayout {
     pub arithmetic: LevelArithmetic,
 }
 
+#[cfg_attr(
+    not(any(feature = "vulkan", feature = "compute")),
+    allow(dead_code)
+)]
 impl LevelLayout {
     /// The four levels of a `width x height` picture.
     fn all(width: usize, height: usize, weights: &Weights) -> Vec<Self> {
@@ -193,6 +202,7 @@ impl AdmPlan {
     }
 
     /// The four levels, finest first.
+    #[cfg(any(feature = "vulkan", feature = "compute"))]
     pub(crate) fn levels(&self) -> &[LevelLayout] {
         &self.levels
     }
