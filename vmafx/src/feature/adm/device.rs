@@ -28,7 +28,10 @@ pub struct AdmSums {
 
 /// Sets `rows` from device words that hold `groups` partial triples per row, added
 /// (wrapping) into one triple per row as the CPU adds along a row.
-#[cfg(any(feature = "vulkan", feature = "compute"))]
+#[cfg_attr(
+    not(any(feature = "vulkan", feature = "compute")),
+    allow(dead_code)
+)]
 pub(crate) fn gather_rows(
     rows: &mut Vec<[u64; 3]>,
     words: impl IntoIterator<Item = u64>,
