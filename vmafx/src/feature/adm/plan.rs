@@ -202,7 +202,10 @@ impl AdmPlan {
     }
 
     /// The four levels, finest first.
-    #[cfg(any(feature = "vulkan", feature = "compute"))]
+    #[cfg_attr(
+        not(any(feature = "vulkan", feature = "compute")),
+        allow(dead_code)
+    )]
     pub(crate) fn levels(&self) -> &[LevelLayout] {
         &self.levels
     }
