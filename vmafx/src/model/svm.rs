@@ -44,6 +44,14 @@ impl SvmModel {
         let kernel = header.kernel()?;
         let total = header.total_sv()?;
         let rho = header.rho()?;
+        // total_sv comes from the file: hold it against the lines that follow before
+        // reserving memory for that many vectors.
+        let following = lines.clone().count();
+        if total > following {
+            return Err(format!(
+                "total_sv is {total} but only {following} lines follow the SV line"
+            ));
+        }
 
         // Each support vector takes a line of at least one byte, so the text bounds how
         // many there can be: a forged `total_sv` must not reserve beyond that.
@@ -346,6 +354,18 @@ mod tests {
         assert_eq!(powi(3.0, 0), 1.0);
         assert_eq!(powi(3.0, 5), 243.0);
         assert_eq!(powi(-2.0, 3), -8.0);
+    }
+
+    #[test]
+    fn total_sv_is_checked_before_reserving_memory() {
+        // A count near i32::MAX used to reserve 32 GiB before any vector was read (the
+        // model_json fuzz target's allocation limit caught it). The malformed first
+        // vector shows that the count is refused before the vectors are parsed.
+        let huge = TINY
+            .replace("total_sv 2", "total_sv 2147483647")
+            .replace("2:0.5", "2=0.5");
+        let why = SvmModel::parse(&huge).expect_err("the count exceeds the lines");
+        assert!(why.contains("total_sv is 2147483647"), "{why}");
     }
 
     #[test]
