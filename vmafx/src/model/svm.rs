@@ -53,11 +53,8 @@ impl SvmModel {
             ));
         }
 
-        // Each support vector takes a line of at least one byte, so the text bounds how
-        // many there can be: a forged `total_sv` must not reserve beyond that.
-        let room = total.min(text.len());
-        let mut coefficients = Vec::with_capacity(room);
-        let mut starts = Vec::with_capacity(room + 1);
+        let mut coefficients = Vec::with_capacity(total);
+        let mut starts = Vec::with_capacity(total + 1);
         let mut entries = Vec::new();
         starts.push(0);
         for sv in 0..total {
