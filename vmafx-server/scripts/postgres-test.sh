@@ -43,4 +43,4 @@ export VMAFX_REQUIRE_POSTGRES=1
 echo "-- store contract tests (SQLite and PostgreSQL)"
 cargo test --release -p vmafx-server --bin vmafx-server store::
 echo "-- two servers on one database, one killed mid-job"
-cargo test --release -p vmafx-server --test jobstore_postgres -- --nocapture
+cargo test --release -p vmafx-server --test jobstore -- --nocapture

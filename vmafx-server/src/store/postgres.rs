@@ -330,6 +330,22 @@ impl PostgresStore {
     }
 }
 
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        // Closing the connection blocks on the client's own runtime, which panics on a
+        // thread that drives async tasks (the server drops its state on one): close it
+        // on a thread of its own.
+        let client = self
+            .client
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(client) = client {
+            let _ = std::thread::spawn(move || drop(client)).join();
+        }
+    }
+}
+
 /// Creates the tables when missing and checks the schema version, under an advisory
 /// lock so that replicas starting together do not race on `CREATE`.
 fn create_schema(client: &mut Client) -> StoreResult<()> {
