@@ -59,9 +59,9 @@ fn postgres(name: &str) -> Option<Fixture> {
     config.dbname(&database);
     Some(Fixture {
         open: Box::new(move |lease| Store {
-            backend: std::sync::Arc::new(Backend::Postgres(
+            backend: std::sync::Arc::new(Backend::Postgres(Box::new(
                 PostgresStore::open_with(config.clone(), Lease::new(lease)).unwrap(),
-            )),
+            ))),
         }),
         cleanup: None,
     })

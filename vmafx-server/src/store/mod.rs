@@ -209,7 +209,8 @@ impl Lease {
 
 enum Backend {
     Sqlite(SqliteStore),
-    Postgres(PostgresStore),
+    // The client's configuration is large; the enum stays small behind an Arc anyway.
+    Postgres(Box<PostgresStore>),
 }
 
 /// The job database. Cheap to clone; calls block on the database, so async code goes
@@ -250,7 +251,7 @@ impl Store {
     pub fn open_postgres(url: &str, lease: Lease) -> StoreResult<Store> {
         let store = PostgresStore::open(url, lease)?;
         Ok(Store {
-            backend: std::sync::Arc::new(Backend::Postgres(store)),
+            backend: std::sync::Arc::new(Backend::Postgres(Box::new(store))),
         })
     }
 
