@@ -434,18 +434,61 @@ mod tests {
     use super::*;
     use clap::Parser;
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_failed_worker_is_replaced_and_its_job_queued_again() {
-        let dir = std::env::temp_dir().join(format!("vmafx-jobs-{}", std::process::id()));
+    fn test_app(name: &str, extra: &[&str]) -> (Arc<App>, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("vmafx-jobs-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let cli = crate::config::Cli::parse_from([
+        let mut args = vec![
             "vmafx-server",
             "--insecure-no-auth",
             "--data-dir",
             dir.to_str().unwrap(),
-        ]);
+        ];
+        args.extend_from_slice(extra);
+        let cli = crate::config::Cli::parse_from(args);
         let config = crate::config::Config::from_options(cli.options, true).unwrap();
-        let app = App::start(config, true).unwrap();
+        (App::start(config, true).unwrap(), dir)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_run_whose_lease_is_lost_is_stopped() {
+        let (app, dir) = test_app("lease", &["--job-lease-secs", "1"]);
+        let job = NewJob {
+            id: crate::ids::new_id(),
+            spec: "{}".into(),
+            reference: "/r".into(),
+            distorted: "/d".into(),
+            upload_dir: None,
+        };
+        app.store.insert(&job).unwrap();
+        let claimed = app.store.claim_next().unwrap().unwrap();
+        let control = Arc::new(RunControl::default());
+        let renewal = tokio::spawn(keep_lease(
+            app.clone(),
+            claimed.id.clone(),
+            claimed.attempts,
+            control.clone(),
+        ));
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        assert!(
+            !control.cancel.load(Ordering::SeqCst),
+            "a held lease runs on"
+        );
+        // The job was taken away (as the reaper does once a lease expires).
+        assert!(app
+            .store
+            .finish(&claimed.id, claimed.attempts, &Ending::Requeued)
+            .unwrap());
+        tokio::time::timeout(Duration::from_secs(5), renewal)
+            .await
+            .expect("the renewal notices the loss")
+            .unwrap();
+        assert!(control.cancel.load(Ordering::SeqCst), "the run was stopped");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_worker_is_replaced_and_its_job_queued_again() {
+        let (app, dir) = test_app("supervise", &[]);
         let job = NewJob {
             id: crate::ids::new_id(),
             spec: "{}".into(),
