@@ -110,26 +110,32 @@ impl PostgresStore {
     }
 
     pub(super) fn requeue_expired(&self) -> StoreResult<usize> {
-        self.with_client(|c| {
-            let mut tx = c.transaction()?;
-            tx.execute(
+        // One statement over rows taken with SKIP LOCKED: reapers of several replicas
+        // never wait on (or deadlock with) each other or with a claim.
+        let rows = self.with_client(|c| {
+            Ok(c.query(
                 &format!(
-                    "UPDATE vmafx_jobs SET state = 'cancelled', finished_at = $1,
+                    "UPDATE vmafx_jobs SET
+                         state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END,
+                         finished_at = CASE WHEN cancel_requested THEN $1 ELSE finished_at END,
                          lease_owner = NULL
-                     WHERE state = 'running' AND cancel_requested AND lease_until < {DB_NOW}"
+                     WHERE seq IN (
+                         SELECT seq FROM vmafx_jobs
+                         WHERE state = 'running' AND lease_until < {DB_NOW}
+                         ORDER BY seq
+                         FOR UPDATE SKIP LOCKED)
+                     RETURNING cancel_requested"
                 ),
                 &[&now_ms()],
-            )?;
-            let requeued = tx.execute(
-                &format!(
-                    "UPDATE vmafx_jobs SET state = 'queued', lease_owner = NULL
-                     WHERE state = 'running' AND lease_until < {DB_NOW}"
-                ),
-                &[],
-            )?;
-            tx.commit()?;
-            Ok(requeued as usize)
-        })
+            )?)
+        })?;
+        let mut requeued = 0;
+        for row in rows {
+            if !row.try_get::<_, bool>(0)? {
+                requeued += 1;
+            }
+        }
+        Ok(requeued)
     }
 
     pub(super) fn insert(&self, job: &NewJob) -> StoreResult<JobRow> {
