@@ -17,7 +17,7 @@ use crate::listener::Connections;
 use crate::log;
 use crate::metrics::Metrics;
 use crate::scoring::RunSettings;
-use crate::store::Store;
+use crate::store::{Lease, Store};
 
 /// Everything handlers share.
 pub struct App {
@@ -52,12 +52,20 @@ impl App {
             std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
-        let store = Store::open(&config.db)
-            .map_err(|e| format!("job database {}: {e}", config.db.display()))?;
+        let lease = Lease::new(config.job_lease);
+        let (store, store_name) = match &config.database_url {
+            Some(url) => (
+                Store::open_postgres(&url.0, lease),
+                format!("job database {}", url.redacted()),
+            ),
+            None => (
+                Store::open_sqlite(&config.db, lease, runs_jobs),
+                format!("job database {}", config.db.display()),
+            ),
+        };
+        let store = store.map_err(|e| format!("{store_name}: {e}"))?;
         if runs_jobs {
-            let requeued = store
-                .recover()
-                .map_err(|e| format!("job database {}: {e}", config.db.display()))?;
+            let requeued = store.recover().map_err(|e| format!("{store_name}: {e}"))?;
             if requeued > 0 {
                 log::info!("re-queued {requeued} job(s) interrupted by the last shutdown");
             }
@@ -139,18 +147,35 @@ impl App {
     }
 }
 
+/// Age under which a shared data folder's entries may belong to another replica's
+/// request in flight (an upload being received, a job not yet acknowledged).
+const SHARED_SCRATCH_GRACE: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Removes what a previous process left: scratch uploads of requests it was serving,
-/// job folders of finished or never-acknowledged jobs.
+/// job folders of finished or never-acknowledged jobs. With a shared store the data
+/// folder is shared too, so only entries older than [`SHARED_SCRATCH_GRACE`] go.
 fn clean_scratch(config: &Config, store: &Store) {
+    let shared = store.is_shared();
+    let stale = |path: &std::path::Path| {
+        !shared
+            || std::fs::metadata(path)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > SHARED_SCRATCH_GRACE)
+    };
     let tmp = config.data_dir.join("tmp");
     for entry in std::fs::read_dir(&tmp).into_iter().flatten().flatten() {
-        let _ = std::fs::remove_dir_all(entry.path());
+        if stale(&entry.path()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
     let dirs: Vec<PathBuf> = std::fs::read_dir(config.data_dir.join("jobs"))
         .into_iter()
         .flatten()
         .flatten()
         .map(|e| e.path())
+        .filter(|p| stale(p))
         .collect();
     match store.unowned_upload_dirs(dirs) {
         Ok(unowned) => {

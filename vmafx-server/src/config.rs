@@ -55,6 +55,20 @@ pub struct Options {
     /// The SQLite job database [default: <data-dir>/jobs.sqlite3].
     #[arg(long, env = "VMAFX_DB", global = true)]
     pub db: Option<PathBuf>,
+    /// A PostgreSQL job store shared by every replica (`postgres://user:pass@host/db`);
+    /// without it the job store is the SQLite file, which serves one replica only. There
+    /// is no flag, to keep the password out of `ps`.
+    #[arg(skip = std::env::var("VMAFX_DATABASE_URL").ok().filter(|u| !u.is_empty()))]
+    pub database_url: Option<String>,
+    /// Seconds a claimed job stays with its server without a lease renewal; a job whose
+    /// lease ran out (its server died) goes back to the queue.
+    #[arg(
+        long,
+        env = "VMAFX_JOB_LEASE_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub job_lease_secs: u64,
     /// Folders whose files may be named by `file://` URI; comma-separated in the
     /// environment, repeatable as a flag. None: URIs are refused.
     #[arg(
@@ -176,8 +190,12 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Data folder (absolute).
     pub data_dir: PathBuf,
-    /// Job database file.
+    /// Job database file (the SQLite store).
     pub db: PathBuf,
+    /// The shared PostgreSQL job store, when configured.
+    pub database_url: Option<DatabaseUrl>,
+    /// Time a claimed job stays with its server without a lease renewal.
+    pub job_lease: Duration,
     /// Folders `file://` URIs may point into.
     pub roots: Roots,
     /// Accepted bearer tokens; empty only with `insecure_no_auth`.
@@ -278,8 +296,22 @@ impl Config {
         if options.max_connections == 0 {
             return Err("--max-connections must be at least 1".into());
         }
+        if options.job_lease_secs == 0 {
+            return Err("--job-lease-secs must be at least 1 second".into());
+        }
+        let database_url = match options.database_url {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Some(DatabaseUrl(url))
+            }
+            Some(_) => {
+                return Err("VMAFX_DATABASE_URL must be a postgres:// URL".into());
+            }
+            None => None,
+        };
         let ffmpeg = find_program(&options.ffmpeg);
         Ok(Config {
+            database_url,
+            job_lease: Duration::from_secs(options.job_lease_secs),
             listen: options.listen,
             data_dir,
             db,
@@ -306,6 +338,29 @@ impl Config {
             allowed_origins: options.allowed_origins,
             log_requests: options.log_requests,
         })
+    }
+}
+
+/// A database URL; its `Debug` form hides the password.
+#[derive(Clone)]
+pub struct DatabaseUrl(pub String);
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl DatabaseUrl {
+    /// The URL without its user and password, for logs.
+    pub fn redacted(&self) -> String {
+        match self.0.split_once("://") {
+            Some((scheme, rest)) => {
+                let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+                format!("{scheme}://{host}")
+            }
+            None => "postgres://".into(),
+        }
     }
 }
 

@@ -193,8 +193,8 @@ impl From<vmafx::Error> for ApiError {
     }
 }
 
-impl From<rusqlite::Error> for ApiError {
-    fn from(error: rusqlite::Error) -> Self {
+impl From<crate::store::StoreError> for ApiError {
+    fn from(error: crate::store::StoreError) -> Self {
         Self::internal(format!("job store: {error}"))
     }
 }

@@ -63,9 +63,59 @@ impl Running {
 /// Starts the configured number of job workers, each under a supervisor that restarts
 /// it if it fails.
 pub fn spawn_workers(app: &Arc<App>) -> Vec<JoinHandle<()>> {
-    (0..app.config.job_workers)
+    let mut tasks: Vec<JoinHandle<()>> = (0..app.config.job_workers)
         .map(|n| tokio::spawn(supervise(app.clone(), n, worker)))
-        .collect()
+        .collect();
+    tasks.push(tokio::spawn(reap_expired_leases(app.clone())));
+    tasks
+}
+
+/// Every replica's reaper: jobs whose server stopped renewing their lease (it died or
+/// lost the database) go back to the queue, with no restart needed.
+async fn reap_expired_leases(app: Arc<App>) {
+    let period = (app.store.lease().duration / 2).max(Duration::from_millis(100));
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(period) => {}
+            _ = app.shutdown_started() => return,
+        }
+        match app.store.call(|s| s.requeue_expired()).await {
+            Ok(0) => {}
+            Ok(n) => {
+                log::info!("re-queued {n} job(s) whose lease expired");
+                for _ in 0..n {
+                    app.job_added.notify_one();
+                }
+            }
+            Err(e) => log::warn!("lease reaper: {e}"),
+        }
+    }
+}
+
+/// Renews the lease of a job this server runs until aborted; stops the run when the
+/// lease is lost, since another server may now hold the job.
+async fn keep_lease(app: Arc<App>, id: String, attempt: i64, control: Arc<RunControl>) {
+    let period = (app.store.lease().duration / 3).max(Duration::from_millis(50));
+    loop {
+        tokio::time::sleep(period).await;
+        let renewed = app
+            .store
+            .call({
+                let id = id.clone();
+                move |s| s.renew_lease(&id, attempt)
+            })
+            .await;
+        match renewed {
+            Ok(true) => {}
+            Ok(false) => {
+                log::warn!("job {id} attempt {attempt} lost its lease; stopping it");
+                control.stop();
+                return;
+            }
+            // A database outage: keep trying; the lease may still be saved in time.
+            Err(e) => log::warn!("job {id}: cannot renew its lease: {e}"),
+        }
+    }
 }
 
 /// Times a job may take its worker down before it is failed rather than re-queued.
@@ -159,6 +209,13 @@ async fn run_job(app: &Arc<App>, job: JobRow) {
     let attempt = job.attempts;
     let control = Arc::new(RunControl::default());
     let registration = app.running.register(id.clone(), control.clone());
+    log::info!("job {id} running (attempt {attempt})");
+    let lease = tokio::spawn(keep_lease(
+        app.clone(),
+        id.clone(),
+        attempt,
+        control.clone(),
+    ));
     // A cancel that arrived between the claim and the registration is only in the store.
     if let Ok(Some(now)) = app
         .store
@@ -173,6 +230,7 @@ async fn run_job(app: &Arc<App>, job: JobRow) {
         }
     }
     let ending = score_job(app, &job, &control).await;
+    lease.abort();
     drop(registration);
     let ending = match ending {
         Ending::Cancelled if app.is_shutting_down() && !cancel_requested(app, &id).await => {
@@ -376,18 +434,61 @@ mod tests {
     use super::*;
     use clap::Parser;
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_failed_worker_is_replaced_and_its_job_queued_again() {
-        let dir = std::env::temp_dir().join(format!("vmafx-jobs-{}", std::process::id()));
+    fn test_app(name: &str, extra: &[&str]) -> (Arc<App>, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("vmafx-jobs-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let cli = crate::config::Cli::parse_from([
+        let mut args = vec![
             "vmafx-server",
             "--insecure-no-auth",
             "--data-dir",
             dir.to_str().unwrap(),
-        ]);
+        ];
+        args.extend_from_slice(extra);
+        let cli = crate::config::Cli::parse_from(args);
         let config = crate::config::Config::from_options(cli.options, true).unwrap();
-        let app = App::start(config, true).unwrap();
+        (App::start(config, true).unwrap(), dir)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_run_whose_lease_is_lost_is_stopped() {
+        let (app, dir) = test_app("lease", &["--job-lease-secs", "1"]);
+        let job = NewJob {
+            id: crate::ids::new_id(),
+            spec: "{}".into(),
+            reference: "/r".into(),
+            distorted: "/d".into(),
+            upload_dir: None,
+        };
+        app.store.insert(&job).unwrap();
+        let claimed = app.store.claim_next().unwrap().unwrap();
+        let control = Arc::new(RunControl::default());
+        let renewal = tokio::spawn(keep_lease(
+            app.clone(),
+            claimed.id.clone(),
+            claimed.attempts,
+            control.clone(),
+        ));
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        assert!(
+            !control.cancel.load(Ordering::SeqCst),
+            "a held lease runs on"
+        );
+        // The job was taken away (as the reaper does once a lease expires).
+        assert!(app
+            .store
+            .finish(&claimed.id, claimed.attempts, &Ending::Requeued)
+            .unwrap());
+        tokio::time::timeout(Duration::from_secs(5), renewal)
+            .await
+            .expect("the renewal notices the loss")
+            .unwrap();
+        assert!(control.cancel.load(Ordering::SeqCst), "the run was stopped");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_worker_is_replaced_and_its_job_queued_again() {
+        let (app, dir) = test_app("supervise", &[]);
         let job = NewJob {
             id: crate::ids::new_id(),
             spec: "{}".into(),

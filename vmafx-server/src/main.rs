@@ -54,8 +54,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Opened outside the async context: the PostgreSQL client blocks on a runtime of
+    // its own, which cannot start inside another.
+    let app = {
+        let _entered = runtime.enter();
+        App::start(config, matches!(command, Command::Serve))
+    };
     let outcome = runtime.block_on(async move {
-        let app = App::start(config, matches!(command, Command::Serve))?;
+        let app = app?;
         match command {
             Command::Serve => serve(app).await,
             Command::Mcp => mcp::run_stdio(app).await.map_err(|e| format!("stdio: {e}")),
