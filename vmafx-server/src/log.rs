@@ -2,7 +2,7 @@
 //! Stdout stays free for the listening address and for MCP's JSON-RPC.
 //!
 //! A log line must never take the server down: stderr may be a closed pipe (a
-//! supervisor that went away), and `eprintln!` panics on a failed write. The writer
+//! supervisor that went away), and the standard print macros panic on a failed write. The writer
 //! here drops what it cannot write instead.
 
 use std::io::Write;

@@ -91,6 +91,17 @@ impl MetricDescriptor {
         Ok(values)
     }
 
+    /// Every output, less the last `optional` ones unless `wanted`: the shape of metrics
+    /// whose extra outputs (`debug`, `enable_lcs`) come after their scores.
+    pub(crate) fn outputs_unless(&self, wanted: bool, optional: usize) -> Vec<Output> {
+        let count = if wanted {
+            self.outputs.len()
+        } else {
+            self.outputs.len().saturating_sub(optional)
+        };
+        self.outputs[..count].to_vec()
+    }
+
     /// The option called `name`.
     pub fn option(&self, name: &str) -> Option<&'static OptionSpec> {
         self.options.iter().find(|o| o.name == name)

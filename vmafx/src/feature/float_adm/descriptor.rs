@@ -64,12 +64,7 @@ pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
 
 /// The scores, then libvmaf's `debug` outputs when asked for.
 fn active_outputs(values: &OptionValues, _: &FrameFormat) -> Vec<Output> {
-    let count = if values.bool("debug") {
-        DESCRIPTOR.outputs.len()
-    } else {
-        DESCRIPTOR.outputs.len() - DEBUG_OUTPUTS
-    };
-    DESCRIPTOR.outputs[..count].to_vec()
+    DESCRIPTOR.outputs_unless(values.bool("debug"), DEBUG_OUTPUTS)
 }
 
 /// How many of the outputs only `debug` asks for (they come last).

@@ -43,8 +43,8 @@ pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
 /// The score, then with `enable_lcs` the luminance terms of the five scales, the
 /// contrast terms, then the structure terms, as libvmaf appends them.
 fn active_outputs(values: &OptionValues, _: &FrameFormat) -> Vec<Output> {
-    let count = if values.bool("enable_lcs") { 16 } else { 1 };
-    DESCRIPTOR.outputs[..count].to_vec()
+    // The score, then its l/c/s components with `enable_lcs`.
+    DESCRIPTOR.outputs_unless(values.bool("enable_lcs"), 15)
 }
 
 fn build(values: &OptionValues, format: &FrameFormat, _: &dyn Accelerator) -> Result<Extractor> {

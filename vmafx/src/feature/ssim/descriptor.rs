@@ -31,8 +31,8 @@ pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
 
 /// The score, then with `enable_lcs` its luminance, contrast and structure means.
 fn active_outputs(values: &OptionValues, _: &FrameFormat) -> Vec<Output> {
-    let count = if values.bool("enable_lcs") { 4 } else { 1 };
-    DESCRIPTOR.outputs[..count].to_vec()
+    // The score, then its l/c/s components with `enable_lcs`.
+    DESCRIPTOR.outputs_unless(values.bool("enable_lcs"), 3)
 }
 
 fn build(values: &OptionValues, format: &FrameFormat, _: &dyn Accelerator) -> Result<Extractor> {
