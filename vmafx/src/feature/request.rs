@@ -48,11 +48,10 @@ impl FeatureRequest {
         metric: &'static MetricDescriptor,
         options: &BTreeMap<String, f64>,
     ) -> Result<Self> {
-        let mut request = Self::new(metric);
-        for (key, &value) in options {
-            request.options.set_number(key, value)?;
-        }
-        Ok(request)
+        Ok(Self {
+            metric,
+            options: metric.values_from_numbers(options)?,
+        })
     }
 
     /// Parses libvmaf's `--feature` syntax: `name` or `name=opt=value:opt=value`.
