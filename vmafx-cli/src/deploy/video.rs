@@ -56,7 +56,7 @@ pub fn shape_of(header: &[u8], file_bytes: u64) -> Result<VideoShape> {
     let frame_bytes = format.frame_bytes() as u64 + alpha;
     let body = file_bytes.saturating_sub(header.len() as u64);
     let stride = FRAME_MARKER_BYTES + frame_bytes;
-    if body % stride != 0 {
+    if !body.is_multiple_of(stride) {
         bail!(
             "{body} bytes after the header are not whole frames of {frame_bytes} bytes behind \
              bare FRAME markers (frames with parameters cannot be counted from the size)"
