@@ -9,7 +9,8 @@
 #     against the Kubernetes 1.32-1.34 schemas, the facts of each asserted, bad values
 #     refused with a clear message;
 #  3. deploy/tests/test_batch.py: the batch Job's script against a fake Pushgateway;
-#  4. deploy/tests/test_scale_out.py: the IndexedJob (scale-out) renders, validated
+#  4. deploy/tests/test_scale_out_script.py: the scale-out script against a stand-in
+#     vmafx and the fake Pushgateway; deploy/tests/test_scale_out.py: the IndexedJob (scale-out) renders, validated
 #     and checked, then the pods' commands run here as rendered, one process per
 #     index, and the merged report compared with one run (skipped, with the reason,
 #     while target/release/vmafx has no --frames; VMAFX_REQUIRE_SCALE_OUT=1 fails
@@ -117,6 +118,10 @@ count "$log/chart-helm3.txt"
 phase "batch script tests"
 python3 deploy/tests/test_batch.py | tee "$log/batch.txt" || status=1
 count "$log/batch.txt"
+
+phase "scale-out script tests"
+python3 deploy/tests/test_scale_out_script.py | tee "$log/scale-out-script.txt" || status=1
+count "$log/scale-out-script.txt"
 
 phase "scale-out tests"
 "$VENV/bin/python" deploy/tests/test_scale_out.py --helm "$HELM4" --render-dir "$CACHE/rendered" \
