@@ -150,6 +150,19 @@ fn write_values(args: &ValuesArgs) -> Result<()> {
         frame_bytes,
     })?;
     describe(&plan, &mut header);
+    if let (Demand::Deadline { seconds, .. }, Layout::ScaleOut { segment_frames, .. }) =
+        (demand, &plan.layout)
+    {
+        let took = *segment_frames as f64 / plan.fps_per_score;
+        if took > seconds {
+            let warning = format!(
+                "the deadline cannot be met: even one-frame segments take {took:.2} s \
+                 (deadline {seconds} s)"
+            );
+            errln!("vmafx deploy: warning: {warning}");
+            header.push(format!("WARNING: {warning}"));
+        }
+    }
     let placement = placement_of(args, video.as_deref())?;
     if matches!(plan.layout, Layout::Server { replicas, .. } if replicas > 1) {
         header.push(format!(
@@ -286,7 +299,7 @@ fn describe(plan: &plan::Plan, header: &mut Vec<String>) {
             parallelism,
         } => header.push(format!(
             "scale-out: {frames} frames in {segments} segment(s) of {segment_frames}, {parallelism} \
-             at once, each about {:.0} s; {} node(s) of {} pod(s)",
+             at once, each about {:.1} s; {} node(s) of {} pod(s)",
             *segment_frames as f64 / plan.fps_per_score,
             plan.nodes,
             plan.pods_per_node
