@@ -28,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 
+import yaml
+
 from chart_facts import CHART, KUBE_VERSION, validate_docs
 from harness import Harness, expect, log
 from scale_out_facts import check_scale_out, pod_of, scale_out_jobs, scale_out_values
@@ -84,6 +86,25 @@ def chart_checks(h: Harness, r: Renderer, render_valid) -> None:
             expect(changed_job != base_job, "other settings, another Job")
 
     h.check("scale-out: the parts folder and Job name follow the run's settings", parts_dir_follows_the_settings)
+
+    def notes():
+        overlay = r.workdir / "notes-values.yaml"
+        overlay.write_text(yaml.safe_dump(scale_out_values()))
+        result = subprocess.run(
+            [r.helm, "install", "ci", str(CHART), "--dry-run=client", "--namespace", "vmafx", "-f", str(overlay)],
+            capture_output=True,
+            text=True,
+        )
+        expect(result.returncode == 0, result.stderr)
+        for wanted in (
+            "Scale-out: 4 segment(s) of 300 frames, 3 at a time",
+            "Report: /var/lib/vmafx/scale-out/clip1.json",
+        ):
+            expect(wanted in result.stdout, f"NOTES lack {wanted!r}: {result.stdout[-600:]}")
+
+    version = subprocess.run([r.helm, "version", "--short"], capture_output=True, text=True).stdout
+    if not version.startswith("v3."):  # Helm 3's install wants a cluster even with --dry-run=client
+        h.check("scale-out: helm install --dry-run=client prints the NOTES", notes)
 
     refusals = [
         ("no claim", {"claim": ""}, "needs scaleOut.claim"),
