@@ -27,7 +27,6 @@ import yaml
 from chart_facts import CHART, KUBE_VERSION, by_kind, env_of, one, validate_docs
 from harness import Harness, expect, log
 from scale_out_facts import check_scale_out, pod_of, scale_out_jobs
-from test_chart import Renderer
 
 ROOT = CHART.parents[2]
 SAMPLE = ROOT / "samples" / "testsrc2_352x288.ref.y4m"
@@ -161,7 +160,6 @@ def main() -> int:
     render_dir = pathlib.Path(options.render_dir)
     render_dir.mkdir(parents=True, exist_ok=True)
     work = pathlib.Path(tempfile.mkdtemp(prefix="vmafx-planned-"))
-    renderer = Renderer(options.helm, work)
     planner = Planner(vmafx, work)
     stats = {"validated": 0, "crd_skipped": 0}
 
@@ -203,7 +201,6 @@ def main() -> int:
             expect(message in result.stderr, f"{args}: {message!r} not in {result.stderr.strip()}")
 
     h.check("vmafx deploy values refuses what it cannot plan", refusals)
-    _ = renderer  # the shared Renderer keeps overlay files in `work`, as the chart tests do
     log(f"planned values: {stats['validated']} manifests valid against the Kubernetes schemas (strict)")
     return h.summary("planned values tests")
 
