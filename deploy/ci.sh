@@ -9,7 +9,16 @@
 #     against the Kubernetes 1.32-1.34 schemas, the facts of each asserted, bad values
 #     refused with a clear message;
 #  3. deploy/tests/test_batch.py: the batch Job's script against a fake Pushgateway;
-#  4. checkov over every rendered manifest: no failed check allowed (reasoned skips
+#  4. deploy/tests/test_scale_out_script.py: the scale-out script against a stand-in
+#     vmafx and the fake Pushgateway; deploy/tests/test_scale_out.py: the IndexedJob (scale-out) renders, validated
+#     and checked, then the pods' commands run here as rendered, one process per
+#     index, and the merged report compared with one run (skipped, with the reason,
+#     while target/release/vmafx has no --frames; VMAFX_REQUIRE_SCALE_OUT=1 fails
+#     instead);
+#  5. deploy/tests/test_planned_values.py: `vmafx deploy values` for every vendor,
+#     validated against values.schema.json, rendered and validated (skipped while
+#     target/release/vmafx is not built; VMAFX_REQUIRE_DEPLOY_VALUES=1 fails instead);
+#  6. checkov over every rendered manifest: no failed check allowed (reasoned skips
 #     are annotations in the chart, listed in docs/k8s-deployment.md).
 # Ends with one "deploy: N passed, N failed" line.
 set -euo pipefail
@@ -109,6 +118,20 @@ count "$log/chart-helm3.txt"
 phase "batch script tests"
 python3 deploy/tests/test_batch.py | tee "$log/batch.txt" || status=1
 count "$log/batch.txt"
+
+phase "scale-out script tests"
+python3 deploy/tests/test_scale_out_script.py | tee "$log/scale-out-script.txt" || status=1
+count "$log/scale-out-script.txt"
+
+phase "scale-out tests"
+"$VENV/bin/python" deploy/tests/test_scale_out.py --helm "$HELM4" --render-dir "$CACHE/rendered" \
+    | tee "$log/scale-out.txt" || status=1
+count "$log/scale-out.txt"
+
+phase "planned values tests"
+"$VENV/bin/python" deploy/tests/test_planned_values.py --helm "$HELM4" --render-dir "$CACHE/rendered" \
+    | tee "$log/planned-values.txt" || status=1
+count "$log/planned-values.txt"
 
 phase "checkov"
 # Every check runs; a failed one fails CI. CKV_K8S_43 (image digest) is skipped by an

@@ -2,6 +2,7 @@
 
 mod args;
 mod console;
+mod deploy;
 mod model_spec;
 mod output;
 mod preset;
@@ -17,7 +18,11 @@ use args::Args;
 use console::{errln, outln};
 
 fn main() -> ExitCode {
-    match Args::from_command_line().and_then(|args| run(&args)) {
+    let outcome = match std::env::args_os().nth(1) {
+        Some(command) if command == "deploy" => deploy::main(std::env::args_os().skip(1)),
+        _ => Args::from_command_line().and_then(|args| run(&args)),
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => console::fail(&error),
     }

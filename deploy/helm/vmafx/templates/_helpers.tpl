@@ -45,11 +45,24 @@ vmafx.io/gpu-vendor: {{ .Values.gpu.vendor }}
 {{- end }}
 
 {{/*
-"true" when the workload runs the HTTP server, "" for the batch Job (usable as a boolean).
+"true" when the workload runs the HTTP server, "" for the batch and scale-out Jobs
+(usable as a boolean).
 */}}
 {{- define "vmafx.isServer" -}}
-{{- if ne .Values.workload "Job" }}true{{ end }}
+{{- if not (has .Values.workload (list "Job" "IndexedJob")) }}true{{ end }}
 {{- end }}
+
+{{/*
+What a pod does: server, batch, or, for workload=IndexedJob, segment (a pod of the
+Indexed Job) or merge. The scale-out templates pass the context with a vmafxRole key.
+*/}}
+{{- define "vmafx.podRole" -}}
+{{- if .vmafxRole }}{{ .vmafxRole }}
+{{- else if include "vmafx.isServer" . }}server
+{{- else }}batch
+{{- end }}
+{{- end }}
+
 
 {{- define "vmafx.authSecretName" -}}
 {{- default (printf "%s-auth" (include "vmafx.fullname" .)) .Values.auth.existingSecret }}
@@ -133,6 +146,47 @@ old one) rather than a patch that the API server refuses and that fails the upgr
 {{- end }}
 
 {{/*
+Scale-out (workload=IndexedJob): segments, names and paths.
+*/}}
+{{- define "vmafx.scaleOut.segments" -}}
+{{- $so := .Values.scaleOut -}}
+{{- div (sub (add (int $so.frames) (int $so.segmentFrames)) 1) (max 1 (int $so.segmentFrames)) }}
+{{- end }}
+
+{{/*
+Where this run's parts go: <workDir>/<name>.parts-<hash>. The hash covers what the
+parts' contents depend on (inputs, frames, segments, vmafx arguments, image), so a
+re-run of the same settings finds and keeps its finished parts and any change
+starts a folder of its own.
+*/}}
+{{- define "vmafx.scaleOut.partsDir" -}}
+{{- $so := .Values.scaleOut -}}
+{{- $settings := dict "reference" $so.reference "distorted" $so.distorted "frames" (int $so.frames) "segmentFrames" (int $so.segmentFrames) "args" .Values.batch.args "image" (include "vmafx.image" .) "backend" (include "vmafx.gpu.backend" .) -}}
+{{- printf "%s/%s.parts-%s" (trimSuffix "/" $so.workDir) $so.name (toJson $settings | sha256sum | trunc 10) }}
+{{- end }}
+
+{{- define "vmafx.scaleOut.report" -}}
+{{- printf "%s/%s.%s" (trimSuffix "/" .Values.scaleOut.workDir) .Values.scaleOut.name .Values.scaleOut.merge.format }}
+{{- end }}
+
+{{/*
+The Indexed Job's name: the fullname plus a hash of its pod template and of the
+spec fields that cannot change on a live Job (completions, backoffLimitPerIndex,
+maxFailedIndexes), for the same reason as the batch Job's.
+*/}}
+{{- define "vmafx.scaleOut.segmentJobName" -}}
+{{- $so := .Values.scaleOut -}}
+{{- $template := include "vmafx.podTemplate" (merge (dict "vmafxRole" "segment") .) -}}
+{{- $spec := printf "%s|%s|%d|%d" $template (include "vmafx.scaleOut.segments" .) (int $so.backoffLimitPerIndex) (int $so.maxFailedIndexes) -}}
+{{- printf "%s-%s" (include "vmafx.fullname" . | trunc 52 | trimSuffix "-") ($spec | sha256sum | trunc 10) }}
+{{- end }}
+
+{{- define "vmafx.scaleOut.mergeJobName" -}}
+{{- $hash := include "vmafx.podTemplate" (merge (dict "vmafxRole" "merge") .) | sha256sum | trunc 10 -}}
+{{- printf "%s-merge-%s" (include "vmafx.fullname" . | trunc 46 | trimSuffix "-") $hash }}
+{{- end }}
+
+{{/*
 The Deployment strategy: the values' when given, else Recreate for a sqlite store on
 a claimed volume (never two servers on one database file) and a surge-only rolling
 update otherwise.
@@ -208,6 +262,7 @@ Checks that span several values (single values are checked by values.schema.json
 {{- if and (eq .Values.workload "Job") (not .Values.batch.pairs) }}
 {{- fail "workload=Job needs batch.pairs: at least one {name, reference, distorted}" }}
 {{- end }}
+{{- include "vmafx.validateScaleOut" . }}
 {{- if and (include "vmafx.isServer" .) (ge (add (mul 2 (int .Values.server.drainSeconds)) (int .Values.server.shutdownGraceSeconds)) (int .Values.terminationGracePeriodSeconds)) }}
 {{- fail (printf "2 x server.drainSeconds (%d) + server.shutdownGraceSeconds (%d) must be below terminationGracePeriodSeconds (%d), or Kubernetes kills the server while it drains" (int .Values.server.drainSeconds) (int .Values.server.shutdownGraceSeconds) (int .Values.terminationGracePeriodSeconds)) }}
 {{- end }}
@@ -223,6 +278,26 @@ Checks that span several values (single values are checked by values.schema.json
 {{- fail (printf "batch.pairs: the name %q is used twice (each pair writes <name>.json)" .name) }}
 {{- end }}
 {{- $_ := set $names .name true -}}
+{{- end }}
+{{- end }}
+
+{{/* workload=IndexedJob needs a video, its length, a segment length and a shared volume. */}}
+{{- define "vmafx.validateScaleOut" -}}
+{{- if eq .Values.workload "IndexedJob" }}
+{{- $so := .Values.scaleOut -}}
+{{- if not (and $so.reference $so.distorted) }}
+{{- fail "workload=IndexedJob needs scaleOut.reference and scaleOut.distorted: the video to score, under one of `inputs`" }}
+{{- end }}
+{{- if or (lt (int $so.frames) 1) (lt (int $so.segmentFrames) 1) }}
+{{- fail (printf "workload=IndexedJob needs scaleOut.frames (%d) and scaleOut.segmentFrames (%d) above 0: `vmafx deploy values --video FILE` prints the frame count and plans the segments" (int $so.frames) (int $so.segmentFrames)) }}
+{{- end }}
+{{- if not $so.claim }}
+{{- fail "workload=IndexedJob needs scaleOut.claim: a ReadWriteMany PVC that every segment pod and the merge mount, for the parts and the report" }}
+{{- end }}
+{{- $segments := int (include "vmafx.scaleOut.segments" .) -}}
+{{- if gt (int $so.maxFailedIndexes) $segments }}
+{{- fail (printf "scaleOut.maxFailedIndexes (%d) is above the number of segments (%d)" (int $so.maxFailedIndexes) $segments) }}
+{{- end }}
 {{- end }}
 {{- end }}
 

@@ -1,14 +1,19 @@
 {{/*
-The one pod template of every workload (Deployment, StatefulSet, Job). What
-differs between the server and the batch Job is switched here, nowhere else.
+The one pod template of every workload (Deployment, StatefulSet, Job, and the
+IndexedJob's two Jobs). What differs between the server, the batch Job, a scale-out
+segment and the scale-out merge is switched here, nowhere else (vmafx.podRole).
 */}}
 {{- define "vmafx.podTemplate" -}}
-{{- $server := include "vmafx.isServer" . -}}
+{{- $role := include "vmafx.podRole" . -}}
+{{- $server := eq $role "server" -}}
+{{- $scaleOut := has $role (list "segment" "merge") -}}
+{{- /* The merge reads JSON parts: it asks for no GPU. */ -}}
+{{- $gpu := ne $role "merge" -}}
 {{- $fullname := include "vmafx.fullname" . -}}
 metadata:
   labels:
     {{- include "vmafx.selectorLabels" . | nindent 4 }}
-    app.kubernetes.io/component: {{ if $server }}server{{ else }}batch{{ end }}
+    app.kubernetes.io/component: {{ get (dict "server" "server" "batch" "batch" "segment" "scale-out-segment" "merge" "scale-out-merge") $role }}
     {{- with .Values.podLabels }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
@@ -19,8 +24,11 @@ metadata:
     {{- if and $server .Values.auth.enabled (not .Values.auth.existingSecret) }}
     checksum/auth: {{ include (print $.Template.BasePath "/secret.yaml") . | sha256sum }}
     {{- end }}
-    {{- if not $server }}
+    {{- if eq $role "batch" }}
     checksum/batch: {{ include (print $.Template.BasePath "/configmap-batch.yaml") . | sha256sum }}
+    {{- end }}
+    {{- if $scaleOut }}
+    checksum/scale-out: {{ include (print $.Template.BasePath "/configmap-scale-out.yaml") . | sha256sum }}
     {{- end }}
     {{- with .Values.podAnnotations }}
     {{- toYaml . | nindent 4 }}
@@ -32,7 +40,7 @@ spec:
   imagePullSecrets:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  {{- if eq .Values.gpu.access "runtimeClass" }}
+  {{- if and $gpu (eq .Values.gpu.access "runtimeClass") }}
   runtimeClassName: {{ include "vmafx.gpu.runtimeClassName" . }}
   {{- end }}
   {{- with .Values.priorityClassName }}
@@ -70,7 +78,7 @@ spec:
   topologySpreadConstraints:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  {{- if eq .Values.gpu.access "dra" }}
+  {{- if and $gpu (eq .Values.gpu.access "dra") }}
   resourceClaims:
     - name: gpu
       {{- if .Values.gpu.dra.existingClaim }}
@@ -90,6 +98,14 @@ spec:
         {{- with .Values.server.extraArgs }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
+      {{- else if $scaleOut }}
+      command: ["/bin/sh", "/etc/vmafx/scale-out/vmafx-scale-out.sh", {{ $role | quote }}]
+      {{- if eq $role "segment" }}
+      {{- with .Values.batch.args }}
+      args:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- end }}
       {{- else }}
       command: ["/bin/sh", "/etc/vmafx/batch/vmafx-batch.sh"]
       {{- with .Values.batch.args }}
@@ -110,8 +126,8 @@ spec:
           type: RuntimeDefault
       env:
         - name: VMAFX_BACKEND
-          value: {{ include "vmafx.gpu.backend" . | quote }}
-        {{- if eq .Values.gpu.vendor "nvidia" }}
+          value: {{ ternary (include "vmafx.gpu.backend" .) "cpu" $gpu | quote }}
+        {{- if and $gpu (eq .Values.gpu.vendor "nvidia") }}
         - name: NVIDIA_DRIVER_CAPABILITIES
           value: compute
         {{- if and (eq .Values.gpu.access "runtimeClass") (not .Values.gpu.runtimeClass.requestResource) }}
@@ -151,6 +167,38 @@ spec:
         - name: VMAFX_INSECURE_NO_AUTH
           value: "true"
         {{- end }}
+        {{- else if $scaleOut }}
+        {{- with .Values.scaleOut }}
+        - name: VMAFX_SCALE_OUT_NAME
+          value: {{ .name | quote }}
+        - name: VMAFX_SCALE_OUT_FRAMES
+          value: {{ int .frames | quote }}
+        - name: VMAFX_SCALE_OUT_SEGMENT_FRAMES
+          value: {{ int .segmentFrames | quote }}
+        {{- end }}
+        - name: VMAFX_SCALE_OUT_DIR
+          value: {{ include "vmafx.scaleOut.partsDir" . | quote }}
+        {{- if eq $role "segment" }}
+        - name: VMAFX_SCALE_OUT_REFERENCE
+          value: {{ .Values.scaleOut.reference | quote }}
+        - name: VMAFX_SCALE_OUT_DISTORTED
+          value: {{ .Values.scaleOut.distorted | quote }}
+        {{- else }}
+        - name: VMAFX_SCALE_OUT_REPORT
+          value: {{ include "vmafx.scaleOut.report" . | quote }}
+        {{- with .Values.scaleOut.merge }}
+        - name: VMAFX_SCALE_OUT_FORMAT
+          value: {{ .format | quote }}
+        - name: VMAFX_SCALE_OUT_WAIT_SECONDS
+          value: {{ int .waitSeconds | quote }}
+        - name: VMAFX_SCALE_OUT_POLL_SECONDS
+          value: {{ int .pollSeconds | quote }}
+        {{- end }}
+        {{- end }}
+        - name: VMAFX_PUSHGATEWAY_URL
+          value: {{ .Values.batch.pushgateway.url | quote }}
+        - name: VMAFX_PUSHGATEWAY_JOB
+          value: {{ .Values.batch.pushgateway.job | quote }}
         {{- else }}
         - name: VMAFX_BATCH_PAIRS_FILE
           value: /etc/vmafx/batch/pairs.tsv
@@ -201,12 +249,16 @@ spec:
       {{- end }}
       {{- end }}
       resources:
+        {{- if $gpu }}
         {{- include "vmafx.resources" . | nindent 8 }}
+        {{- else }}
+        {{- toYaml .Values.scaleOut.merge.resources | nindent 8 }}
+        {{- end }}
       volumeMounts:
         - name: tmp
           mountPath: /tmp
         - name: data
-          mountPath: {{ if $server }}{{ .Values.server.dataDir }}{{ else }}{{ .Values.batch.outputDir }}{{ end }}
+          mountPath: {{ if $server }}{{ .Values.server.dataDir }}{{ else if $scaleOut }}{{ .Values.scaleOut.workDir }}{{ else }}{{ .Values.batch.outputDir }}{{ end }}
         {{- if and (include "vmafx.jobStore.postgres" .) .Values.uploads.existingClaim }}
         - name: uploads
           mountPath: {{ printf "%s/%s" .Values.server.dataDir .Values.uploads.subDir }}
@@ -216,15 +268,22 @@ spec:
           mountPath: /etc/vmafx/auth
           readOnly: true
         {{- end }}
-        {{- if not $server }}
+        {{- if eq $role "batch" }}
         - name: batch
           mountPath: /etc/vmafx/batch
           readOnly: true
         {{- end }}
+        {{- if $scaleOut }}
+        - name: scale-out
+          mountPath: /etc/vmafx/scale-out
+          readOnly: true
+        {{- end }}
+        {{- if ne $role "merge" }}
         {{- range .Values.inputs }}
         - name: input-{{ .name }}
           mountPath: {{ .mountPath }}
           readOnly: true
+        {{- end }}
         {{- end }}
   volumes:
     - name: tmp
@@ -232,7 +291,10 @@ spec:
         sizeLimit: {{ .Values.tmpSizeLimit }}
     {{- if ne .Values.workload "StatefulSet" }}
     - name: data
-      {{- if .Values.persistence.existingClaim }}
+      {{- if $scaleOut }}
+      persistentVolumeClaim:
+        claimName: {{ .Values.scaleOut.claim }}
+      {{- else if .Values.persistence.existingClaim }}
       persistentVolumeClaim:
         claimName: {{ .Values.persistence.existingClaim }}
       {{- else }}
@@ -251,15 +313,23 @@ spec:
         secretName: {{ include "vmafx.authSecretName" . }}
         defaultMode: 0440
     {{- end }}
-    {{- if not $server }}
+    {{- if eq $role "batch" }}
     - name: batch
       configMap:
         name: {{ $fullname }}-batch
         defaultMode: 0444
     {{- end }}
+    {{- if $scaleOut }}
+    - name: scale-out
+      configMap:
+        name: {{ $fullname }}-scale-out
+        defaultMode: 0444
+    {{- end }}
+    {{- if ne $role "merge" }}
     {{- range .Values.inputs }}
     - name: input-{{ .name }}
       {{- toYaml .volume | nindent 6 }}
+    {{- end }}
     {{- end }}
 {{- end }}
 
