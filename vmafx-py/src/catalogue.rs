@@ -33,7 +33,9 @@ pub(crate) fn features(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
                             ("int", Some(min as f64), Some(max as f64), None)
                         }
                         OptionKind::Double { min, max } => ("double", Some(min), Some(max), None),
-                        OptionKind::Word { choices } => ("word", None, None, Some(choices.to_vec())),
+                        OptionKind::Word { choices } => {
+                            ("word", None, None, Some(choices.to_vec()))
+                        }
                         OptionKind::Text => ("text", None, None, None),
                     };
                     option.set_item("type", kind)?;

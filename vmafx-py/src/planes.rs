@@ -114,7 +114,11 @@ unsafe fn plane_ref<'a>(
             "{what} holds {:?} samples; {}-bit video needs {}",
             layout.typestr,
             format.bit_depth(),
-            if bytes == 1 { "uint8" } else { "native-endian uint16" }
+            if bytes == 1 {
+                "uint8"
+            } else {
+                "native-endian uint16"
+            }
         )));
     }
     let stride = row_stride(layout, width, height, bytes, what)?;
@@ -126,7 +130,10 @@ unsafe fn plane_ref<'a>(
     let len = (height - 1)
         .checked_mul(stride)
         .and_then(|n| n.checked_add(width))
-        .filter(|n| n.checked_mul(bytes).is_some_and(|b| b <= isize::MAX as usize))
+        .filter(|n| {
+            n.checked_mul(bytes)
+                .is_some_and(|b| b <= isize::MAX as usize)
+        })
         .ok_or_else(|| invalid(format!("{what} is too large")))?;
     let library = |e: vmafx::Error| invalid(format!("{what}: {e}"));
     Ok(if bytes == 1 {

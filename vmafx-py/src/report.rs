@@ -26,7 +26,8 @@ impl NativeReport {
 }
 
 fn report_format(name: &str) -> PyResult<ReportFormat> {
-    name.parse().map_err(|e: vmafx::Error| invalid(e.to_string()))
+    name.parse()
+        .map_err(|e: vmafx::Error| invalid(e.to_string()))
 }
 
 #[pymethods]
@@ -46,7 +47,11 @@ impl NativeReport {
     /// Each scored frame's values, in metric order.
     #[getter]
     fn frame_values(&self) -> Vec<Vec<f64>> {
-        self.report.frames.iter().map(|f| f.values.clone()).collect()
+        self.report
+            .frames
+            .iter()
+            .map(|f| f.values.clone())
+            .collect()
     }
 
     /// libvmaf's pooled values per metric: (min, max, mean, harmonic_mean).

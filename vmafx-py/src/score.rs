@@ -104,7 +104,11 @@ fn input_kind(reference: &Path, raw: &RawGeometry) -> PyResult<InputKind> {
         )));
     };
     let chroma: ChromaSubsampling = pixel_format.parse().map_err(|e: vmafx::Error| {
-        invalid(e.to_string().trim_start_matches("invalid input: ").to_string())
+        invalid(
+            e.to_string()
+                .trim_start_matches("invalid input: ")
+                .to_string(),
+        )
     })?;
     let format = FrameFormat::new(width, height, chroma, raw.bit_depth.unwrap_or(8))
         .map_err(|e| error(Kind::InvalidArgument, e.to_string()))?;

@@ -85,7 +85,11 @@ impl NativeScorer {
         subsample: u64,
     ) -> PyResult<Self> {
         let chroma: ChromaSubsampling = pixel_format.parse().map_err(|e: vmafx::Error| {
-            invalid(e.to_string().trim_start_matches("invalid input: ").to_string())
+            invalid(
+                e.to_string()
+                    .trim_start_matches("invalid input: ")
+                    .to_string(),
+            )
         })?;
         let format = FrameFormat::new(width, height, chroma, bit_depth)
             .map_err(|e| invalid(e.to_string()))?;
@@ -99,12 +103,10 @@ impl NativeScorer {
         let builder = options.builder()?;
         // Here the geometry is an argument, not a file: a size the features cannot take
         // is a bad argument.
-        let scorer = py
-            .detach(|| builder.build(format))
-            .map_err(|e| match e {
-                vmafx::Error::InvalidInput(m) => invalid(m),
-                other => crate::errors::from_library(other),
-            })?;
+        let scorer = py.detach(|| builder.build(format)).map_err(|e| match e {
+            vmafx::Error::InvalidInput(m) => invalid(m),
+            other => crate::errors::from_library(other),
+        })?;
         Ok(Self {
             metrics: scorer.metrics().to_vec(),
             format,
