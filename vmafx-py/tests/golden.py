@@ -83,3 +83,36 @@ def run_options(pair: dict, output: dict) -> Tuple[str, List[str]]:
             feature += "=libvmaf_422_quirk=true"
         features.append(feature)
     return output["model"], features
+
+
+def command_options(command: str):
+    """The models, features and threads of a libvmaf command line, or None when it uses a
+    CLI preset (`--aom_ctc`, `--nflx_ctc`), which the Python API does not have."""
+    words = command.split()
+    models, features, threads = [], [], 0
+    for flag, value in zip(words, words[1:]):
+        if flag in ("--aom_ctc", "--nflx_ctc"):
+            return None
+        if flag in ("--model", "-m"):
+            models.append(value)
+        elif flag == "--feature":
+            features.append(value)
+        elif flag == "--threads":
+            threads = int(value)
+    return models, features, threads
+
+
+def compare_aggregate(report, golden_path, place: str, worst: Worst) -> List[str]:
+    """libvmaf's whole-run values (`aggregate_metrics`) against ours."""
+    golden = json.loads(open(golden_path).read())
+    failures = []
+    mine = report.aggregate
+    for metric, value in (golden.get("aggregate_metrics") or {}).items():
+        if metric not in mine:
+            failures.append(f"{place}: aggregate {metric} missing")
+            continue
+        delta = abs(printed(mine[metric]) - value)
+        worst.note(f"{metric} (aggregate)", delta, place)
+        if delta > tolerance(metric):
+            failures.append(f"{place}: aggregate {metric} ours {mine[metric]!r} libvmaf {value!r}")
+    return failures

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import vmafx
-from golden import Worst, compare, run_options
+from golden import Worst, command_options, compare, compare_aggregate, run_options
 from y4m import read_y4m
 
 
@@ -33,6 +33,41 @@ def test_score_matches_libvmaf_on_every_pair_and_model(corpus, manifest, capsys)
             runs += 1
     _summary(capsys, f"score(), {runs} runs", worst)
     assert runs >= len(manifest["pairs"])
+    assert not failures, "\n".join(failures[:20])
+
+
+def test_score_matches_libvmaf_parity_runs(corpus, manifest, capsys):
+    """VMAF v1 (HFR, 2160), the 4K NEG model and the extra features (psnr_hvs, float_psnr,
+    float_ansnr, float_moment, SpEED, PSNR with apsnr/mse): equal where libvmaf scored,
+    refused with a VmafxError where libvmaf refused. Runs with CLI presets are the CLI's."""
+    worst = Worst()
+    failures = []
+    runs = refusals = 0
+    for pair in manifest["pairs"]:
+        for output in pair.get("parity_outputs") or []:
+            options = command_options(output["command"])
+            if options is None:
+                continue
+            models, features, threads = options
+            place = f"{pair['name']} / {output['output']}"
+
+            def run():
+                return vmafx.score(
+                    corpus / pair["ref"], corpus / pair["dist"],
+                    models=models, features=features, threads=threads,
+                )
+
+            if output["json"] is None:
+                with pytest.raises(vmafx.VmafxError):
+                    run()
+                refusals += 1
+                continue
+            report = run()
+            failures += compare(report, corpus / output["json"], place, worst)
+            failures += compare_aggregate(report, corpus / output["json"], place, worst)
+            runs += 1
+    _summary(capsys, f"score(), parity: {runs} runs, {refusals} refusals as libvmaf's", worst)
+    assert runs > 0
     assert not failures, "\n".join(failures[:20])
 
 
