@@ -6,6 +6,7 @@ import threading
 import time
 
 import numpy as np
+import pytest
 
 import vmafx
 from y4m import read_y4m
@@ -90,3 +91,33 @@ def test_one_scorer_serves_one_call_at_a_time(sample_pair):
     report = scorer.finish()
     assert len(report.frames) == pushed
     assert np.allclose(report.column("float_ssim"), 1.0)
+
+
+def test_ctrl_c_stops_a_running_score(tmp_path, sample_pair):
+    """A signal arriving while score() runs (GIL released) stops it with
+    KeyboardInterrupt instead of waiting for the end."""
+    import _thread
+
+    reference, distorted = sample_pair
+    # A long pair: the sample's frames forty times over.
+    long_pair = []
+    for source in (reference, distorted):
+        header, _, frames = source.read_bytes().partition(b"\n")
+        target = tmp_path / source.name
+        target.write_bytes(header + b"\n" + frames * 40)
+        long_pair.append(target)
+    full = time.perf_counter()
+    vmafx.score(*long_pair, threads=1, max_frames=40)
+    per_frame = (time.perf_counter() - full) / 40
+
+    timer = threading.Timer(0.05, _thread.interrupt_main)
+    started = time.perf_counter()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            vmafx.score(*long_pair, threads=1)
+    finally:
+        timer.cancel()
+    stopped_after = time.perf_counter() - started
+    # The whole run (400 frames) takes 400 frame times; it stopped well before.
+    assert stopped_after < 300 * per_frame + 0.1, (stopped_after, per_frame)
