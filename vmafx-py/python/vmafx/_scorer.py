@@ -58,8 +58,10 @@ class Scorer:
     width)`` luma array or a 1-tuple), ``uint8`` for 8-bit video and ``uint16`` above.
     Chroma planes of 4:2:0 and 4:2:2 are half size, rounded up (as Y4M and FFmpeg store
     them). Planes may be views with any row stride (``frame[10:154, 16:192]``); arrays
-    whose samples are not adjacent within a row are copied once, others are read in place.
-    The GIL is released while a pair is scored; do not write the arrays during ``push``.
+    whose samples are not adjacent within a row are copied once, others are read in place
+    (with ``threads=1`` the features are extracted straight from them; several threads
+    copy each pair once into their batch buffers). The GIL is released while a pair is
+    scored; do not write the arrays during ``push``.
 
     Iterating over a scorer yields each frame's :class:`FrameScores` exactly once, in
     order, as soon as its scores are complete, and stops when no more are ready (it never
