@@ -12,7 +12,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
 use args::Args;
 use console::{errln, outln};
@@ -109,15 +109,21 @@ fn progress_bar(quiet: bool, total: Option<u64>) -> Option<ProgressBar> {
     let (bar, template) = match total.filter(|&n| n > 0) {
         Some(total) => (
             ProgressBar::new(total),
-            "{bar:30} {pos}/{len} frames {percent}%, {per_sec}, ETA {eta} [{elapsed}]",
+            "{bar:30} {pos}/{len} frames {percent}%, {fps}, ETA {eta} [{elapsed}]",
         ),
         None => (
             ProgressBar::new_spinner(),
-            "{spinner} {pos} frames, {per_sec} [{elapsed}]",
+            "{spinner} {pos} frames, {fps} [{elapsed}]",
         ),
     };
-    let style =
-        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner());
+    let style = ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| ProgressStyle::default_spinner())
+        .with_key(
+            "fps",
+            |state: &ProgressState, out: &mut dyn std::fmt::Write| {
+                let _ = write!(out, "{:.1} fps", state.per_sec());
+            },
+        );
     bar.set_style(style);
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     Some(bar)

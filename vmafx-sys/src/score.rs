@@ -102,3 +102,32 @@ fn input_kind(reference: &Path, distorted: &Path, run: &RunOptions) -> Result<In
     }
     Ok(InputKind::Raw(geometry.to_format("options->raw_format")?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults() -> RunOptions {
+        // SAFETY: NULL asks for the defaults.
+        unsafe { RunOptions::from_c(std::ptr::null()) }.unwrap()
+    }
+
+    #[test]
+    fn inputs_are_read_by_content_unless_a_geometry_is_given() {
+        let mut run = defaults();
+        let kind = |run: &RunOptions, r: &str, d: &str| input_kind(Path::new(r), Path::new(d), run);
+        assert_eq!(kind(&run, "a.mp4", "b.y4m").unwrap(), InputKind::Auto);
+        assert_eq!(kind(&run, "-", "b.mkv").unwrap(), InputKind::Auto);
+        let both_stdin = kind(&run, "-", "-").unwrap_err();
+        assert_eq!(both_stdin.status, VmafxStatus::InvalidArgument);
+        let raw_without_geometry = kind(&run, "a.yuv", "b.yuv").unwrap_err();
+        assert!(raw_without_geometry.message.contains("raw_format"));
+        run.raw.raw_format.width = 352;
+        assert!(kind(&run, "a.yuv", "b.yuv").is_err(), "height is missing");
+        run.raw.raw_format.height = 288;
+        assert!(matches!(
+            kind(&run, "a.yuv", "b.yuv").unwrap(),
+            InputKind::Raw(_)
+        ));
+    }
+}
