@@ -23,6 +23,7 @@ pub fn sync(job: &mut ScoreJob, window: u64) -> Result<()> {
     let mut inputs = job
         .open_inputs()
         .context("cannot open the inputs to sync them")?;
+    check_sizes(job, &inputs)?;
     let offset = find_offset(
         inputs.reference.reader.as_mut(),
         inputs.distorted.reader.as_mut(),
@@ -60,6 +61,13 @@ pub fn open(job: &ScoreJob, quiet: bool) -> Result<OpenedPair> {
             }
         }
     }
+    check_sizes(job, &inputs)?;
+    Ok(inputs)
+}
+
+/// Refuses inputs of different sizes when no scaling was asked for, naming both sizes
+/// and the flags that would scale them.
+fn check_sizes(job: &ScoreJob, inputs: &OpenedPair) -> Result<()> {
     let (r, d) = (
         inputs.reference.reader.format(),
         inputs.distorted.reader.format(),
@@ -74,7 +82,7 @@ pub fn open(job: &ScoreJob, quiet: bool) -> Result<OpenedPair> {
             d.height()
         );
     }
-    Ok(inputs)
+    Ok(())
 }
 
 /// How many frame pairs the job will read, when the inputs say how long they are.

@@ -205,7 +205,8 @@ pub fn parse_header(line: &[u8]) -> Result<Y4mHeader> {
             "C" => colour_space = value.to_string(),
             "I" if !matches!(value, "p" | "?" | "") => {
                 return Err(Error::Y4m(format!(
-                    "interlaced input (I{value}) is not supported; deinterlace first"
+                    "interlaced input (I{value}) is not supported; deinterlace first \
+                     (`--deinterlace`, ffmpeg's yadif)"
                 )))
             }
             // Aspect ratio, interlacing 'p' and X-extensions do not change the samples.
