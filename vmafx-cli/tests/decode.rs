@@ -179,6 +179,14 @@ fn compressed_distorted_scores_as_its_decode_and_is_described() {
     let scores = frame_scores(&from_mp4);
     assert_eq!(scores.len(), 10);
     assert_eq!(scores, frame_scores(&from_y4m));
+    // Compressed video on standard input is piped into ffmpeg.
+    let piped = Command::new(env!("CARGO_BIN_EXE_vmafx"))
+        .args(["-r", REF, "-d", "-", "--json", "-o", "-"])
+        .current_dir(repo_root())
+        .stdin(std::fs::File::open(&mp4).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(frame_scores(&piped), scores);
     // The summary names the model as libvmaf's tool does.
     let summary = vmafx(&["-r", REF, "-d", mp4.to_str().unwrap()]);
     assert!(

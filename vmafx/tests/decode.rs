@@ -208,6 +208,8 @@ fn compressed_inputs_score_as_their_y4m_decodes() {
         .expect("compressed input opens");
         assert_eq!(opened.reader.format().bit_depth(), depth, "{name}");
         assert!(opened.note.is_some(), "{name}: the decode is described");
+        // ffprobe's count, or its estimate from the duration, for progress.
+        assert_eq!(opened.reader.frames_hint(), Some(6), "{name}");
         drop(opened);
 
         let mut from_file = ScoreJob::new(source, &encoded, InputKind::Auto);
@@ -367,6 +369,16 @@ fn ffmpegs_own_complaint_reaches_the_user() {
 fn frames_of(path: &Path) -> Vec<Frame> {
     let mut reader = io::open(path, InputKind::Y4m).expect("clip opens");
     std::iter::from_fn(|| reader.read_frame().expect("clip reads")).collect()
+}
+
+#[test]
+fn y4m_files_know_their_frame_count() {
+    let Some(path) = clip("carphone_176x144_yuv420p.ref.y4m") else {
+        return;
+    };
+    let reader = io::open(&path, InputKind::Auto).unwrap();
+    let count = frames_of(&path).len() as u64;
+    assert_eq!(reader.frames_hint(), Some(count));
 }
 
 #[test]

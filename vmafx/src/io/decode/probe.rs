@@ -37,6 +37,7 @@ impl StreamInfo {
     pub fn parse(text: &str) -> Self {
         let mut info = Self::default();
         let (mut rate, mut stream_duration, mut format_duration) = (None, None, None);
+        let mut base_rate = None;
         let mut count = None;
         for line in text.lines() {
             let Some((key, value)) = line.split_once('=') else {
@@ -54,6 +55,8 @@ impl StreamInfo {
                 "field_order" => info.field_order = Some(value.to_owned()),
                 "nb_frames" => count = value.parse::<u64>().ok(),
                 "avg_frame_rate" => rate = parse_rate(value),
+                // Some containers (IVF) give no average rate, only the base one.
+                "r_frame_rate" => base_rate = parse_rate(value),
                 // The stream's duration comes first, the container's after it.
                 "duration" if stream_duration.is_none() && format_duration.is_none() => {
                     stream_duration = value.parse::<f64>().ok()
@@ -64,7 +67,7 @@ impl StreamInfo {
         }
         let duration = stream_duration.or(format_duration);
         info.frames = count.filter(|&n| n > 0).or_else(|| {
-            let frames = (duration? * rate?).round();
+            let frames = (duration? * rate.or(base_rate)?).round();
             (frames.is_finite() && frames >= 1.0).then_some(frames as u64)
         });
         info
@@ -95,7 +98,8 @@ pub fn probe(ffprobe: &Path, path: &Path) -> Option<StreamInfo> {
             "-select_streams",
             "v:0",
             "-show_entries",
-            "stream=codec_name,width,height,pix_fmt,field_order,nb_frames,avg_frame_rate,duration:format=duration",
+            "stream=codec_name,width,height,pix_fmt,field_order,nb_frames,avg_frame_rate,\
+             r_frame_rate,duration:format=duration",
             "-of",
             "default=nw=1",
         ])
@@ -131,5 +135,7 @@ mod tests {
         assert_eq!(info.frames, Some(4));
         assert!(info.is_interlaced());
         assert_eq!(StreamInfo::parse("").frames, None);
+        let ivf = "r_frame_rate=30000/1001\navg_frame_rate=0/0\nduration=0.200200\n";
+        assert_eq!(StreamInfo::parse(ivf).frames, Some(6));
     }
 }
