@@ -265,9 +265,10 @@ check() {
         return
     fi
     local cli_score logged pooled_json
-    # The CLI prints the mean; other pooling methods are read from its report.
+    # The CLI prints the mean, labelled by model version as libvmaf's tool does
+    # (`vmaf_v0.6.1: 89.570779`); other pooling methods are read from its report.
     if [ "${pool:-mean}" = mean ]; then
-        cli_score=$(sed -n 's/^vmaf: //p' "$out/cli.txt" | head -n 1)
+        cli_score=$(sed -nE 's/^[^ ]+: ([0-9.]+)$/\1/p' "$out/cli.txt" | head -n 1)
     else
         cli_score=$(pooled "$out/cli.json" vmaf "$pool")
     fi

@@ -219,8 +219,9 @@ typedef struct VmafxOptions {
      */
     VmafxPoolMethod pool_method;
     /**
-     * `vmafx_score` only: the geometry of raw `.yuv` inputs (any path not ending in
-     * `.y4m`). Ignored for Y4M input, whose header says it.
+     * `vmafx_score` only: the geometry of raw YUV inputs (`.yuv` files need it); when
+     * set, both inputs are read as raw YUV. Left zero, inputs are read as Y4M or
+     * decoded by ffmpeg.
      */
     struct VmafxFrameFormat raw_format;
     /**
@@ -517,10 +518,13 @@ void vmafx_report_free(struct VmafxReport *report);
  * Scores the distorted video at `distorted_path` against the reference at
  * `reference_path` and fills `*result`.
  *
- * Inputs are Y4M files (paths ending in `.y4m`) or raw planar YUV files of the
- * geometry in `options->raw_format`; both must be of the same kind. "-" reads
- * standard input. `options` may be NULL for the defaults (VMAF with `vmaf_v0.6.1`, all
- * cores); otherwise initialise it with `vmafx_options_init()`.
+ * With `options->raw_format` set (non-zero width and height), both inputs are raw
+ * planar YUV of that geometry (`.yuv` files need it). Otherwise each input is read by
+ * its content: Y4M as it is, any other video (mp4, mkv, webm, ivf, ...) decoded by an
+ * `ffmpeg` child process found through `VMAFX_FFMPEG` or `PATH`, keeping its pixel
+ * format and bit depth. "-" reads standard input (at most one of the two). `options`
+ * may be NULL for the defaults (VMAF with `vmaf_v0.6.1`, all cores); otherwise
+ * initialise it with `vmafx_options_init()`.
  *
  * On success the caller owns `result->report` and frees it with
  * `vmafx_report_free()`. On failure `*result` (when `result` is not NULL) holds a NaN
@@ -528,9 +532,9 @@ void vmafx_report_free(struct VmafxReport *report);
  *
  * Errors: `VMAFX_STATUS_NULL_POINTER`, `VMAFX_STATUS_INVALID_ARGUMENT` (bad options),
  * `VMAFX_STATUS_BACKEND_UNAVAILABLE`, `VMAFX_STATUS_MODEL`, `VMAFX_STATUS_FEATURE`,
- * `VMAFX_STATUS_IO` (a file cannot be read), `VMAFX_STATUS_INVALID_INPUT` (malformed or
- * truncated video), `VMAFX_STATUS_MISMATCH` (different formats or lengths),
- * `VMAFX_STATUS_NO_FRAMES`.
+ * `VMAFX_STATUS_IO` (a file cannot be read, or ffmpeg is needed and cannot be found),
+ * `VMAFX_STATUS_INVALID_INPUT` (malformed, truncated or undecodable video),
+ * `VMAFX_STATUS_MISMATCH` (different formats or lengths), `VMAFX_STATUS_NO_FRAMES`.
  *
  * # Safety
  * The paths are NULL or NUL-terminated strings; `options` is NULL or an initialised

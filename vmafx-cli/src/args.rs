@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser};
-use vmafx::io::{is_y4m_path, InputKind};
+use vmafx::io::decode::{DecodeOptions, ScaleAlgorithm, Scaling};
+use vmafx::io::InputKind;
 use vmafx::{
     ChromaSubsampling, FrameFormat, PoolMethod, ReportFormat, ReportOrder, ScoreJob, ScorerBuilder,
 };
@@ -68,6 +69,28 @@ pub struct Args {
     /// Skip the first N distorted frames.
     #[arg(long = "frame_skip_dist", default_value_t = 0)]
     pub frame_skip_dist: u64,
+    /// Deinterlace interlaced input with ffmpeg's yadif (interlaced input is refused
+    /// otherwise).
+    #[arg(long = "deinterlace")]
+    pub deinterlace: bool,
+    /// Scale the distorted video to the reference's size when they differ (through
+    /// ffmpeg's scaler; inputs of different sizes are refused otherwise).
+    #[arg(long = "scale")]
+    pub scale: bool,
+    /// Scale both inputs to WxH (e.g. 1920x1080) where their size differs.
+    #[arg(long = "scale-to", value_name = "WxH")]
+    pub scale_to: Option<String>,
+    /// The scaler's kernel: bicubic (default), lanczos, bilinear, spline or neighbor.
+    #[arg(long = "scale-algorithm", default_value = "bicubic")]
+    pub scale_algorithm: String,
+    /// Frame alignment: `off` (default: the skips as given) or `auto` (find the shift
+    /// within --sync-window frames, either way, that maximises the luma PSNR of the
+    /// first frames, report it, and score with it).
+    #[arg(long = "sync", default_value = "off")]
+    pub sync: String,
+    /// How many frames, either way, `--sync auto` searches.
+    #[arg(long = "sync-window", default_value_t = 10)]
+    pub sync_window: u64,
     /// Write the report to this file (`-` for stdout).
     #[arg(short = 'o', long = "output")]
     pub output: Option<PathBuf>,
@@ -175,21 +198,69 @@ impl Args {
         if reference.as_os_str() == "-" && distorted.as_os_str() == "-" {
             bail!("the reference and the distorted video cannot both be read from standard input (`-`); give at least one of them as a file");
         }
+        let is_raw_name = |path: &std::path::Path| {
+            path.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("yuv"))
+        };
         let raw = self.width.is_some()
             || self.height.is_some()
             || self.pixel_format.is_some()
-            || !(is_y4m_path(&reference) || reference.as_os_str() == "-");
+            || is_raw_name(&reference)
+            || is_raw_name(&distorted);
+        // Without a geometry, Y4M is read as it is and anything else goes to ffmpeg.
         let input = if raw {
             InputKind::Raw(self.raw_format()?)
         } else {
-            InputKind::Y4m
+            InputKind::Auto
         };
         let mut job = ScoreJob::new(reference, distorted, input);
         job.skip_reference = self.frame_skip_ref;
         job.skip_distorted = self.frame_skip_dist;
         job.max_frames = self.frame_cnt.filter(|&n| n > 0);
         job.require_equal_length = self.strict_frame_count;
+        job.decode = self.decode_options()?;
         Ok(job)
+    }
+
+    /// Deinterlacing and scaling.
+    fn decode_options(&self) -> Result<DecodeOptions> {
+        let algorithm: ScaleAlgorithm = self.scale_algorithm.parse()?;
+        let scaling = match (self.scale, self.scale_to.as_deref()) {
+            (true, Some(_)) => bail!("--scale and --scale-to exclude each other: --scale fits the distorted video to the reference, --scale-to WxH scales both"),
+            (true, None) => Scaling::DistortedToReference(algorithm),
+            (false, Some(size)) => {
+                let (width, height) = parse_size(size)?;
+                Scaling::Both {
+                    width,
+                    height,
+                    algorithm,
+                }
+            }
+            (false, None) => Scaling::None,
+        };
+        Ok(DecodeOptions {
+            ffmpeg: None,
+            deinterlace: self.deinterlace,
+            scaling,
+        })
+    }
+
+    /// Whether `--sync auto` was asked for.
+    pub fn sync_auto(&self) -> Result<bool> {
+        match self.sync.as_str() {
+            "off" => Ok(false),
+            "auto" => {
+                if self.frame_skip_ref > 0 || self.frame_skip_dist > 0 {
+                    bail!("--sync auto finds the frame skips itself; drop --frame_skip_ref/--frame_skip_dist");
+                }
+                if self.sync_window == 0 {
+                    bail!("--sync-window must be at least 1");
+                }
+                Ok(true)
+            }
+            other => bail!("--sync takes `auto` or `off`, not {other:?}"),
+        }
     }
 
     fn raw_format(&self) -> Result<FrameFormat> {
@@ -244,4 +315,17 @@ impl Args {
     pub fn report_format(&self) -> ReportFormat {
         self.last_layout.unwrap_or(ReportFormat::Xml)
     }
+}
+
+/// `WxH` as two positive numbers.
+fn parse_size(text: &str) -> Result<(usize, usize)> {
+    let parsed = text
+        .split_once(['x', 'X'])
+        .and_then(|(w, h)| Some((w.parse::<usize>().ok()?, h.parse::<usize>().ok()?)))
+        .filter(|&(w, h)| w > 0 && h > 0);
+    parsed.with_context(|| {
+        format!(
+            "--scale-to takes WIDTHxHEIGHT with positive numbers (e.g. 1920x1080), not {text:?}"
+        )
+    })
 }

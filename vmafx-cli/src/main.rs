@@ -3,6 +3,7 @@
 mod args;
 mod console;
 mod deploy;
+mod inputs;
 mod model_spec;
 mod output;
 mod preset;
@@ -12,7 +13,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 
 use args::Args;
 use console::{errln, outln};
@@ -51,7 +52,7 @@ fn run(args: &Args) -> Result<()> {
         return Ok(());
     }
     vmafx::check_cpu_env()?;
-    let job = args.job()?;
+    let mut job = args.job()?;
     let request = args.request()?;
     let scorer = args.scorer(&request)?;
     let target = args
@@ -59,12 +60,17 @@ fn run(args: &Args) -> Result<()> {
         .as_deref()
         .map(output::ReportTarget::open)
         .transpose()?;
-    let progress = progress_bar(args.quiet);
+    if args.sync_auto()? {
+        inputs::sync(&mut job, args.sync_window)?;
+    }
+    let opened = inputs::open(&job, args.quiet)?;
+    let progress = progress_bar(args.quiet, inputs::expected_frames(&job, &opened));
     let outcome = job
-        .run(scorer, |n| {
+        .run_opened(opened, scorer, |n| {
             if let Some(bar) = &progress {
                 bar.set_position(n);
             }
+            true
         })
         .map_err(|error| explain_bit_depths(error, request.common_bitdepth))
         .context("scoring failed")?;
@@ -99,14 +105,30 @@ fn explain_bit_depths(error: vmafx::Error, common_bitdepth: bool) -> anyhow::Err
     }
 }
 
-/// A frame counter on stderr when it is a terminal, nothing in pipes or with `-q`.
-fn progress_bar(quiet: bool) -> Option<ProgressBar> {
+/// Progress on stderr when it is a terminal (nothing in pipes or with `-q`): with the
+/// frame count known, a bar with percent, speed and time left; else a frame counter.
+fn progress_bar(quiet: bool, total: Option<u64>) -> Option<ProgressBar> {
     if quiet || !std::io::stderr().is_terminal() {
         return None;
     }
-    let bar = ProgressBar::new_spinner();
-    let style = ProgressStyle::with_template("{spinner} {pos} frames, {per_sec} [{elapsed}]")
-        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    let (bar, template) = match total.filter(|&n| n > 0) {
+        Some(total) => (
+            ProgressBar::new(total),
+            "{bar:30} {pos}/{len} frames {percent}%, {fps}, ETA {eta} [{elapsed}]",
+        ),
+        None => (
+            ProgressBar::new_spinner(),
+            "{spinner} {pos} frames, {fps} [{elapsed}]",
+        ),
+    };
+    let style = ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| ProgressStyle::default_spinner())
+        .with_key(
+            "fps",
+            |state: &ProgressState, out: &mut dyn std::fmt::Write| {
+                let _ = write!(out, "{:.1} fps", state.per_sec());
+            },
+        );
     bar.set_style(style);
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     Some(bar)

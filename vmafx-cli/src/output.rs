@@ -90,9 +90,14 @@ impl Drop for ReportFile {
     }
 }
 
-/// One line per model (`vmaf: 92.123456`), or per metric when no model ran, pooled with
+/// One line per model, labelled as libvmaf's tool labels it (`vmaf_v0.6.1: 92.123456`),
+/// or per metric when no model ran, pooled with
 /// `method`; other methods than the mean are named (`vmaf (p5): 85.123456`).
-pub fn print_summary(report: &Report, model_names: &[String], method: PoolMethod) -> Result<()> {
+pub fn print_summary(
+    report: &Report,
+    model_names: &[(String, String)],
+    method: PoolMethod,
+) -> Result<()> {
     let pooled = |name: &str| report.pooled_score(name, method);
     let label = |name: &str| match method {
         PoolMethod::Mean => name.to_string(),
@@ -113,7 +118,7 @@ pub fn print_summary(report: &Report, model_names: &[String], method: PoolMethod
         }
         return Ok(());
     }
-    for name in model_names {
+    for (shown, name) in model_names {
         let Some(score) = pooled(name) else { continue };
         let bootstrap = (
             pooled(&format!("{name}_ci_p95_lo")),
@@ -123,9 +128,9 @@ pub fn print_summary(report: &Report, model_names: &[String], method: PoolMethod
         match bootstrap {
             (Some(lo), Some(hi), Some(sd)) => outln!(
                 "{}: {score:.6}, ci.p95: [{lo:.6}, {hi:.6}], stddev: {sd:.6}",
-                label(name)
+                label(shown)
             )?,
-            _ => outln!("{}: {score:.6}", label(name))?,
+            _ => outln!("{}: {score:.6}", label(shown))?,
         }
     }
     Ok(())

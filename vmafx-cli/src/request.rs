@@ -93,12 +93,22 @@ impl Request {
         Ok(builder)
     }
 
-    /// Report names of the scored models, for the summary.
-    pub fn model_names(&self, no_prediction: bool) -> Vec<String> {
+    /// The scored models for the summary: `(label, report name)`, the label being what
+    /// libvmaf's tool prints, the model's version or its file's path as given.
+    pub fn model_names(&self, no_prediction: bool) -> Vec<(String, String)> {
         if no_prediction {
             return Vec::new();
         }
-        self.models.iter().map(|m| m.name.clone()).collect()
+        self.models
+            .iter()
+            .map(|m| {
+                let label = match &m.source {
+                    crate::model_spec::ModelSource::Builtin(version) => version.clone(),
+                    crate::model_spec::ModelSource::File(path) => path.display().to_string(),
+                };
+                (label, m.name.clone())
+            })
+            .collect()
     }
 }
 

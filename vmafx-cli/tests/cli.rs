@@ -37,7 +37,11 @@ fn scratch(name: &str) -> PathBuf {
 fn sample_pair_scores_like_libvmaf() {
     let out = vmafx(&["-r", REF, "-d", DIST]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("vmaf: 89.570779"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("vmaf_v0.6.1: 89.570779"),
+        "{}",
+        stdout(&out)
+    );
     // Not a terminal: no progress output.
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
@@ -113,7 +117,11 @@ fn raw_yuv_input_matches_y4m() {
         "8",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("vmaf: 89.570779"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("vmaf_v0.6.1: 89.570779"),
+        "{}",
+        stdout(&out)
+    );
 
     let out = vmafx(&["-r", r.to_str().unwrap(), "-d", d.to_str().unwrap()]);
     assert!(!out.status.success());
@@ -165,10 +173,10 @@ fn frame_selection_and_models() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("plain: 89.570779"), "{text}");
-    assert!(text.contains("neg: 88.070310"), "{text}");
+    assert!(text.contains("vmaf_v0.6.1: 89.570779"), "{text}");
+    assert!(text.contains("vmaf_v0.6.1neg: 88.070310"), "{text}");
     assert!(
-        text.contains("boot: ") && text.contains("ci.p95: ["),
+        text.contains("vmaf_b_v0.6.3: ") && text.contains("ci.p95: ["),
         "{text}"
     );
     let out = vmafx(&["--list-models"]);

@@ -113,13 +113,13 @@ fn summary_score(flags: &[&str], json: &Path) -> (String, f64) {
 fn pool_flag_picks_the_summary_pooling() {
     let json = std::env::temp_dir().join(format!("vmafx-pool-{}.json", std::process::id()));
     let (line, mean) = summary_score(&[], &json);
-    assert!(line.starts_with("vmaf: "), "{line}");
+    assert!(line.starts_with("vmaf_v0.6.1: "), "{line}");
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let pooled = &report["pooled_metrics"]["vmaf"];
     assert_eq!(mean, pooled["mean"].as_f64().unwrap());
     let (line, p0) = summary_score(&["--pool", "p0"], &json);
-    assert!(line.starts_with("vmaf (p0): "), "{line}");
+    assert!(line.starts_with("vmaf_v0.6.1 (p0): "), "{line}");
     assert_eq!(p0, pooled["min"].as_f64().unwrap());
     let (_, p100) = summary_score(&["--pool", "p100"], &json);
     assert_eq!(p100, pooled["max"].as_f64().unwrap());

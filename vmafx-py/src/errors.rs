@@ -23,6 +23,8 @@ pub(crate) enum Kind {
     Feature,
     /// Scoring ended without a frame (`NoFramesError`).
     NoFrames,
+    /// Compressed input needs ffmpeg, which cannot be found (`DecoderMissingError`).
+    DecoderMissing,
     /// The backend asked for cannot run here (`BackendUnavailableError`).
     Backend,
     /// The run was stopped (`CancelledError`).
@@ -46,6 +48,7 @@ impl Kind {
             Self::Model => "ModelError",
             Self::Feature => "FeatureError",
             Self::NoFrames => "NoFramesError",
+            Self::DecoderMissing => "DecoderMissingError",
             Self::Backend => "BackendUnavailableError",
             Self::Cancelled => "CancelledError",
             Self::InvalidArgument => "InvalidArgumentError",
@@ -59,7 +62,10 @@ impl Kind {
         use vmafx::Error as E;
         match error {
             E::Io { .. } => Self::Io,
-            E::Y4m(_) | E::Truncated { .. } | E::InvalidInput(_) => Self::InvalidInput,
+            E::Y4m(_) | E::Truncated { .. } | E::InvalidInput(_) | E::Decode { .. } => {
+                Self::InvalidInput
+            }
+            E::DecoderMissing { .. } => Self::DecoderMissing,
             E::Mismatch(_) => Self::Mismatch,
             E::Model { .. } | E::UnknownModel(..) | E::ModelFile { .. } => Self::Model,
             E::Feature(_) | E::UnknownOption { .. } | E::OptionValue { .. } => Self::Feature,

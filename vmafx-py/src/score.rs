@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use pyo3::prelude::*;
-use vmafx::io::{is_y4m_path, InputKind};
+use vmafx::io::InputKind;
 use vmafx::{ChromaSubsampling, FrameFormat, ScoreJob};
 
 use crate::errors::{error, invalid, IntoPyResult, Kind};
@@ -79,6 +79,12 @@ pub(crate) fn score(
     }
 }
 
+/// Whether the path names a raw `.yuv` file, which only a given geometry can describe.
+fn is_yuv_path(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("yuv"))
+}
+
 /// The geometry of raw `.yuv` input, as given.
 struct RawGeometry {
     width: Option<usize>,
@@ -88,18 +94,19 @@ struct RawGeometry {
 }
 
 /// How to read the inputs, decided as the CLI decides it: raw YUV when any geometry is
-/// given or the reference is not a `.y4m` file, Y4M otherwise.
+/// given (a `.yuv` file needs one), otherwise by content: Y4M natively, anything else
+/// through the library's ffmpeg decoder.
 fn input_kind(reference: &Path, raw: &RawGeometry) -> PyResult<InputKind> {
     let given = raw.width.is_some() || raw.height.is_some() || raw.pixel_format.is_some();
-    if !given && (is_y4m_path(reference) || reference.as_os_str() == "-") {
-        return Ok(InputKind::Y4m);
+    if !given && !is_yuv_path(reference) {
+        return Ok(InputKind::Auto);
     }
     let (Some(width), Some(height), Some(pixel_format)) =
         (raw.width, raw.height, raw.pixel_format.as_deref())
     else {
         return Err(invalid(format!(
-            "{} is read as raw YUV, which needs width, height and pixel_format (and \
-             bit_depth above 8); use .y4m files otherwise",
+            "{} is raw YUV, which needs width, height and pixel_format (and \
+             bit_depth above 8)",
             reference.display()
         )));
     };

@@ -124,11 +124,20 @@ def test_file_errors(tmp_path, sample_pair):
         vmafx.score(missing, distorted)
     assert isinstance(raised.value, OSError)
     garbage = tmp_path / "garbage.y4m"
-    garbage.write_bytes(b"not a y4m file\n")
+    garbage.write_bytes(b"YUV4MPEG2 not a header\n")
     with pytest.raises(vmafx.InvalidInputError):
         vmafx.score(garbage, distorted)
     with pytest.raises(vmafx.InvalidArgumentError, match="needs width, height and pixel_format"):
         vmafx.score(tmp_path / "ref.yuv", tmp_path / "dist.yuv")
+
+
+def test_compressed_input_without_ffmpeg(tmp_path, sample_pair, monkeypatch):
+    reference, _ = sample_pair
+    encode = tmp_path / "encode.mp4"
+    encode.write_bytes(b"\x00\x00\x00\x18ftypisom not really an mp4")
+    monkeypatch.setenv("VMAFX_FFMPEG", str(tmp_path / "no-ffmpeg-here"))
+    with pytest.raises(vmafx.DecoderMissingError, match="ffmpeg"):
+        vmafx.score(reference, encode)
 
 
 def test_mismatched_inputs(tmp_path, sample_pair):

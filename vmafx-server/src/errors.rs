@@ -178,9 +178,13 @@ impl From<vmafx::Error> for ApiError {
         use vmafx::Error as E;
         let message = error.to_string();
         match error {
-            E::Y4m(_) | E::Truncated { .. } | E::InvalidInput(_) | E::Mismatch(_) | E::NoFrames => {
-                Self::bad_media(message)
-            }
+            E::Y4m(_)
+            | E::Truncated { .. }
+            | E::InvalidInput(_)
+            | E::Mismatch(_)
+            | E::NoFrames
+            | E::Decode { .. } => Self::bad_media(message),
+            E::DecoderMissing { .. } => Self::unsupported_media(message),
             E::Model { .. }
             | E::UnknownModel(..)
             | E::Feature(_)

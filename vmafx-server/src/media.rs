@@ -1,18 +1,20 @@
 //! Turning two input files into something `vmafx::ScoreJob` reads: Y4M and raw YUV as
 //! they are, compressed video (mp4, mkv, webm, ...) through an `ffmpeg` child that
-//! decodes to Y4M on a pipe.
+//! decodes to Y4M on a pipe. The command line, sniffing, probing and error cleaning are
+//! the library's (`vmafx::io::decode`); this module adds what a server needs on top:
+//! decoders registered with the run's control (so a stop kills them at once) and their
+//! output handed to the job by name.
 //!
 //! ffmpeg gets only the bytes this process opened: the file is its stdin, it may use no
 //! protocol but `pipe` (and `cache`, which keeps what was read in a deleted temporary
 //! file so that an mp4 with its index at the end can seek back), and only the container
-//! demuxers in [`CONTAINERS`]. A playlist (HLS, concat, image sequences) that names other
+//! demuxers in [`vmafx::io::decode::CONTAINERS`]. A playlist (HLS, concat, image sequences) that names other
 //! files is refused before anything else is opened, so an input cannot make the server
 //! read, or reveal the existence of, a file outside the roots.
 //!
 //! The output pipe is handed to the job by its `/dev/fd/N` name, so every input, decoded
 //! or not, goes through the same `ScoreJob::run_until` path.
 
-use std::io::Read;
 use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -20,91 +22,48 @@ use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+use vmafx::io::decode::{self, DecodeCommand};
 use vmafx::io::InputKind;
 use vmafx::FrameFormat;
 
 use crate::control::RunControl;
 use crate::errors::ApiError;
 
-/// What the first bytes of a file say it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Container {
-    /// YUV4MPEG2.
-    Y4m,
-    /// Anything else: raw YUV when the caller gave a geometry, else compressed video.
-    Other,
-}
+pub use vmafx::io::decode::Container;
 
 /// Looks at the start of a file.
 pub fn sniff(path: &Path) -> Result<Container, ApiError> {
-    let mut head = [0u8; 10];
     let mut file = std::fs::File::open(path)
         .map_err(|e| ApiError::bad_media(format!("cannot open input: {e}")))?;
-    let mut got = 0;
-    while got < head.len() {
-        match file.read(&mut head[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) => return Err(ApiError::bad_media(format!("cannot read input: {e}"))),
+    decode::sniff_file(&mut file, "input").map_err(|e| match e {
+        vmafx::Error::Io { source, .. } => {
+            ApiError::bad_media(format!("cannot read input: {source}"))
         }
-    }
-    if got == 0 {
-        return Err(ApiError::bad_media("input is empty"));
-    }
-    Ok(if head[..got].starts_with(b"YUV4MPEG2") {
-        Container::Y4m
-    } else {
-        Container::Other
+        _ => ApiError::bad_media("input is empty"),
     })
 }
 
-/// The demuxers ffmpeg may use (its `-format_whitelist`): containers only, none that
-/// opens other files.
-pub const CONTAINERS: &str = "mov,mp4,matroska,webm,mpegts,ivf,avi,yuv4mpegpipe";
-
-/// ffmpeg's arguments: read the container from stdin, write Y4M to stdout.
-pub fn decoder_args() -> [&'static str; 17] {
-    [
-        "-nostdin",
-        "-hide_banner",
-        "-loglevel",
-        "error",
-        "-protocol_whitelist",
-        "cache,pipe",
-        "-format_whitelist",
-        CONTAINERS,
-        "-i",
-        "cache:pipe:0",
-        "-map",
-        "0:v:0",
-        "-f",
-        "yuv4mpegpipe",
-        "-strict",
-        "-1",
-        "pipe:1",
-    ]
+/// ffmpeg's arguments for one input: the library's confined decode (stdin only, through
+/// its protocol and container allow-lists) to Y4M on stdout, keeping `pixel_format`.
+pub fn decoder_args(pixel_format: Option<String>) -> Vec<String> {
+    DecodeCommand {
+        pixel_format,
+        ..DecodeCommand::default()
+    }
+    .args()
 }
 
-/// ffmpeg's complaint, cleaned for a client: the notes of the cache layer that are no
-/// error go, the input is called by its role, a refused container gets a plain reason.
+/// The Y4M pixel format that keeps the input's samples (10-bit stays 10-bit), when
+/// ffprobe (beside ffmpeg, or on PATH) can tell.
+fn source_pixel_format(ffmpeg: &Path, input: &Path) -> Option<String> {
+    let ffprobe = decode::find_ffprobe(ffmpeg)?;
+    let info = decode::probe(&ffprobe, input)?;
+    decode::y4m_pixel_format(info.pixel_format.as_deref()?)
+}
+
+/// ffmpeg's complaint, cleaned for a client (see [`decode::complaint`]).
 fn complaint(stderr: &str, label: &str) -> String {
-    if stderr.contains("Format not on whitelist") {
-        return format!(
-            "the {label} is not in a container this server decodes \
-             (mp4/mov, mkv/webm, MPEG-TS, IVF, AVI or Y4M)"
-        );
-    }
-    let lines: Vec<String> = stderr
-        .lines()
-        .filter(|l| {
-            !l.contains("Inner protocol failed to seekback") && !l.contains("Last message repeated")
-        })
-        .map(|l| {
-            l.replace("cache:pipe:0", "input")
-                .replace("pipe:0", "input")
-        })
-        .collect();
-    lines.join("\n").trim().to_owned()
+    decode::complaint(stderr, label)
 }
 
 /// An ffmpeg process decoding one input to Y4M; killed and reaped when dropped.
@@ -126,8 +85,9 @@ impl<'a> Decoder<'a> {
     ) -> Result<Self, ApiError> {
         let file = std::fs::File::open(input)
             .map_err(|e| ApiError::bad_media(format!("cannot open the {label}: {e}")))?;
+        let pixel_format = source_pixel_format(ffmpeg, input);
         let mut child = Command::new(ffmpeg)
-            .args(decoder_args())
+            .args(decoder_args(pixel_format))
             .stdin(Stdio::from(file))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -140,21 +100,7 @@ impl<'a> Decoder<'a> {
         let stdout = child.stdout.take();
         // Drain stderr on a thread so a chatty decoder can never block on a full pipe;
         // keep only its start for the error message.
-        let stderr = child.stderr.take().map(|mut pipe| {
-            std::thread::spawn(move || {
-                let mut kept = Vec::new();
-                let mut buf = [0u8; 4096];
-                while let Ok(n) = pipe.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                    if kept.len() < 4096 {
-                        kept.extend_from_slice(&buf[..n.min(4096 - kept.len())]);
-                    }
-                }
-                String::from_utf8_lossy(&kept).trim().to_owned()
-            })
-        });
+        let stderr = child.stderr.take().map(decode::spawn_stderr_tail);
         let child = Arc::new(Mutex::new(child));
         control.add_decoder(child.clone());
         Ok(Decoder {
@@ -315,10 +261,10 @@ mod tests {
 
     #[test]
     fn ffmpeg_reads_only_stdin_through_listed_containers() {
-        let args = decoder_args();
+        let args = decoder_args(Some("yuv420p10le".into()));
         let after = |flag: &str| {
-            let at = args.iter().position(|a| *a == flag).unwrap();
-            args[at + 1]
+            let at = args.iter().position(|a| a == flag).unwrap();
+            args[at + 1].as_str()
         };
         assert_eq!(after("-i"), "cache:pipe:0");
         let protocols: Vec<&str> = after("-protocol_whitelist").split(',').collect();
@@ -330,12 +276,13 @@ mod tests {
         for container in ["mov", "mp4", "matroska", "webm", "mpegts", "ivf", "avi"] {
             assert!(formats.contains(&container), "{container}");
         }
+        assert_eq!(after("-pix_fmt"), "yuv420p10le");
         // Whitelists are input options: they must come before `-i`.
-        let input_at = args.iter().position(|a| *a == "-i").unwrap();
-        assert!(args.iter().position(|a| *a == "-format_whitelist").unwrap() < input_at);
+        let input_at = args.iter().position(|a| a == "-i").unwrap();
+        assert!(args.iter().position(|a| a == "-format_whitelist").unwrap() < input_at);
         assert!(
             args.iter()
-                .position(|a| *a == "-protocol_whitelist")
+                .position(|a| a == "-protocol_whitelist")
                 .unwrap()
                 < input_at
         );

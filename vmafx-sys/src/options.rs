@@ -105,8 +105,9 @@ pub struct VmafxOptions {
     /// How `VmafxResult.score` pools the first model's per-frame scores, a
     /// `VMAFX_POOL_*` value.
     pub pool_method: VmafxPoolMethod,
-    /// `vmafx_score` only: the geometry of raw `.yuv` inputs (any path not ending in
-    /// `.y4m`). Ignored for Y4M input, whose header says it.
+    /// `vmafx_score` only: the geometry of raw YUV inputs (`.yuv` files need it); when
+    /// set, both inputs are read as raw YUV. Left zero, inputs are read as Y4M or
+    /// decoded by ffmpeg.
     pub raw_format: VmafxFrameFormat,
     /// `vmafx_score` only: frames to drop from the start of the reference.
     pub skip_reference_frames: u64,

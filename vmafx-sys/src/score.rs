@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::path::Path;
 
-use vmafx::io::{is_y4m_path, InputKind};
+use vmafx::io::InputKind;
 use vmafx::ScoreJob;
 
 use crate::ffi_util::{c_path, guard_status, write_out};
@@ -14,10 +14,13 @@ use crate::status::{FfiError, VmafxStatus};
 /// Scores the distorted video at `distorted_path` against the reference at
 /// `reference_path` and fills `*result`.
 ///
-/// Inputs are Y4M files (paths ending in `.y4m`) or raw planar YUV files of the
-/// geometry in `options->raw_format`; both must be of the same kind. "-" reads
-/// standard input. `options` may be NULL for the defaults (VMAF with `vmaf_v0.6.1`, all
-/// cores); otherwise initialise it with `vmafx_options_init()`.
+/// With `options->raw_format` set (non-zero width and height), both inputs are raw
+/// planar YUV of that geometry (`.yuv` files need it). Otherwise each input is read by
+/// its content: Y4M as it is, any other video (mp4, mkv, webm, ivf, ...) decoded by an
+/// `ffmpeg` child process found through `VMAFX_FFMPEG` or `PATH`, keeping its pixel
+/// format and bit depth. "-" reads standard input (at most one of the two). `options`
+/// may be NULL for the defaults (VMAF with `vmaf_v0.6.1`, all cores); otherwise
+/// initialise it with `vmafx_options_init()`.
 ///
 /// On success the caller owns `result->report` and frees it with
 /// `vmafx_report_free()`. On failure `*result` (when `result` is not NULL) holds a NaN
@@ -25,9 +28,9 @@ use crate::status::{FfiError, VmafxStatus};
 ///
 /// Errors: `VMAFX_STATUS_NULL_POINTER`, `VMAFX_STATUS_INVALID_ARGUMENT` (bad options),
 /// `VMAFX_STATUS_BACKEND_UNAVAILABLE`, `VMAFX_STATUS_MODEL`, `VMAFX_STATUS_FEATURE`,
-/// `VMAFX_STATUS_IO` (a file cannot be read), `VMAFX_STATUS_INVALID_INPUT` (malformed or
-/// truncated video), `VMAFX_STATUS_MISMATCH` (different formats or lengths),
-/// `VMAFX_STATUS_NO_FRAMES`.
+/// `VMAFX_STATUS_IO` (a file cannot be read, or ffmpeg is needed and cannot be found),
+/// `VMAFX_STATUS_INVALID_INPUT` (malformed, truncated or undecodable video),
+/// `VMAFX_STATUS_MISMATCH` (different formats or lengths), `VMAFX_STATUS_NO_FRAMES`.
 ///
 /// # Safety
 /// The paths are NULL or NUL-terminated strings; `options` is NULL or an initialised
@@ -70,28 +73,61 @@ pub unsafe extern "C" fn vmafx_score(
     })
 }
 
-/// Y4M when both paths end in `.y4m`, raw YUV of the options' geometry when neither does.
+/// Raw YUV of the options' geometry when one is given, else each input by its content.
 fn input_kind(reference: &Path, distorted: &Path, run: &RunOptions) -> Result<InputKind, FfiError> {
-    match (is_y4m_path(reference), is_y4m_path(distorted)) {
-        (true, true) => Ok(InputKind::Y4m),
-        (false, false) => {
-            if run.raw.raw_format.width == 0 || run.raw.raw_format.height == 0 {
-                return Err(FfiError::invalid(
-                    "raw (non-.y4m) input needs options->raw_format: width, height, chroma \
-                     and bit_depth",
-                ));
-            }
-            Ok(InputKind::Raw(
-                run.raw.raw_format.to_format("options->raw_format")?,
-            ))
+    if reference.as_os_str() == "-" && distorted.as_os_str() == "-" {
+        return Err(FfiError::invalid(
+            "the reference and the distorted video cannot both be standard input (\"-\")",
+        ));
+    }
+    let geometry = &run.raw.raw_format;
+    let raw_name = |p: &Path| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("yuv"))
+    };
+    if geometry.width == 0 && geometry.height == 0 {
+        if raw_name(reference) || raw_name(distorted) {
+            return Err(FfiError::invalid(
+                "raw .yuv input needs options->raw_format: width, height, chroma and bit_depth",
+            ));
         }
-        _ => Err(FfiError::new(
-            VmafxStatus::Mismatch,
-            format!(
-                "{} and {} must both be .y4m or both raw .yuv",
-                reference.display(),
-                distorted.display()
-            ),
-        )),
+        return Ok(InputKind::Auto);
+    }
+    if geometry.width == 0 || geometry.height == 0 {
+        return Err(FfiError::invalid(
+            "options->raw_format needs both width and height (or neither, to read Y4M or \
+             compressed video)",
+        ));
+    }
+    Ok(InputKind::Raw(geometry.to_format("options->raw_format")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults() -> RunOptions {
+        // SAFETY: NULL asks for the defaults.
+        unsafe { RunOptions::from_c(std::ptr::null()) }.unwrap()
+    }
+
+    #[test]
+    fn inputs_are_read_by_content_unless_a_geometry_is_given() {
+        let mut run = defaults();
+        let kind = |run: &RunOptions, r: &str, d: &str| input_kind(Path::new(r), Path::new(d), run);
+        assert_eq!(kind(&run, "a.mp4", "b.y4m").unwrap(), InputKind::Auto);
+        assert_eq!(kind(&run, "-", "b.mkv").unwrap(), InputKind::Auto);
+        let both_stdin = kind(&run, "-", "-").unwrap_err();
+        assert_eq!(both_stdin.status, VmafxStatus::InvalidArgument);
+        let raw_without_geometry = kind(&run, "a.yuv", "b.yuv").unwrap_err();
+        assert!(raw_without_geometry.message.contains("raw_format"));
+        run.raw.raw_format.width = 352;
+        assert!(kind(&run, "a.yuv", "b.yuv").is_err(), "height is missing");
+        run.raw.raw_format.height = 288;
+        assert!(matches!(
+            kind(&run, "a.yuv", "b.yuv").unwrap(),
+            InputKind::Raw(_)
+        ));
     }
 }

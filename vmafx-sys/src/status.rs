@@ -71,7 +71,10 @@ impl From<vmafx::Error> for FfiError {
         use vmafx::Error as E;
         let status = match &error {
             E::Io { .. } => VmafxStatus::Io,
-            E::Y4m(_) | E::Truncated { .. } | E::InvalidInput(_) => VmafxStatus::InvalidInput,
+            E::Y4m(_) | E::Truncated { .. } | E::InvalidInput(_) | E::Decode { .. } => {
+                VmafxStatus::InvalidInput
+            }
+            E::DecoderMissing { .. } => VmafxStatus::Io,
             E::Mismatch(_) => VmafxStatus::Mismatch,
             E::Model { .. } | E::UnknownModel(..) | E::ModelFile { .. } => VmafxStatus::Model,
             E::Feature(_) | E::UnknownOption { .. } | E::OptionValue { .. } => VmafxStatus::Feature,

@@ -34,6 +34,25 @@ pub enum Error {
     /// Reference and distorted inputs that cannot be compared.
     #[error("reference and distorted inputs differ: {0}")]
     Mismatch(String),
+    /// Compressed input that needs ffmpeg, which cannot be found or started.
+    #[error(
+        "{input} is neither Y4M nor raw YUV, and decoding it needs ffmpeg: {reason}; install \
+         ffmpeg (Debian/Ubuntu: `apt install ffmpeg`) or set VMAFX_FFMPEG to its path"
+    )]
+    DecoderMissing {
+        /// The input that needed decoding.
+        input: String,
+        /// Why no decoder could be used.
+        reason: String,
+    },
+    /// ffmpeg failed on an input; the message is ffmpeg's own (bounded) complaint.
+    #[error("ffmpeg could not decode {input}: {message}")]
+    Decode {
+        /// The input being decoded.
+        input: String,
+        /// What ffmpeg said, or how it ended.
+        message: String,
+    },
     /// A model file that cannot be parsed or used.
     #[error("invalid model {name}: {reason}")]
     Model {

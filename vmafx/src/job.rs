@@ -5,7 +5,8 @@ use std::sync::mpsc;
 
 use crate::error::{Error, Result};
 use crate::frame::Frame;
-use crate::io::{self, FrameReader, InputKind};
+use crate::io::decode::{DecodeOptions, ScaleTarget, Scaling};
+use crate::io::{self, FrameReader, InputKind, OpenedInput};
 use crate::report::Report;
 use crate::scorer::ScorerBuilder;
 
@@ -27,6 +28,16 @@ pub struct ScoreJob {
     /// Whether inputs of different lengths are an error (else the common frames are
     /// scored and the outcome says which input was longer, as libvmaf's CLI does).
     pub require_equal_length: bool,
+    /// How inputs that are not raw YUV are decoded, deinterlaced and scaled.
+    pub decode: DecodeOptions,
+}
+
+/// Both inputs of a job, opened (and their decoders started).
+pub struct OpenedPair {
+    /// The reference.
+    pub reference: OpenedInput,
+    /// The distorted video.
+    pub distorted: OpenedInput,
 }
 
 /// What a finished job produced.
@@ -53,7 +64,49 @@ impl ScoreJob {
             skip_distorted: 0,
             max_frames: None,
             require_equal_length: true,
+            decode: DecodeOptions::default(),
         }
+    }
+
+    /// Opens both inputs as the job reads them: decoded, deinterlaced and scaled as
+    /// [`ScoreJob::decode`] asks. The distorted video is scaled to the reference's size
+    /// with [`Scaling::DistortedToReference`], so the reference is opened first.
+    pub fn open_inputs(&self) -> Result<OpenedPair> {
+        let both = match self.decode.scaling {
+            Scaling::Both {
+                width,
+                height,
+                algorithm,
+            } => Some(ScaleTarget {
+                width,
+                height,
+                algorithm,
+            }),
+            _ => None,
+        };
+        let reference = self.open_one(&self.reference, both, "reference")?;
+        let distorted_target = match self.decode.scaling {
+            Scaling::DistortedToReference(algorithm) => {
+                let format = reference.reader.format();
+                Some(ScaleTarget {
+                    width: format.width(),
+                    height: format.height(),
+                    algorithm,
+                })
+            }
+            _ => both,
+        };
+        let distorted = self.open_one(&self.distorted, distorted_target, "distorted")?;
+        Ok(OpenedPair {
+            reference,
+            distorted,
+        })
+    }
+
+    fn open_one(&self, path: &Path, scale: Option<ScaleTarget>, what: &str) -> Result<OpenedInput> {
+        let name = format!("{what} {}", path.display());
+        io::open_input(path, self.input, &self.decode, scale, &name)
+            .map_err(|e| label(e, what, path))
     }
 
     /// Runs the job; `progress` is called with the number of frames read so far.
@@ -69,10 +122,20 @@ impl ScoreJob {
     pub fn run_until(
         &self,
         scorer: ScorerBuilder,
+        keep_going: impl FnMut(u64) -> bool,
+    ) -> Result<JobOutcome> {
+        let inputs = self.open_inputs()?;
+        self.run_opened(inputs, scorer, keep_going)
+    }
+
+    /// [`ScoreJob::run_until`] on inputs already opened by [`ScoreJob::open_inputs`].
+    pub fn run_opened(
+        &self,
+        inputs: OpenedPair,
+        scorer: ScorerBuilder,
         mut keep_going: impl FnMut(u64) -> bool,
     ) -> Result<JobOutcome> {
-        let reference = open_labelled(&self.reference, self.input, "reference")?;
-        let distorted = open_labelled(&self.distorted, self.input, "distorted")?;
+        let (reference, distorted) = (inputs.reference.reader, inputs.distorted.reader);
         let format = *reference.format();
         if *distorted.format() != format {
             return Err(Error::Mismatch(format!(
@@ -214,10 +277,6 @@ impl ScoreJob {
     }
 }
 
-fn open_labelled(path: &Path, kind: InputKind, what: &str) -> Result<Box<dyn FrameReader>> {
-    io::open(path, kind).map_err(|e| label(e, what, path))
-}
-
 fn read_labelled(reader: &mut dyn FrameReader, frame: &mut Frame, path: &Path) -> Result<bool> {
     reader.read_into(frame).map_err(|e| label(e, "input", path))
 }
@@ -236,7 +295,10 @@ fn skip(reader: &mut dyn FrameReader, frame: &mut Frame, count: u64, path: &Path
 
 /// Prefixes an error with the file it came from, keeping its variant where it has no text.
 fn label(error: Error, what: &str, path: &Path) -> Error {
+    let shown = path.display().to_string();
     match error {
+        // Messages that name the input already stay as they are.
+        Error::Y4m(m) | Error::InvalidInput(m) if m.contains(&shown) => Error::InvalidInput(m),
         Error::Io { context, source } => Error::Io {
             context: format!("{what} {}: {context}", path.display()),
             source,

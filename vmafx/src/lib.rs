@@ -54,7 +54,7 @@ pub mod metrics {
     pub use crate::feature::registry::{alias, all, metric, names, providing};
 }
 pub use frame::{ChromaSubsampling, Frame, FrameFormat, FrameView, Plane, PlaneRef};
-pub use job::{JobOutcome, ScoreJob};
+pub use job::{JobOutcome, OpenedPair, ScoreJob};
 pub use model::Model;
 pub use pool::{percentile, Percentile, PoolMethod, Pooled};
 pub use report::{FrameRecord, Report, ReportFormat};

@@ -18,6 +18,7 @@ from . import _native
 from ._errors import (
     BackendUnavailableError,
     CancelledError,
+    DecoderMissingError,
     FeatureError,
     InternalError,
     InvalidArgumentError,
@@ -133,6 +134,7 @@ __all__ = [
     "ModelError",
     "FeatureError",
     "NoFramesError",
+    "DecoderMissingError",
     "BackendUnavailableError",
     "CancelledError",
     "InvalidArgumentError",

@@ -33,6 +33,11 @@ class NoFramesError(VmafxError):
     """Scoring ended without a single frame."""
 
 
+class DecoderMissingError(VmafxError):
+    """A compressed input needs ffmpeg, which is not installed (or not where
+    ``VMAFX_FFMPEG`` points)."""
+
+
 class BackendUnavailableError(VmafxError):
     """The requested compute backend cannot run in this build or on this machine."""
 
@@ -63,6 +68,7 @@ __all__ = [
     "ModelError",
     "FeatureError",
     "NoFramesError",
+    "DecoderMissingError",
     "BackendUnavailableError",
     "CancelledError",
     "InvalidArgumentError",

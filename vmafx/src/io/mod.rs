@@ -1,8 +1,11 @@
-//! Streaming readers for raw video: Y4M and headerless planar YUV.
+//! Streaming readers for video: Y4M and headerless planar YUV natively, anything else
+//! (mp4, mkv, webm, ...) through an ffmpeg child ([`decode`]).
 //!
 //! Readers hold one frame's worth of scratch and nothing more, so memory stays flat
 //! however long the input is.
 
+pub mod decode;
+pub mod sync;
 pub mod y4m;
 pub mod yuv;
 
@@ -13,8 +16,12 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::frame::{Frame, FrameFormat, PlaneBuffer};
 
+use decode::{Container, DecodeOptions, ScaleTarget, Source};
 pub use y4m::Y4mReader;
 pub use yuv::YuvReader;
+
+/// Read-ahead buffer of the native readers.
+const READ_BUFFER: usize = 1 << 20;
 
 /// A source of frames of one fixed format.
 pub trait FrameReader: Send {
@@ -30,6 +37,12 @@ pub trait FrameReader: Send {
         let mut frame = Frame::zeroed(*self.format());
         Ok(self.read_into(&mut frame)?.then_some(frame))
     }
+
+    /// How many frames the input holds, when that is known before reading it (from a
+    /// file's size or the container); for progress displays only.
+    fn frames_hint(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// How to interpret an input file.
@@ -39,10 +52,95 @@ pub enum InputKind {
     Y4m,
     /// Headerless planar YUV of the given format.
     Raw(FrameFormat),
+    /// Y4M when the input starts with its signature, else video that ffmpeg decodes.
+    Auto,
+}
+
+/// One opened input and what was done to read it.
+pub struct OpenedInput {
+    /// The frames.
+    pub reader: Box<dyn FrameReader>,
+    /// Set when ffmpeg decodes, deinterlaces or scales the input: what it does, in words.
+    pub note: Option<String>,
 }
 
 /// Opens `path` (`-` for standard input) as a frame reader.
 pub fn open(path: &Path, kind: InputKind) -> Result<Box<dyn FrameReader>> {
+    let label = path.display().to_string();
+    Ok(open_input(path, kind, &DecodeOptions::default(), None, &label)?.reader)
+}
+
+/// Opens `path` (`-` for standard input): Y4M and raw YUV natively, other video (with
+/// [`InputKind::Auto`]) through ffmpeg. With `scale`, an input of another size is
+/// scaled by ffmpeg to that size (raw YUV cannot be). `label` names the input in
+/// messages.
+pub fn open_input(
+    path: &Path,
+    kind: InputKind,
+    options: &DecodeOptions,
+    scale: Option<ScaleTarget>,
+    label: &str,
+) -> Result<OpenedInput> {
+    let native = |reader: Box<dyn FrameReader>| OpenedInput { reader, note: None };
+    if let InputKind::Raw(format) = kind {
+        if scale.is_some_and(|t| (t.width, t.height) != (format.width(), format.height())) {
+            return Err(Error::InvalidInput(format!(
+                "{label} is raw YUV, which cannot be scaled; give it as Y4M or in a container"
+            )));
+        }
+        return open_native(path, kind).map(native);
+    }
+    if path.as_os_str() == "-" {
+        let mut buffered: BufReader<Box<dyn Read + Send>> =
+            BufReader::with_capacity(READ_BUFFER, Box::new(std::io::stdin()));
+        let container = match kind {
+            InputKind::Auto => decode::sniff_buffered(&mut buffered, label)?,
+            _ => Container::Y4m,
+        };
+        // A stream can be read once: when it may need ffmpeg's filters, it goes through
+        // ffmpeg from the start (a scale to the same size is a no-op there).
+        if container == Container::Y4m && scale.is_none() && !options.deinterlace {
+            return Ok(native(Box::new(Y4mReader::new(buffered)?)));
+        }
+        return decoded(Source::Stream(Box::new(buffered)), options, scale, label);
+    }
+    let mut file =
+        File::open(path).map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+    let container = match kind {
+        InputKind::Auto => decode::sniff_file(&mut file, label)?,
+        _ => Container::Y4m,
+    };
+    drop(file);
+    if container == Container::Y4m {
+        match open_native(path, InputKind::Y4m) {
+            Ok(reader) => {
+                let size = (reader.format().width(), reader.format().height());
+                if scale.is_none_or(|t| (t.width, t.height) == size) {
+                    return Ok(native(reader));
+                }
+            }
+            Err(Error::Y4m(message)) if message.contains("interlaced") && options.deinterlace => {}
+            Err(error) => return Err(error),
+        }
+    }
+    decoded(Source::File(path.to_path_buf()), options, scale, label)
+}
+
+fn decoded(
+    source: Source,
+    options: &DecodeOptions,
+    scale: Option<ScaleTarget>,
+    label: &str,
+) -> Result<OpenedInput> {
+    let (reader, note) = decode::open_decoded(source, options, scale, label)?;
+    Ok(OpenedInput {
+        reader: Box::new(reader),
+        note: Some(note),
+    })
+}
+
+/// Opens `path` as Y4M or raw YUV, as it is.
+fn open_native(path: &Path, kind: InputKind) -> Result<Box<dyn FrameReader>> {
     // A regular file's size is known: a header promising more than the file holds is
     // refused here, before anything is allocated for its frames.
     let (source, size): (Box<dyn Read + Send>, Option<u64>) = if path.as_os_str() == "-" {
@@ -57,15 +155,8 @@ pub fn open(path: &Path, kind: InputKind) -> Result<Box<dyn FrameReader>> {
             .map(|m| m.len());
         (Box::new(file), size)
     };
-    let buffered = BufReader::with_capacity(1 << 20, source);
+    let buffered = BufReader::with_capacity(READ_BUFFER, source);
     Ok(match kind {
-        InputKind::Y4m => {
-            let reader = Y4mReader::new(buffered)?;
-            if let Some(size) = size {
-                reader.check_stream_size(size)?;
-            }
-            Box::new(reader)
-        }
         InputKind::Raw(format) => {
             let expected = format.frame_bytes();
             if let Some(got) = size.filter(|&n| n > 0 && n < expected as u64) {
@@ -75,7 +166,16 @@ pub fn open(path: &Path, kind: InputKind) -> Result<Box<dyn FrameReader>> {
                     expected,
                 });
             }
-            Box::new(YuvReader::new(buffered, format))
+            let frames = size.map(|n| n / expected.max(1) as u64);
+            Box::new(YuvReader::new(buffered, format).with_frames_hint(frames))
+        }
+        InputKind::Y4m | InputKind::Auto => {
+            let mut reader = Y4mReader::new(buffered)?;
+            if let Some(size) = size {
+                reader.check_stream_size(size)?;
+                reader.set_stream_size(size);
+            }
+            Box::new(reader)
         }
     })
 }

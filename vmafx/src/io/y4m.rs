@@ -36,6 +36,8 @@ pub struct Y4mReader<R> {
     frames_read: u64,
     /// Bytes of the header line, its line end included.
     header_bytes: usize,
+    /// The whole stream's size, when it is a file.
+    stream_bytes: Option<u64>,
 }
 
 impl<R: BufRead + Send> Y4mReader<R> {
@@ -53,6 +55,7 @@ impl<R: BufRead + Send> Y4mReader<R> {
             header_bytes: line.len() + 1,
             line,
             frames_read: 0,
+            stream_bytes: None,
         })
     }
 
@@ -78,6 +81,12 @@ impl<R: BufRead + Send> Y4mReader<R> {
                 .saturating_sub(MIN_MARKER_BYTES),
             expected,
         })
+    }
+
+    /// Records the stream's total size, from which [`FrameReader::frames_hint`] estimates
+    /// the frame count (exact when the `FRAME` markers carry no parameters).
+    pub fn set_stream_size(&mut self, total_bytes: u64) {
+        self.stream_bytes = Some(total_bytes);
     }
 
     /// Bytes of the alpha plane that follows each frame's colour planes (0 without one).
@@ -135,6 +144,13 @@ impl<R: BufRead + Send> FrameReader for Y4mReader<R> {
         self.frames_read += 1;
         Ok(true)
     }
+
+    fn frames_hint(&self) -> Option<u64> {
+        let per_frame =
+            (MIN_MARKER_BYTES + self.header.format.frame_bytes() + self.alpha_bytes()) as u64;
+        let after_header = self.stream_bytes?.checked_sub(self.header_bytes as u64)?;
+        Some(after_header / per_frame)
+    }
 }
 
 /// Reads one `\n`-terminated line (without the terminator) into `line`.
@@ -189,7 +205,8 @@ pub fn parse_header(line: &[u8]) -> Result<Y4mHeader> {
             "C" => colour_space = value.to_string(),
             "I" if !matches!(value, "p" | "?" | "") => {
                 return Err(Error::Y4m(format!(
-                    "interlaced input (I{value}) is not supported; deinterlace first"
+                    "interlaced input (I{value}) is not supported; deinterlace first \
+                     (`--deinterlace`, ffmpeg's yadif)"
                 )))
             }
             // Aspect ratio, interlacing 'p' and X-extensions do not change the samples.

@@ -14,6 +14,7 @@ pub struct YuvReader<R> {
     format: FrameFormat,
     scratch: Vec<u8>,
     frames_read: u64,
+    frames_hint: Option<u64>,
 }
 
 impl<R: Read + Send> YuvReader<R> {
@@ -24,7 +25,14 @@ impl<R: Read + Send> YuvReader<R> {
             format,
             scratch: Vec::new(),
             frames_read: 0,
+            frames_hint: None,
         }
+    }
+
+    /// Sets the frame count reported by [`FrameReader::frames_hint`].
+    pub fn with_frames_hint(mut self, frames: Option<u64>) -> Self {
+        self.frames_hint = frames;
+        self
     }
 }
 
@@ -45,5 +53,9 @@ impl<R: Read + Send> FrameReader for YuvReader<R> {
             self.frames_read += 1;
         }
         Ok(ok)
+    }
+
+    fn frames_hint(&self) -> Option<u64> {
+        self.frames_hint
     }
 }
