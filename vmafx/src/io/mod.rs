@@ -3,6 +3,7 @@
 //! Readers hold one frame's worth of scratch and nothing more, so memory stays flat
 //! however long the input is.
 
+mod seek;
 pub mod y4m;
 pub mod yuv;
 
@@ -25,6 +26,14 @@ pub trait FrameReader: Send {
     /// Returns `Ok(false)` at a clean end of stream; a partial frame is an error.
     fn read_into(&mut self, frame: &mut Frame) -> Result<bool>;
 
+    /// Moves past the next `count` frames; returns how many there were (fewer only at
+    /// the end of the stream). Readers over regular files jump to the frame's byte offset
+    /// instead of decoding what lies before; others read and drop. `scratch` must have
+    /// the reader's format; its contents afterwards are unspecified.
+    fn skip_frames(&mut self, count: u64, scratch: &mut Frame) -> Result<u64> {
+        seek::read_and_drop(self, count, scratch)
+    }
+
     /// Reads the next frame into a new buffer; `None` at the end of the stream.
     fn read_frame(&mut self) -> Result<Option<Frame>> {
         let mut frame = Frame::zeroed(*self.format());
@@ -45,22 +54,28 @@ pub enum InputKind {
 pub fn open(path: &Path, kind: InputKind) -> Result<Box<dyn FrameReader>> {
     // A regular file's size is known: a header promising more than the file holds is
     // refused here, before anything is allocated for its frames.
-    let (source, size): (Box<dyn Read + Send>, Option<u64>) = if path.as_os_str() == "-" {
-        (Box::new(std::io::stdin()), None)
-    } else {
-        let file = File::open(path)
-            .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
-        let size = file
-            .metadata()
-            .ok()
-            .filter(|m| m.is_file())
-            .map(|m| m.len());
-        (Box::new(file), size)
-    };
-    let buffered = BufReader::with_capacity(1 << 20, source);
+    if path.as_os_str() == "-" {
+        let stdin = BufReader::with_capacity(1 << 20, std::io::stdin());
+        return match kind {
+            InputKind::Y4m => Ok(Box::new(Y4mReader::new(stdin)?)),
+            InputKind::Raw(format) => Ok(Box::new(YuvReader::new(stdin, format))),
+        };
+    }
+    let file =
+        File::open(path).map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    let buffered = BufReader::with_capacity(1 << 20, file);
+    // Only regular files jump over skipped frames; a pipe or device reads through them.
     Ok(match kind {
         InputKind::Y4m => {
-            let reader = Y4mReader::new(buffered)?;
+            let reader = match size {
+                Some(_) => Y4mReader::seekable(buffered)?,
+                None => Y4mReader::new(buffered)?,
+            };
             if let Some(size) = size {
                 reader.check_stream_size(size)?;
             }
@@ -75,7 +90,10 @@ pub fn open(path: &Path, kind: InputKind) -> Result<Box<dyn FrameReader>> {
                     expected,
                 });
             }
-            Box::new(YuvReader::new(buffered, format))
+            match size {
+                Some(_) => Box::new(YuvReader::seekable(buffered, format)),
+                None => Box::new(YuvReader::new(buffered, format)),
+            }
         }
     })
 }
