@@ -2,6 +2,7 @@
 
 mod args;
 mod console;
+mod merge;
 mod model_spec;
 mod output;
 mod preset;
@@ -17,6 +18,13 @@ use args::Args;
 use console::{errln, outln};
 
 fn main() -> ExitCode {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if argv.get(1).is_some_and(|word| word == merge::COMMAND) {
+        return match merge::run(&argv) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => console::fail(&error),
+        };
+    }
     match Args::from_command_line().and_then(|args| run(&args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => console::fail(&error),
@@ -49,6 +57,9 @@ fn run(args: &Args) -> Result<()> {
     let job = args.job()?;
     let request = args.request()?;
     let scorer = args.scorer(&request)?;
+    if job.frames.is_some() {
+        return merge::write_part(args, &job, scorer);
+    }
     let target = args
         .output
         .as_deref()
@@ -95,7 +106,7 @@ fn explain_bit_depths(error: vmafx::Error, common_bitdepth: bool) -> anyhow::Err
 }
 
 /// A frame counter on stderr when it is a terminal, nothing in pipes or with `-q`.
-fn progress_bar(quiet: bool) -> Option<ProgressBar> {
+pub(crate) fn progress_bar(quiet: bool) -> Option<ProgressBar> {
     if quiet || !std::io::stderr().is_terminal() {
         return None;
     }

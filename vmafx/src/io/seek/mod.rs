@@ -42,3 +42,6 @@ pub(crate) fn read_and_drop(
     }
     Ok(passed)
 }
+
+#[cfg(test)]
+mod tests;
