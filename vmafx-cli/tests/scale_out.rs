@@ -101,7 +101,8 @@ fn parts_from_separate_processes_merge_to_the_single_run() {
     let json = std::fs::read_to_string(dir.join("merged.json")).unwrap();
     assert!(json.contains("\"integer_motion2\": 2.270187"), "{json}");
 
-    let missing = vmafx(&["merge", "-o", path(&dir.join("x.json")), path(&parts[1]), path(&parts[2])]);
+    let out = path(&dir.join("x.json")).to_string();
+    let missing = vmafx(&["merge", "-o", &out, path(&parts[1]), path(&parts[0]), path(&parts[2])]);
     assert!(!missing.status.success());
     let error = String::from_utf8_lossy(&missing.stderr);
     assert!(error.contains("frames 3..5 missing"), "{error}");
