@@ -108,7 +108,11 @@ pub fn write_part(args: &Args, job: &ScoreJob, scorer: ScorerBuilder) -> Result<
             "vmafx: frames {}..{}{} written to {}",
             part.start,
             part.end,
-            if part.video_ends { " (the video's end)" } else { "" },
+            if part.video_ends {
+                " (the video's end)"
+            } else {
+                ""
+            },
             path.display()
         );
     }

@@ -102,7 +102,14 @@ fn parts_from_separate_processes_merge_to_the_single_run() {
     assert!(json.contains("\"integer_motion2\": 2.270187"), "{json}");
 
     let out = path(&dir.join("x.json")).to_string();
-    let missing = vmafx(&["merge", "-o", &out, path(&parts[1]), path(&parts[0]), path(&parts[2])]);
+    let missing = vmafx(&[
+        "merge",
+        "-o",
+        &out,
+        path(&parts[1]),
+        path(&parts[0]),
+        path(&parts[2]),
+    ]);
     assert!(!missing.status.success());
     let error = String::from_utf8_lossy(&missing.stderr);
     assert!(error.contains("frames 3..5 missing"), "{error}");

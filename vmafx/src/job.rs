@@ -287,8 +287,7 @@ impl ScoreJob {
         spares: mpsc::Receiver<Frame>,
     ) {
         let (reference, distorted) = (reference.as_mut(), distorted.as_mut());
-        let event = match self.read_all([reference, distorted], format, window, &frames, &spares)
-        {
+        let event = match self.read_all([reference, distorted], format, window, &frames, &spares) {
             Ok(Some(end)) => end,
             Ok(None) => return,
             Err(error) => ReadEvent::Failed(error),

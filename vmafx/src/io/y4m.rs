@@ -137,7 +137,8 @@ impl<R: BufRead + Send> Y4mReader<R> {
     fn jump(&mut self, seek: SeekFn<R>, more: u64) -> Result<bool> {
         let payload = self.payload_bytes();
         let whole = payload + MIN_MARKER_BYTES as u64;
-        let (Some(over_this), Some(over_rest)) = (seek::span(1, payload), seek::span(more - 1, whole))
+        let (Some(over_this), Some(over_rest)) =
+            (seek::span(1, payload), seek::span(more - 1, whole))
         else {
             return Ok(false);
         };

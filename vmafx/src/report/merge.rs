@@ -42,7 +42,8 @@ pub fn merge(parts: &[Part]) -> Result<Report> {
         }));
         seconds += part.seconds;
         for (sum, counters) in totals.iter_mut().zip(&part.run_totals) {
-            sum.totals.resize(sum.totals.len().max(counters.totals.len()), 0);
+            sum.totals
+                .resize(sum.totals.len().max(counters.totals.len()), 0);
             for (s, c) in sum.totals.iter_mut().zip(&counters.totals) {
                 *s = s.saturating_add(*c);
             }
@@ -91,14 +92,31 @@ fn check_alike(first: &Part, part: &Part, n: usize) -> Result<()> {
     if part.metrics != first.metrics {
         return differs(format!("metrics {:?} vs {:?}", part.metrics, first.metrics));
     }
-    let features = |p: &Part| p.run_totals.iter().map(|t| t.feature.clone()).collect::<Vec<_>>();
+    let features = |p: &Part| {
+        p.run_totals
+            .iter()
+            .map(|t| t.feature.clone())
+            .collect::<Vec<_>>()
+    };
     if features(part) != features(first) {
         return differs("different extractors keep run totals".into());
     }
-    if part.start >= part.end || part.frames.iter().any(|f| !(part.start..part.end).contains(&f.index)) {
-        return differs(format!("its frames are not within {}..{}", part.start, part.end));
+    if part.start >= part.end
+        || part
+            .frames
+            .iter()
+            .any(|f| !(part.start..part.end).contains(&f.index))
+    {
+        return differs(format!(
+            "its frames are not within {}..{}",
+            part.start, part.end
+        ));
     }
-    if part.frames.iter().any(|f| f.values.len() != part.metrics.len()) {
+    if part
+        .frames
+        .iter()
+        .any(|f| f.values.len() != part.metrics.len())
+    {
         return differs("a frame has not one value per metric".into());
     }
     Ok(())

@@ -96,14 +96,23 @@ impl VideoIdentity {
         let format = |v: &Self| {
             format!(
                 "{} {}x{} {} {}-bit, skipping {}/{}",
-                v.input, v.width, v.height, v.chroma, v.bit_depth, v.skip_reference, v.skip_distorted
+                v.input,
+                v.width,
+                v.height,
+                v.chroma,
+                v.bit_depth,
+                v.skip_reference,
+                v.skip_distorted
             )
         };
         if format(self) != format(other) {
             return Some(format!("{} vs {}", format(self), format(other)));
         }
         if self.settings != other.settings {
-            return Some(format!("settings {:?} vs {:?}", self.settings, other.settings));
+            return Some(format!(
+                "settings {:?} vs {:?}",
+                self.settings, other.settings
+            ));
         }
         None
     }
@@ -199,9 +208,9 @@ impl Part {
     /// half part; writing the same part twice leaves one whole copy.
     pub fn write_atomically(&self, path: &Path) -> Result<()> {
         let text = self.to_json()?;
-        let name = path
-            .file_name()
-            .ok_or_else(|| Error::InvalidOption(format!("{} is not a file path", path.display())))?;
+        let name = path.file_name().ok_or_else(|| {
+            Error::InvalidOption(format!("{} is not a file path", path.display()))
+        })?;
         let mut temporary_name = std::ffi::OsString::from(".");
         temporary_name.push(name);
         temporary_name.push(format!(".{}.tmp", std::process::id()));

@@ -25,9 +25,7 @@ pub(crate) fn seek_to<R>(seek: SeekFn<R>, source: &mut R, to: SeekFrom) -> Resul
 
 /// `count * bytes` as a seek offset, or `None` when it does not fit.
 pub(crate) fn span(count: u64, bytes: u64) -> Option<i64> {
-    count
-        .checked_mul(bytes)
-        .and_then(|n| i64::try_from(n).ok())
+    count.checked_mul(bytes).and_then(|n| i64::try_from(n).ok())
 }
 
 /// Reads and drops up to `count` frames; the fallback of readers that cannot jump.

@@ -124,7 +124,10 @@ fn the_last_ten_of_600_hd_frames_read_about_ten_frames() {
     let (video, counter) = VirtualVideo::y4m(600);
     let reader = Y4mReader::seekable(BufReader::with_capacity(1 << 20, video)).unwrap();
     let (seen, bytes) = skip_then_read(reader, &counter, 590);
-    assert_eq!(seen, (590..600).map(|i| (i % 251) as u8).collect::<Vec<_>>());
+    assert_eq!(
+        seen,
+        (590..600).map(|i| (i % 251) as u8).collect::<Vec<_>>()
+    );
     // Ten frames, the skipped frame whose marker confirmed the landing, a buffer refill.
     assert!(
         bytes <= 11 * frame_bytes + (1 << 20) + 4096,
@@ -184,6 +187,9 @@ fn raw_yuv_jumps_too() {
         let expected: Vec<u8> = (skip..600).map(|i| (i % 251) as u8).collect();
         assert_eq!(seen, expected, "skip {skip}");
         let frames_read = (600 - skip + 1).min(600) as usize;
-        assert!(bytes as usize <= frames_read * frame_bytes + (1 << 20), "skip {skip}");
+        assert!(
+            bytes as usize <= frames_read * frame_bytes + (1 << 20),
+            "skip {skip}"
+        );
     }
 }
