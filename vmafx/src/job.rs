@@ -196,15 +196,17 @@ impl ScoreJob {
                 return Err(Error::Mismatch(message.clone()));
             }
         }
-        // Reading stops at the window's limit only when the video goes on (or the
-        // limit is `max_frames`, the video's length by definition).
+        // Reading stops short of the window's limit only at the video's end; reaching
+        // `max_frames` is the end too, by definition.
         let read_to = window.first + count;
-        let video_ends = read_to < window.limit || self.max_frames == Some(window.limit);
+        let length =
+            (read_to < window.limit || self.max_frames == Some(read_to)).then_some(read_to);
         let requested = self.frames.clone().unwrap_or(0..u64::MAX);
+        let video_ends = length.is_some_and(|n| n <= requested.end);
         let scored = requested.start..requested.end.min(read_to);
         if scored.is_empty() {
             return Err(Error::InvalidInput(format!(
-                "the video has {read_to} frames: frames {}..{} are past its end",
+                "frames {}..{} are past the end of the video",
                 requested.start, requested.end
             )));
         }

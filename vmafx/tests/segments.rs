@@ -276,6 +276,18 @@ fn parts_keep_values_bit_for_bit() {
         .run_part(classic_scorer(), |_| {})
         .unwrap_err()
         .to_string();
-    assert!(error.contains("past its end"), "{error}");
+    assert!(error.contains("past the end of the video"), "{error}");
+    // `max_frames` makes a shorter video: its end is known without reading past it.
+    for (frames, expected) in [
+        (3..4, (3, 4, false)),
+        (2..5, (2, 5, true)),
+        (3..9, (3, 5, true)),
+    ] {
+        let mut job = ScoreJob::new(&reference, &distorted, InputKind::Y4m);
+        job.max_frames = Some(5);
+        job.frames = Some(frames);
+        let part = job.run_part(classic_scorer(), |_| {}).unwrap();
+        assert_eq!((part.start, part.end, part.video_ends), expected);
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
