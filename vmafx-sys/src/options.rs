@@ -390,6 +390,25 @@ mod tests {
     }
 
     #[test]
+    fn frame_range_fields_select_a_segment() {
+        let range = |start, end| {
+            VmafxOptions {
+                frame_start: start,
+                frame_end: end,
+                ..VmafxOptions::default()
+            }
+            .frame_range()
+        };
+        assert_eq!(range(0, 0).unwrap(), None);
+        assert_eq!(range(0, 40).unwrap(), Some(0..40));
+        assert_eq!(range(40, 60).unwrap(), Some(40..60));
+        assert_eq!(range(40, 0).unwrap(), Some(40..u64::MAX));
+        let error = range(60, 40).err().expect("an empty range fails");
+        assert_eq!(error.status, VmafxStatus::InvalidArgument);
+        assert!(error.message.contains("frame_start"), "{}", error.message);
+    }
+
+    #[test]
     fn rejects_bad_fields() {
         let check = |change: fn(&mut VmafxOptions), status: VmafxStatus| {
             let mut options = VmafxOptions::default();
