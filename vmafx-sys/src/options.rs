@@ -403,7 +403,7 @@ mod tests {
         assert_eq!(range(0, 40).unwrap(), Some(0..40));
         assert_eq!(range(40, 60).unwrap(), Some(40..60));
         assert_eq!(range(40, 0).unwrap(), Some(40..u64::MAX));
-        let error = range(60, 40).err().expect("an empty range fails");
+        let error = range(60, 40).expect_err("an empty range fails");
         assert_eq!(error.status, VmafxStatus::InvalidArgument);
         assert!(error.message.contains("frame_start"), "{}", error.message);
     }
