@@ -204,7 +204,7 @@ impl ScoreJob {
         let requested = self.frames.clone().unwrap_or(0..u64::MAX);
         let video_ends = length.is_some_and(|n| n <= requested.end);
         let scored = requested.start..requested.end.min(read_to);
-        if scored.is_empty() {
+        if self.frames.is_some() && scored.is_empty() {
             return Err(Error::InvalidInput(format!(
                 "frames {}..{} are past the end of the video",
                 requested.start, requested.end
