@@ -99,7 +99,13 @@ fn parts_from_separate_processes_merge_to_the_single_run() {
     }
     // Frame 5 straddles the 3..5 / 5..7 boundary: its motion2 is the whole run's.
     let json = std::fs::read_to_string(dir.join("merged.json")).unwrap();
-    assert!(json.contains("\"integer_motion2\": 2.270187"), "{json}");
+    let frame_5 = &json[json.find("\"frameNum\": 5,").unwrap()..];
+    let frame_5 = &frame_5[..frame_5.find("frameNum\": 6").unwrap()];
+    assert!(
+        frame_5.contains("\"integer_motion2\": 2.270187"),
+        "{frame_5}"
+    );
+    assert!(frame_5.contains("\"vmaf\": 91.020472"), "{frame_5}");
 
     let out = path(&dir.join("x.json")).to_string();
     let missing = vmafx(&[

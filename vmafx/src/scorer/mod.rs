@@ -637,3 +637,6 @@ fn push_temporal(
 
 #[cfg(test)]
 mod aggregate_tests;
+
+#[cfg(test)]
+mod segment_tests;
