@@ -68,10 +68,21 @@ fn layouts(report: &Report, fps: f64) -> Vec<(ReportFormat, String)> {
 
 /// Splits the pair every way and checks the merged reports equal the whole run's.
 fn check_splits(reference: &Path, distorted: &Path, frames: u64, scorer: fn() -> ScorerBuilder) {
+    check_split_counts(reference, distorted, frames, scorer, &SPLITS);
+}
+
+/// As [`check_splits`], into each of `counts` segments.
+fn check_split_counts(
+    reference: &Path,
+    distorted: &Path,
+    frames: u64,
+    scorer: fn() -> ScorerBuilder,
+    counts: &[u64],
+) {
     let single = whole_run(reference, distorted, scorer());
     assert!(!single.frames.is_empty());
     let expected = layouts(&single, 0.0);
-    for count in SPLITS {
+    for &count in counts {
         // Given out of order: merging sorts them.
         let parts: Vec<Part> = (0..count)
             .rev()
@@ -138,6 +149,22 @@ fn longest_corpus_pairs_merge_to_the_single_run() {
     }
     for (reference, distorted, frames, _) in v1 {
         check_splits(reference, distorted, *frames, v1_scorer);
+    }
+}
+
+/// One frame per segment: every frame is a first and a last frame, near the video's
+/// start too, where the five-frame window's first frames wait for frame 2's motion.
+#[test]
+fn one_frame_segments_merge_to_the_single_run() {
+    let Some(pairs) = longest_pairs() else {
+        eprintln!("conformance corpus not found; skipped");
+        return;
+    };
+    let classic = pairs.iter().find(|p| !p.3);
+    let v1 = pairs.iter().filter(|p| p.3).min_by_key(|p| p.2);
+    for (reference, distorted, frames, v1_ok) in classic.into_iter().chain(v1) {
+        let scorer = if *v1_ok { v1_scorer } else { classic_scorer };
+        check_split_counts(reference, distorted, *frames, scorer, &[*frames]);
     }
 }
 

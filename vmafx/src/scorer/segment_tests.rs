@@ -43,14 +43,14 @@ fn context_is_the_union_over_features_and_models() {
     // The classic model's integer motion, and the HFR model's five-frame window with
     // its moving average.
     let model = |name| ScorerBuilder::new().model(Model::builtin(name).unwrap());
-    assert_eq!(context_of(model("vmaf_v0.6.1")), TemporalContext::new(4, 1));
+    assert_eq!(context_of(model("vmaf_v0.6.1")), TemporalContext::new(4, 2));
     assert_eq!(
         context_of(
             model("vmaf_v1.0.16_hfr_3d0h")
                 .feature_spec("float_motion")
                 .unwrap()
         ),
-        TemporalContext::new(4, 1)
+        TemporalContext::new(4, 2)
     );
 }
 

@@ -32,8 +32,10 @@ pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
     ],
     // Frame i compares with frame i-1 (i-2 with the five-frame window); motion2 takes the
     // smaller of two neighbouring SADs and the moving average looks one frame further
-    // back, so four frames cover every option; motion2 waits for the next frame's SAD.
-    timing: Timing::Temporal(TemporalContext::new(4, 1)),
+    // back, so four frames before cover every option. After: motion2 waits for the next
+    // frame's SAD, and the first frames' motion3 is the SAD of the first compared frame,
+    // frame 2 with the five-frame window.
+    timing: Timing::Temporal(TemporalContext::new(4, 2)),
     active_outputs,
     build,
 };
