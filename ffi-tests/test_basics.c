@@ -51,6 +51,7 @@ static void test_options_init(void) {
     CHECK(options.raw_format.bit_depth == 8);
     CHECK(options.skip_reference_frames == 0 && options.skip_distorted_frames == 0);
     CHECK(options.max_frames == 0);
+    CHECK(options.frame_start == 0 && options.frame_end == 0);
 }
 
 static void test_null_report(void) {

@@ -241,6 +241,19 @@ typedef struct VmafxOptions {
      * median). Ignored with the other methods.
      */
     double pool_percentile;
+    /**
+     * `vmafx_score` only: the first frame of a segment to score, numbered after the
+     * skipped frames. The frames around the segment that temporal metrics need are
+     * read too, so each frame gets the values a whole-video run gives it; the result
+     * pools the segment's frames only. 0 (the default) with `frame_end` 0 scores every
+     * frame.
+     */
+    uint64_t frame_start;
+    /**
+     * `vmafx_score` only: one past the segment's last frame (clipped to the video's
+     * length); 0 means the end of the video. Must exceed `frame_start` otherwise.
+     */
+    uint64_t frame_end;
 } VmafxOptions;
 
 /**

@@ -63,6 +63,11 @@ pub struct Args {
     /// Score at most N frames.
     #[arg(long = "frame_cnt")]
     pub frame_cnt: Option<u64>,
+    /// Score only frames START..END (END excluded, clipped to the video's length) and
+    /// write them as a part for `vmafx merge` to the -o file (--json/--xml/--csv/--sub
+    /// do not apply to parts; the merge writes the report).
+    #[arg(long = "frames", value_name = "START..END")]
+    pub frames: Option<String>,
     /// Skip the first N reference frames.
     #[arg(long = "frame_skip_ref", default_value_t = 0)]
     pub frame_skip_ref: u64,
@@ -220,6 +225,7 @@ impl Args {
         job.max_frames = self.frame_cnt.filter(|&n| n > 0);
         job.require_equal_length = self.strict_frame_count;
         job.decode = self.decode_options()?;
+        job.frames = self.frames.as_deref().map(parse_frame_range).transpose()?;
         Ok(job)
     }
 
@@ -328,4 +334,21 @@ fn parse_size(text: &str) -> Result<(usize, usize)> {
             "--scale-to takes WIDTHxHEIGHT with positive numbers (e.g. 1920x1080), not {text:?}"
         )
     })
+}
+
+/// Reads `START..END` (END excluded), e.g. `40..60`.
+fn parse_frame_range(text: &str) -> Result<std::ops::Range<u64>> {
+    let (start, end) = text
+        .split_once("..")
+        .with_context(|| format!("--frames {text:?}: expected START..END, e.g. 40..60"))?;
+    let number = |n: &str| {
+        n.trim()
+            .parse::<u64>()
+            .with_context(|| format!("--frames {text:?}: {n:?} is not a frame number"))
+    };
+    let (start, end) = (number(start)?, number(end)?);
+    if start >= end {
+        bail!("--frames {text:?}: the range is empty (START must be below END)");
+    }
+    Ok(start..end)
 }

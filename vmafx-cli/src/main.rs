@@ -4,6 +4,7 @@ mod args;
 mod console;
 mod deploy;
 mod inputs;
+mod merge;
 mod model_spec;
 mod output;
 mod preset;
@@ -19,9 +20,14 @@ use args::Args;
 use console::{errln, outln};
 
 fn main() -> ExitCode {
-    let outcome = match std::env::args_os().nth(1) {
-        Some(command) if command == "deploy" => deploy::main(std::env::args_os().skip(1)),
-        _ => Args::from_command_line().and_then(|args| run(&args)),
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let command = argv.get(1).cloned().unwrap_or_default();
+    let outcome = if command == "deploy" {
+        deploy::main(argv.into_iter().skip(1))
+    } else if command == merge::COMMAND {
+        merge::run(&argv)
+    } else {
+        Args::from_command_line().and_then(|args| run(&args))
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -55,14 +61,17 @@ fn run(args: &Args) -> Result<()> {
     let mut job = args.job()?;
     let request = args.request()?;
     let scorer = args.scorer(&request)?;
+    if args.sync_auto()? {
+        inputs::sync(&mut job, args.sync_window)?;
+    }
+    if job.frames.is_some() {
+        return merge::write_part(args, &job, scorer);
+    }
     let target = args
         .output
         .as_deref()
         .map(output::ReportTarget::open)
         .transpose()?;
-    if args.sync_auto()? {
-        inputs::sync(&mut job, args.sync_window)?;
-    }
     let opened = inputs::open(&job, args.quiet)?;
     let progress = progress_bar(args.quiet, inputs::expected_frames(&job, &opened));
     let outcome = job
@@ -107,7 +116,7 @@ fn explain_bit_depths(error: vmafx::Error, common_bitdepth: bool) -> anyhow::Err
 
 /// Progress on stderr when it is a terminal (nothing in pipes or with `-q`): with the
 /// frame count known, a bar with percent, speed and time left; else a frame counter.
-fn progress_bar(quiet: bool, total: Option<u64>) -> Option<ProgressBar> {
+pub(crate) fn progress_bar(quiet: bool, total: Option<u64>) -> Option<ProgressBar> {
     if quiet || !std::io::stderr().is_terminal() {
         return None;
     }

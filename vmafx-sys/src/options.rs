@@ -118,6 +118,15 @@ pub struct VmafxOptions {
     /// With `pool_method` `VMAFX_POOL_PERCENTILE`: the percentile, 0 to 100 (50 is the
     /// median). Ignored with the other methods.
     pub pool_percentile: f64,
+    /// `vmafx_score` only: the first frame of a segment to score, numbered after the
+    /// skipped frames. The frames around the segment that temporal metrics need are
+    /// read too, so each frame gets the values a whole-video run gives it; the result
+    /// pools the segment's frames only. 0 (the default) with `frame_end` 0 scores every
+    /// frame.
+    pub frame_start: u64,
+    /// `vmafx_score` only: one past the segment's last frame (clipped to the video's
+    /// length); 0 means the end of the video. Must exceed `frame_start` otherwise.
+    pub frame_end: u64,
 }
 
 impl Default for VmafxOptions {
@@ -143,6 +152,8 @@ impl Default for VmafxOptions {
             skip_distorted_frames: 0,
             max_frames: 0,
             pool_percentile: 50.0,
+            frame_start: 0,
+            frame_end: 0,
         }
     }
 }
@@ -158,6 +169,27 @@ impl Default for VmafxOptions {
 pub unsafe extern "C" fn vmafx_options_init(options: *mut VmafxOptions) -> VmafxStatus {
     // SAFETY: the caller promises `options` is NULL or writable.
     guard_status(|| unsafe { write_out(options, VmafxOptions::default(), "options") })
+}
+
+impl VmafxOptions {
+    /// The segment `frame_start` and `frame_end` select; `None` for every frame.
+    pub(crate) fn frame_range(&self) -> Result<Option<std::ops::Range<u64>>, FfiError> {
+        let end = if self.frame_end == 0 {
+            u64::MAX
+        } else {
+            self.frame_end
+        };
+        if self.frame_start == 0 && self.frame_end == 0 {
+            return Ok(None);
+        }
+        if self.frame_start >= end {
+            return Err(FfiError::invalid(format!(
+                "options->frame_start {} is not below options->frame_end {}",
+                self.frame_start, self.frame_end
+            )));
+        }
+        Ok(Some(self.frame_start..end))
+    }
 }
 
 /// Checked, owned translation of a `VmafxOptions`.
@@ -356,6 +388,25 @@ mod tests {
         };
         let run = run_options(&median).unwrap();
         assert_eq!(run.pool_method, "p50".parse().unwrap());
+    }
+
+    #[test]
+    fn frame_range_fields_select_a_segment() {
+        let range = |start, end| {
+            VmafxOptions {
+                frame_start: start,
+                frame_end: end,
+                ..VmafxOptions::default()
+            }
+            .frame_range()
+        };
+        assert_eq!(range(0, 0).unwrap(), None);
+        assert_eq!(range(0, 40).unwrap(), Some(0..40));
+        assert_eq!(range(40, 60).unwrap(), Some(40..60));
+        assert_eq!(range(40, 0).unwrap(), Some(40..u64::MAX));
+        let error = range(60, 40).expect_err("an empty range fails");
+        assert_eq!(error.status, VmafxStatus::InvalidArgument);
+        assert!(error.message.contains("frame_start"), "{}", error.message);
     }
 
     #[test]

@@ -60,6 +60,7 @@ pub unsafe extern "C" fn vmafx_score(
             skip_distorted: run.raw.skip_distorted_frames,
             max_frames: (run.raw.max_frames > 0).then_some(run.raw.max_frames),
             require_equal_length: run.raw.flags & VMAFX_FLAG_ALLOW_LENGTH_MISMATCH == 0,
+            frames: run.raw.frame_range()?,
             ..ScoreJob::new(&reference, &distorted, input)
         };
         let outcome = job.run(run.builder, |_| {})?;

@@ -1,13 +1,16 @@
 //! Scoring a reference/distorted pair of files from start to end.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
+use std::time::Instant;
 
 use crate::error::{Error, Result};
+use crate::feature::descriptor::TemporalContext;
 use crate::frame::Frame;
 use crate::io::decode::{DecodeOptions, ScaleTarget, Scaling};
 use crate::io::{self, FrameReader, InputKind, OpenedInput};
-use crate::report::Report;
+use crate::report::{InputIdentity, Part, PartFrame, Report, RunTotals, VideoIdentity};
 use crate::scorer::ScorerBuilder;
 
 /// A pair of inputs and which of their frames to score.
@@ -25,6 +28,11 @@ pub struct ScoreJob {
     pub skip_distorted: u64,
     /// Score at most this many frames.
     pub max_frames: Option<u64>,
+    /// Score only frames `start..end` of the video (numbered after the skipped frames,
+    /// the end clipped to the video's length), for a segment of a run split across
+    /// machines. The frames around the range that temporal metrics need are read too,
+    /// so each frame gets exactly the values a whole run gives it. `None`: every frame.
+    pub frames: Option<Range<u64>>,
     /// Whether inputs of different lengths are an error (else the common frames are
     /// scored and the outcome says which input was longer, as libvmaf's CLI does).
     pub require_equal_length: bool,
@@ -63,6 +71,7 @@ impl ScoreJob {
             skip_reference: 0,
             skip_distorted: 0,
             max_frames: None,
+            frames: None,
             require_equal_length: true,
             decode: DecodeOptions::default(),
         }
@@ -133,8 +142,81 @@ impl ScoreJob {
         &self,
         inputs: OpenedPair,
         scorer: ScorerBuilder,
-        mut keep_going: impl FnMut(u64) -> bool,
+        keep_going: impl FnMut(u64) -> bool,
     ) -> Result<JobOutcome> {
+        let run = self.execute(inputs, scorer, keep_going)?;
+        Ok(JobOutcome {
+            report: run.report,
+            length_mismatch: run.length_mismatch,
+        })
+    }
+
+    /// Scores the segment [`ScoreJob::frames`] names (every frame without one) and
+    /// returns it as a [`Part`] for [`crate::report::merge`]. `progress` is called with
+    /// the number of frames read so far, context frames included.
+    pub fn run_part(&self, scorer: ScorerBuilder, mut progress: impl FnMut(u64)) -> Result<Part> {
+        let settings = scorer.settings();
+        let started = Instant::now();
+        let inputs = self.open_inputs()?;
+        let run = self.execute(inputs, scorer, |n| {
+            progress(n);
+            true
+        })?;
+        let seconds = started.elapsed().as_secs_f64();
+        let format = run.format;
+        let kind = match self.input {
+            InputKind::Y4m => "y4m".to_string(),
+            InputKind::Raw(raw) => format!("raw {}", describe(&raw)),
+            InputKind::Auto => "auto".to_string(),
+        };
+        // Decoding choices change the frames scored, so parts made with different ones
+        // must not merge.
+        let input = format!(
+            "{kind}; deinterlace {}; scaling {:?}",
+            self.decode.deinterlace, self.decode.scaling
+        );
+        Ok(Part {
+            format: crate::report::PART_FORMAT.to_string(),
+            format_version: crate::report::PART_FORMAT_VERSION,
+            vmafx_version: crate::VERSION.to_string(),
+            identity: VideoIdentity {
+                reference: identify(&self.reference),
+                distorted: identify(&self.distorted),
+                input,
+                width: format.width(),
+                height: format.height(),
+                chroma: format.chroma().name().to_string(),
+                bit_depth: format.bit_depth(),
+                skip_reference: self.skip_reference,
+                skip_distorted: self.skip_distorted,
+                settings,
+            },
+            metrics: run.report.metrics,
+            start: run.scored.start,
+            end: run.scored.end,
+            video_ends: run.video_ends,
+            backend: run.report.backend,
+            seconds,
+            frames: run
+                .report
+                .frames
+                .into_iter()
+                .map(|f| PartFrame {
+                    index: f.index,
+                    values: f.values,
+                })
+                .collect(),
+            run_totals: run.totals,
+        })
+    }
+
+    /// Reads, scores and pools; for a segment, reads its context frames too.
+    fn execute(
+        &self,
+        inputs: OpenedPair,
+        scorer: ScorerBuilder,
+        mut keep_going: impl FnMut(u64) -> bool,
+    ) -> Result<Executed> {
         let (reference, distorted) = (inputs.reference.reader, inputs.distorted.reader);
         let format = *reference.format();
         if *distorted.format() != format {
@@ -145,6 +227,10 @@ impl ScoreJob {
             )));
         }
         let mut scorer = scorer.build(format)?;
+        let window = self.window(scorer.temporal_context())?;
+        if let Some(range) = &self.frames {
+            scorer.score_segment(window.first, range.clone())?;
+        }
         // A reader thread decodes the next frames while the scorer works on these; the
         // bounded channel and recycled buffers keep memory flat.
         let (frames_tx, frames_rx) = mpsc::sync_channel::<ReadEvent>(2);
@@ -152,7 +238,8 @@ impl ScoreJob {
         let mut length_mismatch = None;
         let mut count = 0u64;
         std::thread::scope(|scope| -> Result<()> {
-            scope.spawn(move || self.read_pairs(reference, distorted, format, frames_tx, spare_rx));
+            let inputs = (reference, distorted);
+            scope.spawn(move || self.read_pairs(inputs, format, window, frames_tx, spare_rx));
             // Dropping `frames_rx` on any early return stops the reader.
             let frames_rx = frames_rx;
             loop {
@@ -181,11 +268,75 @@ impl ScoreJob {
                 return Err(Error::Mismatch(message.clone()));
             }
         }
-        Ok(JobOutcome {
-            report: scorer.finish()?,
+        // Reading stops short of the window's limit only at the video's end; reaching
+        // `max_frames` is the end too, by definition.
+        let read_to = window.first + count;
+        let length =
+            (read_to < window.limit || self.max_frames == Some(read_to)).then_some(read_to);
+        let requested = self.frames.clone().unwrap_or(0..u64::MAX);
+        let video_ends = length.is_some_and(|n| n <= requested.end);
+        let scored = requested.start..requested.end.min(read_to);
+        if self.frames.is_some() && scored.is_empty() {
+            return Err(Error::InvalidInput(format!(
+                "frames {}..{} are past the end of the video",
+                requested.start, requested.end
+            )));
+        }
+        let (report, totals) = scorer.finish_with_totals()?;
+        Ok(Executed {
+            report,
+            totals,
             length_mismatch,
+            format,
+            scored,
+            video_ends,
         })
     }
+
+    /// Which frames to read: the segment and its context, within `max_frames`.
+    fn window(&self, context: TemporalContext) -> Result<ReadWindow> {
+        let cap = self.max_frames.unwrap_or(u64::MAX);
+        let Some(range) = &self.frames else {
+            return Ok(ReadWindow {
+                first: 0,
+                limit: cap,
+            });
+        };
+        if range.is_empty() {
+            return Err(Error::InvalidOption(format!(
+                "frames {}..{} is an empty range",
+                range.start, range.end
+            )));
+        }
+        // One frame past the segment is read even without temporal metrics: finding it
+        // or not tells whether the video ends with this segment.
+        let after = context.after.max(1);
+        Ok(ReadWindow {
+            first: range.start.saturating_sub(context.before),
+            limit: range.end.saturating_add(after).min(cap),
+        })
+    }
+}
+
+/// The frames a job reads, numbered in the video after the skipped frames.
+#[derive(Debug, Clone, Copy)]
+struct ReadWindow {
+    /// The first frame read.
+    first: u64,
+    /// Reading stops before this frame.
+    limit: u64,
+}
+
+/// What [`ScoreJob::execute`] produced.
+struct Executed {
+    report: Report,
+    totals: Vec<RunTotals>,
+    length_mismatch: Option<String>,
+    format: crate::frame::FrameFormat,
+    /// The frames reported: the requested range, clipped to the video's end.
+    scored: Range<u64>,
+    /// Whether the video ends at `scored.end`.
+    video_ends: bool,
 }
 
 /// What the reader thread hands to the scorer.
@@ -200,22 +351,17 @@ enum ReadEvent {
 
 impl ScoreJob {
     /// Runs on the reader thread: skips, then sends frame pairs until an input ends,
-    /// the frame limit is reached or the receiver goes away.
+    /// the window's end is reached or the receiver goes away.
     fn read_pairs(
         &self,
-        mut reference: Box<dyn FrameReader>,
-        mut distorted: Box<dyn FrameReader>,
+        (mut reference, mut distorted): (Box<dyn FrameReader>, Box<dyn FrameReader>),
         format: crate::frame::FrameFormat,
+        window: ReadWindow,
         frames: mpsc::SyncSender<ReadEvent>,
         spares: mpsc::Receiver<Frame>,
     ) {
-        let event = match self.read_all(
-            reference.as_mut(),
-            distorted.as_mut(),
-            format,
-            &frames,
-            &spares,
-        ) {
+        let (reference, distorted) = (reference.as_mut(), distorted.as_mut());
+        let event = match self.read_all([reference, distorted], format, window, &frames, &spares) {
             Ok(Some(end)) => end,
             Ok(None) => return,
             Err(error) => ReadEvent::Failed(error),
@@ -226,9 +372,9 @@ impl ScoreJob {
     /// Returns the closing event, or `None` when the scorer stopped listening.
     fn read_all(
         &self,
-        reference: &mut dyn FrameReader,
-        distorted: &mut dyn FrameReader,
+        [reference, distorted]: [&mut dyn FrameReader; 2],
         format: crate::frame::FrameFormat,
+        window: ReadWindow,
         frames: &mpsc::SyncSender<ReadEvent>,
         spares: &mpsc::Receiver<Frame>,
     ) -> Result<Option<ReadEvent>> {
@@ -246,8 +392,15 @@ impl ScoreJob {
             self.skip_distorted,
             &self.distorted,
         )?;
-        let mut count = 0u64;
-        while self.max_frames.is_none_or(|max| count < max) {
+        // Frames before a segment's context: jumped over where the reader can seek. A
+        // video shorter than that reads as ended at once.
+        let ref_before = pass(reference, &mut scratch, window.first, &self.reference)?;
+        let dist_before = pass(distorted, &mut scratch, window.first, &self.distorted)?;
+        if ref_before < window.first || dist_before < window.first {
+            return Ok(Some(ReadEvent::End(None)));
+        }
+        let mut count = window.first;
+        while count < window.limit {
             let (mut ref_frame, mut dist_frame) = (fresh(), fresh());
             let got_ref = read_labelled(reference, &mut ref_frame, &self.reference)?;
             let got_dist = read_labelled(distorted, &mut dist_frame, &self.distorted)?;
@@ -281,16 +434,34 @@ fn read_labelled(reader: &mut dyn FrameReader, frame: &mut Frame, path: &Path) -
     reader.read_into(frame).map_err(|e| label(e, "input", path))
 }
 
+/// Drops the first `count` frames (`--frame_skip_*`), seeking where the reader can.
 fn skip(reader: &mut dyn FrameReader, frame: &mut Frame, count: u64, path: &Path) -> Result<()> {
-    for n in 0..count {
-        if !read_labelled(reader, frame, path)? {
-            return Err(Error::InvalidInput(format!(
-                "{} has only {n} frames, cannot skip {count}",
-                path.display()
-            )));
-        }
+    let passed = pass(reader, frame, count, path)?;
+    if passed < count {
+        return Err(Error::InvalidInput(format!(
+            "{} has only {passed} frames, cannot skip {count}",
+            path.display()
+        )));
     }
     Ok(())
+}
+
+/// Moves past up to `count` frames; returns how many there were.
+fn pass(reader: &mut dyn FrameReader, frame: &mut Frame, count: u64, path: &Path) -> Result<u64> {
+    reader
+        .skip_frames(count, frame)
+        .map_err(|e| label(e, "input", path))
+}
+
+/// The input as a part records it: the path given and the file's size.
+fn identify(path: &Path) -> InputIdentity {
+    InputIdentity {
+        path: path.display().to_string(),
+        bytes: std::fs::metadata(path)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len()),
+    }
 }
 
 /// Prefixes an error with the file it came from, keeping its variant where it has no text.

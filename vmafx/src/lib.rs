@@ -49,7 +49,7 @@ pub use feature::request::FeatureRequest;
 /// The metrics VMAFX computes: each one's descriptor (libvmaf's names, options with
 /// their types, defaults and ranges, outputs in libvmaf's order), found by name.
 pub mod metrics {
-    pub use crate::feature::descriptor::{MetricDescriptor, Output, Timing};
+    pub use crate::feature::descriptor::{MetricDescriptor, Output, TemporalContext, Timing};
     pub use crate::feature::options::{OptionKind, OptionSpec, OptionValue, OptionValues};
     pub use crate::feature::registry::{alias, all, metric, names, providing};
 }

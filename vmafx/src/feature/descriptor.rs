@@ -40,8 +40,56 @@ impl Output {
 pub enum Timing {
     /// Values depend on one frame pair only; frames may be scored in any order.
     Spatial,
-    /// Values depend on earlier (or later) frames; frames arrive in order.
-    Temporal,
+    /// Values depend on earlier (or later) frames; frames arrive in order. The context
+    /// says how many neighbours a frame's values depend on.
+    Temporal(TemporalContext),
+}
+
+impl Timing {
+    /// The frames around a scored frame its values depend on (none for spatial metrics).
+    pub const fn context(self) -> TemporalContext {
+        match self {
+            Self::Spatial => TemporalContext::NONE,
+            Self::Temporal(context) => context,
+        }
+    }
+}
+
+/// How many frames before and after a frame a metric must see for that frame's values
+/// to equal those of a run over the whole video.
+///
+/// "Before" counts the frames whose pixels or state feed the frame's values, plus those
+/// the metric needs to have left its first-frame behaviour behind (libvmaf's first frame
+/// of a run scores motion as zero); "after" the frames whose values feed it later (a
+/// frame's `motion2` waits for the next frame). A segment scored with this many extra
+/// frames on each side gives exactly the values of a whole run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TemporalContext {
+    /// Frames needed before a scored frame.
+    pub before: u64,
+    /// Frames needed after a scored frame.
+    pub after: u64,
+}
+
+impl TemporalContext {
+    /// No neighbours: the frame pair alone decides.
+    pub const NONE: Self = Self {
+        before: 0,
+        after: 0,
+    };
+
+    /// A context of `before` and `after` frames.
+    pub const fn new(before: u64, after: u64) -> Self {
+        Self { before, after }
+    }
+
+    /// The larger need on each side: what a run of both metrics needs.
+    pub fn union(self, other: Self) -> Self {
+        Self {
+            before: self.before.max(other.before),
+            after: self.after.max(other.after),
+        }
+    }
 }
 
 /// Everything VMAFX knows about one metric.

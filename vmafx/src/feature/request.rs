@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use crate::error::{Error, Result};
 use crate::feature::descriptor::{Extractor, MetricDescriptor, Output, Timing};
 use crate::feature::device::Accelerator;
-use crate::feature::options::{OptionKind, OptionValues};
+use crate::feature::options::{OptionKind, OptionValue, OptionValues};
 use crate::feature::registry;
 use crate::frame::FrameFormat;
 use crate::model::ModelFeature;
@@ -103,9 +103,25 @@ impl FeatureRequest {
         &self.options
     }
 
+    /// The request in `--feature` syntax, `name` or `name=opt=value:...`, naming every
+    /// option that differs from its default with numbers written to round-trip exactly:
+    /// [`FeatureRequest::parse`] of it gives this request back.
+    pub fn spec(&self) -> String {
+        let mut spec = self.metric.name.to_string();
+        for (n, (option, value)) in self.options.changed().enumerate() {
+            spec.push(if n == 0 { '=' } else { ':' });
+            let text = match value {
+                OptionValue::Double(x) => format!("{x}"),
+                other => other.to_string(),
+            };
+            spec.push_str(&format!("{}={text}", option.name));
+        }
+        spec
+    }
+
     /// Whether the metric needs the frames in order.
     pub fn is_temporal(&self) -> bool {
-        self.metric.timing == Timing::Temporal
+        matches!(self.metric.timing, Timing::Temporal(_))
     }
 
     /// The outputs this request yields for frames of `format`, in libvmaf's order.

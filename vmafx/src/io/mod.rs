@@ -5,6 +5,7 @@
 //! however long the input is.
 
 pub mod decode;
+mod seek;
 pub mod sync;
 pub mod y4m;
 pub mod yuv;
@@ -31,6 +32,14 @@ pub trait FrameReader: Send {
     /// Reads the next frame into `frame` (whose format must equal [`FrameReader::format`]).
     /// Returns `Ok(false)` at a clean end of stream; a partial frame is an error.
     fn read_into(&mut self, frame: &mut Frame) -> Result<bool>;
+
+    /// Moves past the next `count` frames; returns how many there were (fewer only at
+    /// the end of the stream). Readers over regular files jump to the frame's byte offset
+    /// instead of decoding what lies before; others read and drop. `scratch` must have
+    /// the reader's format; its contents afterwards are unspecified.
+    fn skip_frames(&mut self, count: u64, scratch: &mut Frame) -> Result<u64> {
+        seek::read_and_drop(self, count, scratch)
+    }
 
     /// Reads the next frame into a new buffer; `None` at the end of the stream.
     fn read_frame(&mut self) -> Result<Option<Frame>> {
@@ -143,19 +152,22 @@ fn decoded(
 fn open_native(path: &Path, kind: InputKind) -> Result<Box<dyn FrameReader>> {
     // A regular file's size is known: a header promising more than the file holds is
     // refused here, before anything is allocated for its frames.
-    let (source, size): (Box<dyn Read + Send>, Option<u64>) = if path.as_os_str() == "-" {
-        (Box::new(std::io::stdin()), None)
-    } else {
-        let file = File::open(path)
-            .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
-        let size = file
-            .metadata()
-            .ok()
-            .filter(|m| m.is_file())
-            .map(|m| m.len());
-        (Box::new(file), size)
-    };
-    let buffered = BufReader::with_capacity(READ_BUFFER, source);
+    if path.as_os_str() == "-" {
+        let stdin = BufReader::with_capacity(READ_BUFFER, std::io::stdin());
+        return match kind {
+            InputKind::Raw(format) => Ok(Box::new(YuvReader::new(stdin, format))),
+            InputKind::Y4m | InputKind::Auto => Ok(Box::new(Y4mReader::new(stdin)?)),
+        };
+    }
+    let file =
+        File::open(path).map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    let buffered = BufReader::with_capacity(READ_BUFFER, file);
+    // Only regular files jump over skipped frames; a pipe or device reads through them.
     Ok(match kind {
         InputKind::Raw(format) => {
             let expected = format.frame_bytes();
@@ -167,10 +179,16 @@ fn open_native(path: &Path, kind: InputKind) -> Result<Box<dyn FrameReader>> {
                 });
             }
             let frames = size.map(|n| n / expected.max(1) as u64);
-            Box::new(YuvReader::new(buffered, format).with_frames_hint(frames))
+            match size {
+                Some(_) => Box::new(YuvReader::seekable(buffered, format).with_frames_hint(frames)),
+                None => Box::new(YuvReader::new(buffered, format).with_frames_hint(frames)),
+            }
         }
         InputKind::Y4m | InputKind::Auto => {
-            let mut reader = Y4mReader::new(buffered)?;
+            let mut reader = match size {
+                Some(_) => Y4mReader::seekable(buffered)?,
+                None => Y4mReader::new(buffered)?,
+            };
             if let Some(size) = size {
                 reader.check_stream_size(size)?;
                 reader.set_stream_size(size);

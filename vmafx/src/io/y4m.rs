@@ -1,11 +1,12 @@
 //! YUV4MPEG2 reading: the stream header, `FRAME` markers with optional parameters,
 //! and every colour-space tag ffmpeg writes for the layouts we score.
 
-use std::io::BufRead;
+use std::io::{BufRead, Seek, SeekFrom};
 
 use crate::error::{Error, Result};
 use crate::frame::{ChromaSubsampling, Frame, FrameFormat};
 
+use super::seek::{self, SeekFn};
 use super::{read_planes, skip_bytes, FrameReader};
 
 /// Longest header or `FRAME` line accepted; real ones are well under 200 bytes.
@@ -38,6 +39,8 @@ pub struct Y4mReader<R> {
     header_bytes: usize,
     /// The whole stream's size, when it is a file.
     stream_bytes: Option<u64>,
+    /// Set when the source can seek: skipped frames are then jumped over.
+    seek: Option<SeekFn<R>>,
 }
 
 impl<R: BufRead + Send> Y4mReader<R> {
@@ -56,7 +59,21 @@ impl<R: BufRead + Send> Y4mReader<R> {
             line,
             frames_read: 0,
             stream_bytes: None,
+            seek: None,
         })
+    }
+
+    /// As [`Y4mReader::new`], over a seekable source: [`FrameReader::skip_frames`] then
+    /// jumps to the computed byte offset of the target frame (frames are a `FRAME` line
+    /// and a fixed number of sample bytes), checks that a `FRAME` marker is there, and
+    /// walks marker by marker wherever frame parameters make lines longer.
+    pub fn seekable(source: R) -> Result<Self>
+    where
+        R: Seek,
+    {
+        let mut reader = Self::new(source)?;
+        reader.seek = Some(seek::seek_fn::<R>());
+        Ok(reader)
     }
 
     /// The stream header.
@@ -89,6 +106,68 @@ impl<R: BufRead + Send> Y4mReader<R> {
         self.stream_bytes = Some(total_bytes);
     }
 
+    /// Fails unless the line just read is a `FRAME` marker (with or without parameters).
+    fn check_marker(&self) -> Result<()> {
+        let marker = &self.line[..];
+        if marker.starts_with(b"FRAME") && (marker.len() == 5 || marker[5] == b' ') {
+            return Ok(());
+        }
+        Err(Error::Y4m(format!(
+            "frame {}: expected a FRAME marker, found {:?}",
+            self.frames_read,
+            String::from_utf8_lossy(&marker[..marker.len().min(32)])
+        )))
+    }
+
+    /// Sample bytes of one frame after its marker, alpha plane included.
+    fn payload_bytes(&self) -> u64 {
+        (self.header.format.frame_bytes() + self.alpha_bytes()) as u64
+    }
+
+    /// Passes the payload of the frame whose marker was just read, reading it so that a
+    /// truncated last frame is still noticed.
+    fn drop_payload(&mut self) -> Result<()> {
+        let payload = self.header.format.frame_bytes() + self.alpha_bytes();
+        let got = skip_bytes(&mut self.source, payload)?;
+        if got < payload {
+            return Err(Error::Truncated {
+                frame: self.frames_read,
+                got,
+                expected: payload,
+            });
+        }
+        self.frames_read += 1;
+        Ok(())
+    }
+
+    /// With the marker of one frame read and `more` frames to pass after it, tries to
+    /// land on the marker of the last of them by arithmetic; returns whether it did (the
+    /// reader is then just past that marker), else puts the source back where it was.
+    fn jump(&mut self, seek: SeekFn<R>, more: u64) -> Result<bool> {
+        let payload = self.payload_bytes();
+        let whole = payload + MIN_MARKER_BYTES as u64;
+        let (Some(over_this), Some(over_rest)) =
+            (seek::span(1, payload), seek::span(more - 1, whole))
+        else {
+            return Ok(false);
+        };
+        let resume = seek::seek_to(seek, &mut self.source, SeekFrom::Current(0))?;
+        seek::seek_to(
+            seek,
+            &mut self.source,
+            SeekFrom::Current(over_this.saturating_add(over_rest)),
+        )?;
+        // Any read problem here only means the guess was wrong.
+        let landed = matches!(read_line(&mut self.source, &mut self.line), Ok(true))
+            && self.line == b"FRAME";
+        if landed {
+            self.frames_read += more;
+        } else {
+            seek::seek_to(seek, &mut self.source, SeekFrom::Start(resume))?;
+        }
+        Ok(landed)
+    }
+
     /// Bytes of the alpha plane that follows each frame's colour planes (0 without one).
     fn alpha_bytes(&self) -> usize {
         if !self.header.has_alpha {
@@ -104,18 +183,15 @@ impl<R: BufRead + Send> FrameReader for Y4mReader<R> {
         &self.header.format
     }
 
+    fn skip_frames(&mut self, count: u64, scratch: &mut Frame) -> Result<u64> {
+        self.skip(count, scratch)
+    }
+
     fn read_into(&mut self, frame: &mut Frame) -> Result<bool> {
         if !read_line(&mut self.source, &mut self.line)? {
             return Ok(false);
         }
-        let marker = &self.line[..];
-        if !(marker.starts_with(b"FRAME") && (marker.len() == 5 || marker[5] == b' ')) {
-            return Err(Error::Y4m(format!(
-                "frame {}: expected a FRAME marker, found {:?}",
-                self.frames_read,
-                String::from_utf8_lossy(&marker[..marker.len().min(32)])
-            )));
-        }
+        self.check_marker()?;
         let index = self.frames_read;
         if !read_planes(
             &mut self.source,
@@ -150,6 +226,32 @@ impl<R: BufRead + Send> FrameReader for Y4mReader<R> {
             (MIN_MARKER_BYTES + self.header.format.frame_bytes() + self.alpha_bytes()) as u64;
         let after_header = self.stream_bytes?.checked_sub(self.header_bytes as u64)?;
         Some(after_header / per_frame)
+    }
+}
+
+impl<R: BufRead + Send> Y4mReader<R> {
+    /// [`FrameReader::skip_frames`] for this reader.
+    fn skip(&mut self, count: u64, scratch: &mut Frame) -> Result<u64> {
+        let Some(seek) = self.seek else {
+            return seek::read_and_drop(self, count, scratch);
+        };
+        let mut passed = 0;
+        while passed < count {
+            if !read_line(&mut self.source, &mut self.line)? {
+                break;
+            }
+            self.check_marker()?;
+            let more = count - passed - 1;
+            // A plain marker promises plain ones after it; the landing check catches a
+            // file where that does not hold, and the walk below handles it.
+            if more > 0 && self.line == b"FRAME" && self.jump(seek, more)? {
+                // The marker of the last frame to pass is read: its payload remains.
+                passed += more;
+            }
+            self.drop_payload()?;
+            passed += 1;
+        }
+        Ok(passed)
     }
 }
 

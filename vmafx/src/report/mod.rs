@@ -2,7 +2,9 @@
 
 mod csv;
 mod json;
+mod merge;
 mod number;
+mod part;
 mod subtitle;
 mod xml;
 
@@ -11,7 +13,11 @@ use std::io::Write;
 use crate::error::{Error, Result};
 use crate::pool::{self, PoolMethod, Pooled};
 
+pub use merge::merge;
 pub use number::{format_option_value, format_score};
+pub use part::{
+    InputIdentity, Part, PartFrame, RunTotals, VideoIdentity, PART_FORMAT, PART_FORMAT_VERSION,
+};
 
 /// One scored frame: its index in the input and a value per metric.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,5 +1,7 @@
 //! Options of a scoring run.
 
+use std::collections::BTreeMap;
+
 use crate::backend::BackendKind;
 use crate::error::Result;
 use crate::feature::request::FeatureRequest;
@@ -97,6 +99,33 @@ impl ScorerBuilder {
     pub fn report_order(mut self, order: ReportOrder) -> Self {
         self.report_order = order;
         self
+    }
+
+    /// The settings that decide a run's values, by name: each model's name and the
+    /// requests behind its features, the extra features with their options, the
+    /// subsampling and the report order. Parts of one run must agree on them.
+    pub fn settings(&self) -> BTreeMap<String, String> {
+        let mut settings = BTreeMap::new();
+        for (n, (name, model)) in self.models.iter().enumerate() {
+            let features: Vec<String> = model
+                .features()
+                .iter()
+                .map(|f| {
+                    FeatureRequest::for_model_feature(f)
+                        .map_or_else(|_| f.name.clone(), |request| request.spec())
+                })
+                .collect();
+            settings.insert(
+                format!("model.{n}"),
+                format!("{name}={} [{}]", model.name(), features.join(", ")),
+            );
+        }
+        for (n, request) in self.features.iter().enumerate() {
+            settings.insert(format!("feature.{n}"), request.spec());
+        }
+        settings.insert("subsample".into(), self.subsample.to_string());
+        settings.insert("report_order".into(), format!("{:?}", self.report_order));
+        settings
     }
 
     /// Builds a scorer for frames of `format`.

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use crate::error::{Error, Result};
-use crate::feature::descriptor::{Extractor, FrameMetric, SequenceMetric};
+use crate::feature::descriptor::{Extractor, FrameMetric, SequenceMetric, TemporalContext};
 use crate::feature::request::FeatureRequest;
 use crate::frame::FrameFormat;
 use crate::model::{Model, ModelFeature};
@@ -32,6 +32,8 @@ pub(super) struct Layout {
     pub first_spatial_set: Vec<Box<dyn FrameMetric>>,
     /// Temporal extractors and their columns.
     pub temporal: Vec<(Box<dyn SequenceMetric>, Range<usize>)>,
+    /// The neighbours every temporal extractor needs, together.
+    pub context: TemporalContext,
     /// Models and their columns.
     pub models: Vec<ModelSlot>,
 }
@@ -43,6 +45,7 @@ impl Layout {
         let mut spatial = Vec::new();
         let mut first_spatial_set = Vec::new();
         let mut temporal = Vec::new();
+        let mut context = TemporalContext::NONE;
         let mut feature_columns = Vec::new();
         for (position, request) in gather_requests(builder)?.into_iter().enumerate() {
             let start = metrics.len();
@@ -59,7 +62,10 @@ impl Layout {
                     first_spatial_set.push(x);
                     spatial.push((request, range));
                 }
-                Extractor::Temporal(x) => temporal.push((x, range)),
+                Extractor::Temporal(x) => {
+                    context = context.union(request.metric().timing.context());
+                    temporal.push((x, range));
+                }
             }
         }
         let mut report_order = column_order::report_order(&feature_columns, builder.report_order);
@@ -108,6 +114,7 @@ impl Layout {
             spatial,
             first_spatial_set,
             temporal,
+            context,
             models,
         })
     }

@@ -9,20 +9,24 @@ use rayon::prelude::*;
 
 use crate::backend::{self, BackendChoice, BackendKind};
 use crate::error::{Error, Result};
-use crate::feature::descriptor::{Extractor, FrameMetric, SequenceMetric, TemporalValues};
+use crate::feature::descriptor::{
+    Extractor, FrameMetric, SequenceMetric, TemporalContext, TemporalValues,
+};
 use crate::feature::request::FeatureRequest;
 use crate::frame::{Frame, FrameFormat, FrameView};
-use crate::report::{FrameRecord, Report};
+use crate::report::{FrameRecord, Report, RunTotals};
 
 mod builder;
 mod column_order;
 pub(crate) mod devices;
 mod layout;
+mod totals;
 
 pub use builder::{ScorerBuilder, DEFAULT_MODEL_NAME, MAX_THREADS};
 pub use column_order::ReportOrder;
 use devices::Devices;
 use layout::{Layout, ModelSlot};
+pub(crate) use totals::aggregates_of;
 
 /// A frame whose values are not all known yet.
 struct PendingFrame {
@@ -48,6 +52,12 @@ pub struct Scorer {
     /// every frame, also those subsampling leaves unscored.
     totalling: Vec<usize>,
     temporal: Vec<(Box<dyn SequenceMetric>, Range<usize>)>,
+    /// What the temporal extractors need around a frame.
+    context: TemporalContext,
+    /// Frame number, in the whole video, of the first frame pushed.
+    first_index: u64,
+    /// Frames that are scored and reported; the others only feed temporal extractors.
+    reported: Range<u64>,
     models: Vec<ModelSlot>,
     workers: Option<rayon::ThreadPool>,
     threads: usize,
@@ -147,6 +157,9 @@ impl Scorer {
             idle_spatial_sets: Mutex::new(vec![layout.first_spatial_set]),
             totalling,
             temporal: layout.temporal,
+            context: layout.context,
+            first_index: 0,
+            reported: 0..u64::MAX,
             models: layout.models,
             workers,
             threads,
@@ -172,6 +185,37 @@ impl Scorer {
     /// The format every pushed frame must have.
     pub fn format(&self) -> &FrameFormat {
         &self.format
+    }
+
+    /// The frames before and after a scored frame that the requested metrics and
+    /// models depend on: a segment scored with that much context on each side gives the
+    /// values of a whole run (see [`Scorer::score_segment`]).
+    pub fn temporal_context(&self) -> TemporalContext {
+        self.context
+    }
+
+    /// Scores part of a longer video. The next pushed frame is frame `first` of the
+    /// whole video (frame numbers in the report, subsampling and temporal state follow
+    /// the whole video's numbering); only frames in `range` are scored and reported, the
+    /// others are context that only temporal extractors see. Push from at least
+    /// [`Scorer::temporal_context`]`.before` frames before `range.start` (or from frame
+    /// 0) to `after` frames past its end (or the video's end) for exact values. Call
+    /// before the first push.
+    pub fn score_segment(&mut self, first: u64, range: Range<u64>) -> Result<()> {
+        if self.pushed > 0 {
+            return Err(Error::InvalidOption(
+                "a segment must be set before the first frame is pushed".into(),
+            ));
+        }
+        if range.start < first || range.is_empty() {
+            return Err(Error::InvalidOption(format!(
+                "segment {}..{} is empty or starts before frame {first}, the first pushed",
+                range.start, range.end
+            )));
+        }
+        self.first_index = first;
+        self.reported = range;
+        Ok(())
     }
 
     /// Number of frame pairs pushed so far.
@@ -246,7 +290,7 @@ impl Scorer {
     /// Single-threaded path: extract at once, straight from the caller's planes.
     fn score_now(&mut self, reference: &FrameView<'_>, distorted: &FrameView<'_>) -> Result<()> {
         self.started.get_or_insert_with(Instant::now);
-        let index = self.pushed;
+        let index = self.first_index + self.pushed;
         self.pushed += 1;
         let spatial = self.spatial_row(index, reference, distorted)?;
         let temporal = push_temporal(&mut self.temporal, reference, distorted)?;
@@ -256,7 +300,7 @@ impl Scorer {
 
     fn enqueue(&mut self, reference: Frame, distorted: Frame) -> Result<()> {
         self.started.get_or_insert_with(Instant::now);
-        let index = self.pushed;
+        let index = self.first_index + self.pushed;
         self.pushed += 1;
         self.batch.push((index, reference, distorted));
         if self.batch.len() >= self.batch_capacity {
@@ -274,7 +318,14 @@ impl Scorer {
     }
 
     /// Scores what is still buffered, pools every metric and returns the report.
-    pub fn finish(mut self) -> Result<Report> {
+    pub fn finish(self) -> Result<Report> {
+        self.finish_with_totals().map(|(report, _)| report)
+    }
+
+    /// As [`Scorer::finish`], with the whole-run counters behind the report's
+    /// aggregate metrics, by extractor: what a segment's part keeps so that merged
+    /// parts get the aggregates of a single run.
+    pub fn finish_with_totals(mut self) -> Result<(Report, Vec<RunTotals>)> {
         self.run_batch()?;
         let mut late = Vec::new();
         for (extractor, _) in &mut self.temporal {
@@ -290,7 +341,8 @@ impl Scorer {
                 "frame {index} never received its temporal features"
             )));
         }
-        if self.completed.is_empty() {
+        // A segment may hold no frame that subsampling scores; its counters still count.
+        if self.completed.is_empty() && self.reported == (0..u64::MAX) {
             return Err(Error::NoFrames);
         }
         let seconds = self.started.map_or(0.0, |t| t.elapsed().as_secs_f64());
@@ -300,6 +352,7 @@ impl Scorer {
             0.0
         };
         let backend = self.backend_description();
+        let totals = self.run_totals();
         let aggregates = self.aggregates();
         let mut report = Report::new(
             self.metrics,
@@ -312,31 +365,7 @@ impl Scorer {
         for (name, value) in aggregates {
             report.set_aggregate(name, value)?;
         }
-        Ok(report)
-    }
-
-    /// Whole-run values: each extractor's totals summed over all its copies (which
-    /// frames went to which copy does not matter), in the order of the extractors.
-    fn aggregates(&self) -> Vec<(&'static str, f64)> {
-        let sets = match self.idle_spatial_sets.lock() {
-            Ok(sets) => sets,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        let mut aggregates = Vec::new();
-        for &i in &self.totalling {
-            let mut sums: Vec<u64> = Vec::new();
-            for set in sets.iter() {
-                let totals = set[i].run_totals();
-                sums.resize(totals.len().max(sums.len()), 0);
-                for (sum, total) in sums.iter_mut().zip(totals) {
-                    *sum = sum.saturating_add(total);
-                }
-            }
-            if let Some(set) = sets.first() {
-                aggregates.extend(set[i].aggregates(&sums));
-            }
-        }
-        aggregates
+        Ok((report, totals))
     }
 
     /// A frame's spatial values, or `None` for a frame subsampling skips; extractors
@@ -347,6 +376,10 @@ impl Scorer {
         reference: &FrameView<'_>,
         distorted: &FrameView<'_>,
     ) -> Result<Option<Vec<f64>>> {
+        // Context frames of a segment belong to a neighbouring segment's totals.
+        if !self.reported.contains(&index) {
+            return Ok(None);
+        }
         let scored = self.scores_spatially(index);
         if !scored && self.totalling.is_empty() {
             return Ok(None);
@@ -493,7 +526,7 @@ impl Scorer {
         for (slot, values) in produced.into_iter().enumerate() {
             let range = self.temporal[slot].1.clone();
             for v in values {
-                if let Some(frame) = self.pending.get_mut(&v.frame) {
+                if let Some(frame) = self.pending.get_mut(&(self.first_index + v.frame)) {
                     if frame.scored {
                         frame.values[range.clone()].copy_from_slice(&v.values);
                     }
@@ -536,3 +569,6 @@ fn push_temporal(
 
 #[cfg(test)]
 mod aggregate_tests;
+
+#[cfg(test)]
+mod segment_tests;

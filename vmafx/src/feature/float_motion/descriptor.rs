@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::feature::descriptor::{
-    Extractor, MetricDescriptor, Output, SequenceMetric, TemporalValues, Timing,
+    Extractor, MetricDescriptor, Output, SequenceMetric, TemporalContext, TemporalValues, Timing,
 };
 use crate::feature::device::Accelerator;
 use crate::feature::options::{OptionSpec, OptionValues};
@@ -30,7 +30,8 @@ pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
         Output::aliased("VMAF_feature_motion2_score", "motion2"),
         Output::aliased("VMAF_feature_motion3_score", "motion3"),
     ],
-    timing: Timing::Temporal,
+    // A frame's motion compares with the previous frame; motion2 also with the next.
+    timing: Timing::Temporal(TemporalContext::new(1, 1)),
     active_outputs,
     build,
 };

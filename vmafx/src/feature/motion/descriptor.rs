@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::feature::descriptor::{
-    Extractor, MetricDescriptor, Output, SequenceMetric, TemporalValues, Timing,
+    Extractor, MetricDescriptor, Output, SequenceMetric, TemporalContext, TemporalValues, Timing,
 };
 use crate::feature::device::Accelerator;
 use crate::feature::options::{OptionSpec, OptionValues};
@@ -30,7 +30,12 @@ pub static DESCRIPTOR: MetricDescriptor = MetricDescriptor {
         Output::aliased("VMAF_integer_feature_motion2_score", "integer_motion2"),
         Output::aliased("VMAF_integer_feature_motion3_score", "integer_motion3"),
     ],
-    timing: Timing::Temporal,
+    // Frame i compares with frame i-1 (i-2 with the five-frame window); motion2 takes the
+    // smaller of two neighbouring SADs and the moving average looks one frame further
+    // back, so four frames before cover every option. After: motion2 waits for the next
+    // frame's SAD, and the first frames' motion3 is the SAD of the first compared frame,
+    // frame 2 with the five-frame window.
+    timing: Timing::Temporal(TemporalContext::new(4, 2)),
     active_outputs,
     build,
 };

@@ -3,7 +3,8 @@
 
 use crate::error::Result;
 use crate::feature::descriptor::{
-    Extractor, FrameMetric, MetricDescriptor, Output, SequenceMetric, TemporalValues, Timing,
+    Extractor, FrameMetric, MetricDescriptor, Output, SequenceMetric, TemporalContext, TemporalValues,
+    Timing,
 };
 use crate::feature::device::Accelerator;
 use crate::feature::float_common::ResampleMethod;
@@ -60,7 +61,8 @@ pub static TEMPORAL_DESCRIPTOR: MetricDescriptor = MetricDescriptor {
         "Speed_temporal_feature_speed_temporal_score",
         "speed_temporal",
     )],
-    timing: Timing::Temporal,
+    // Each frame's score differences it with the previous frame, and is final at once.
+    timing: Timing::Temporal(TemporalContext::new(1, 0)),
     active_outputs: |_, _| TEMPORAL_DESCRIPTOR.outputs.to_vec(),
     build: build_temporal,
 };
