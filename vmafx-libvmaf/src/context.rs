@@ -197,6 +197,8 @@ impl VmafContext {
             State::Scoring(scorer) => {
                 let mut report = scorer.finish()?;
                 report.version = crate::version_text().to_string();
+                // libvmaf's reports do not name a backend; an empty one is left out.
+                report.backend = String::new();
                 self.records = report.frames.clone();
                 self.state = State::Flushed(Some(report));
                 Ok(())
@@ -242,7 +244,7 @@ impl VmafContext {
             self.records.clone(),
             format.width(),
             format.height(),
-            "cpu".to_string(),
+            String::new(),
             0.0,
         );
         report.version = crate::version_text().to_string();

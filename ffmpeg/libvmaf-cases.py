@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""Lists the conformance outputs FFmpeg's libvmaf filter can reproduce, one per line:
+
+    NAME REF DIST GOLDEN FILTER_OPTIONS COMPARE_ARGS
+
+for the 8-bit pairs of manifest.json: every classic-model output FFmpeg 5.1's filter can
+ask for (a built-in model by version, with the output's extra features), and, for a few
+pairs, the same request with worker threads and subsampling, compared frame by frame.
+Usage: libvmaf-cases.py CONFORMANCE_DIR
+"""
+import json
+import os
+import sys
+
+FILTER_MODELS = {"vmaf_v0.6.1", "vmaf_v0.6.1neg", "vmaf_float_v0.6.1", "vmaf_4k_v0.6.1neg"}
+
+
+def main():
+    root = sys.argv[1]
+    with open(os.path.join(root, "manifest.json")) as f:
+        manifest = json.load(f)
+    threaded = 0
+    for pair in manifest["pairs"]:
+        if pair["bitdepth"] != 8:
+            continue
+        ref = os.path.join(root, pair["ref"])
+        dist = os.path.join(root, pair["dist"])
+        for output in pair["outputs"]:
+            model = output["model"]
+            if model not in FILTER_MODELS or not output.get("json"):
+                continue
+            golden = os.path.join(root, output["json"])
+            options = f"model=version={model}"
+            features = output.get("extra_features") or []
+            if features:
+                options += ":feature=" + "|".join(f"name={name}" for name in features)
+            print(f"{pair['name']}.{model} {ref} {dist} {golden} {options} --layout")
+            if model == "vmaf_v0.6.1" and threaded < 3:
+                threaded += 1
+                print(f"{pair['name']}.{model}.threads2_subsample3 {ref} {dist} {golden} "
+                      f"{options}:n_threads=2:n_subsample=3 --subsample=3")
+
+
+if __name__ == "__main__":
+    main()
