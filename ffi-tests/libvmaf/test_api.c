@@ -14,6 +14,9 @@
 
 static const VmafConfiguration default_cfg = { .log_level = VMAF_LOG_LEVEL_NONE };
 
+/* Where reports are written: one file per test program, as tests run in parallel. */
+static const char *report_path = "report.out";
+
 /* Fills a picture with a moving pattern; `noise` distorts it. */
 static void paint(VmafPicture *pic, unsigned frame, unsigned noise)
 {
@@ -289,18 +292,18 @@ static void score_synthetic(enum VmafPixelFormat fmt, unsigned bpc, unsigned w, 
         VMAF_OUTPUT_FORMAT_XML, VMAF_OUTPUT_FORMAT_JSON, VMAF_OUTPUT_FORMAT_CSV, VMAF_OUTPUT_FORMAT_SUB,
     };
     for (int f = 0; f < 4; f++) {
-        EXPECT_RC(vmaf_write_output(vmaf, "report.out", formats[f]), 0);
-        FILE *file = fopen("report.out", "r");
+        EXPECT_RC(vmaf_write_output(vmaf, report_path, formats[f]), 0);
+        FILE *file = fopen(report_path, "r");
         char text[65536];
         size_t n = file ? fread(text, 1, sizeof(text) - 1, file) : 0;
         text[n] = 0;
         if (file) fclose(file);
         EXPECT(strstr(text, "integer_adm2") != NULL || strstr(text, "vmaf") != NULL);
     }
-    EXPECT_RC(vmaf_write_output(vmaf, "report.out", VMAF_OUTPUT_FORMAT_NONE), -EINVAL);
+    EXPECT_RC(vmaf_write_output(vmaf, report_path, VMAF_OUTPUT_FORMAT_NONE), -EINVAL);
     EXPECT_RC(vmaf_write_output(vmaf, "/nonexistent-dir/report.json", VMAF_OUTPUT_FORMAT_JSON), -EINVAL);
     EXPECT_RC(vmaf_write_output(vmaf, NULL, VMAF_OUTPUT_FORMAT_JSON), -EINVAL);
-    remove("report.out");
+    remove(report_path);
     vmaf_model_destroy(model);
     EXPECT_RC(vmaf_close(vmaf), 0);
 }
@@ -371,8 +374,9 @@ static void test_collection_scores(void)
     EXPECT_RC(vmaf_close(vmaf), 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1) report_path = argv[1];
     test_version();
     test_dictionary();
     test_picture_geometry();
