@@ -350,6 +350,8 @@ fi
 if [ -d "$clips" ]; then
     ensure_tools python3:python3
     say "FFmpeg's libvmaf filter on the drop-in libvmaf ($(pkg-config --modversion libvmaf))"
+    # 8-bit pairs against libvmaf's golden JSON; 10-bit pairs against the same filter
+    # linked with the real libvmaf (ffmpeg/expected, see its README).
     while read -r name ref dist golden options compare; do
         out=$work/libvmaf/$name
         mkdir -p "$out"
@@ -364,7 +366,7 @@ if [ -d "$clips" ]; then
         else
             fail "libvmaf $name ($options): $verdict"
         fi
-    done < <(python3 "$here/libvmaf-cases.py" "$conformance")
+    done < <(python3 "$here/libvmaf-cases.py" "$conformance"; python3 "$here/libvmaf-cases.py" "$conformance" --10bit)
 
     # 12-bit video: FFmpeg 5.1's libvmaf filter takes 8- and 10-bit formats only, so
     # FFmpeg itself refuses the pair, whatever library is behind the filter.
