@@ -13,7 +13,8 @@
 #   --libdir DIR   library folder, absolute or relative to the prefix (default lib)
 #   --no-build     install what target/release already holds
 # DESTDIR is honoured, as in `make install`; VMAFX_FEATURES adds Cargo features (e.g.
-# `vmafx/cuda` for the CUDA backend). Needs cargo, a C toolchain and coreutils.
+# `vmafx/cuda` for the CUDA backend, `vmafx-libvmaf/cuda` for the drop-in's
+# libvmaf_cuda.h entry points). Needs cargo, a C toolchain and coreutils.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -97,6 +98,12 @@ PC
 libvmaf_version=3.2.0
 install -d "$dest_include/libvmaf"
 for header in "$root"/vmafx-libvmaf/include/libvmaf/*.h; do
+    # As libvmaf, the CUDA header comes only with a library that has the CUDA entry
+    # points (built with the feature vmafx-libvmaf/cuda).
+    if [ "$(basename "$header")" = libvmaf_cuda.h ] &&
+        ! nm -D --defined-only "$target/libvmaf.so" 2>/dev/null | grep -q ' vmaf_cuda_state_init$'; then
+        continue
+    fi
     install -m 644 "$header" "$dest_include/libvmaf/$(basename "$header")"
 done
 install -m 755 "$target/libvmaf.so" "$dest_lib/libvmaf.so.$libvmaf_version"

@@ -49,6 +49,11 @@ for header in "$prefix"/include/libvmaf/{libvmaf,model,picture,feature}.h; do
     passed=$((passed + 4))
 done
 
+echo "== libvmaf_cuda.h (installed only by CUDA builds) has libvmaf 3.2's ABI too"
+cc -std=c11 -Wall -Wextra -Wpedantic -Werror -fsyntax-only -DWITH_CUDA \
+    -I"$root/vmafx-libvmaf/include" -I"$root/vmafx-libvmaf/tests" "$here/test_abi.c"
+passed=$((passed + 1))
+
 echo "== meson setup, compile and test"
 meson setup "$build" "$here" >"$work/meson-setup.log" || { cat "$work/meson-setup.log"; exit 1; }
 meson compile -C "$build"

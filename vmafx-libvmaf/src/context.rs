@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::ffi::c_char;
 
 use vmafx::{
-    FeatureRequest, FrameFormat, FrameRecord, Model, Report, ReportOrder, Scorer, ScorerBuilder,
+    BackendKind, FeatureRequest, FrameFormat, FrameRecord, Model, Report, ReportOrder, Scorer,
+    ScorerBuilder,
 };
 
 use crate::dictionary::{self, text, VmafFeatureDictionary};
@@ -59,6 +60,9 @@ pub struct VmafContext {
     /// Scores callers imported with `vmaf_import_feature_score`.
     imported: BTreeMap<String, BTreeMap<u32, f64>>,
     preallocated: Option<VmafPictureConfiguration>,
+    /// The compute backend a caller chose (CUDA, through `vmaf_cuda_import_state`);
+    /// otherwise `VMAFX_BACKEND` decides, else the CPU.
+    backend: Option<BackendKind>,
 }
 
 impl VmafContext {
@@ -74,6 +78,7 @@ impl VmafContext {
             records: Vec::new(),
             imported: BTreeMap::new(),
             preallocated: None,
+            backend: None,
         }
     }
 
@@ -82,7 +87,7 @@ impl VmafContext {
         self.cfg.n_subsample.max(1)
     }
 
-    fn configuring(&self, what: &str) -> Outcome {
+    pub(crate) fn configuring(&self, what: &str) -> Outcome {
         match self.state {
             State::Configuring => Ok(()),
             _ => Err(Failure::invalid(format!(
@@ -128,6 +133,9 @@ impl VmafContext {
         }
         for request in &self.features {
             builder = builder.feature(request.clone());
+        }
+        if let Some(kind) = self.backend {
+            builder = builder.backend(kind);
         }
         let scorer = builder.build(format)?;
         self.metrics = scorer.metrics().to_vec();
@@ -209,6 +217,37 @@ impl VmafContext {
             }
             State::Broken => Err(Failure::invalid("the context is unusable")),
         }
+    }
+
+    /// Scores with `kind` instead of the default backend.
+    #[cfg_attr(not(feature = "cuda"), allow(dead_code))]
+    pub(crate) fn use_backend(&mut self, kind: BackendKind) -> Outcome {
+        self.configuring("choosing a backend")?;
+        self.backend = Some(kind);
+        Ok(())
+    }
+
+    /// Keeps the geometry `vmaf_fetch_preallocated_picture` allocates.
+    pub(crate) fn preallocate(&mut self, cfg: VmafPictureConfiguration) -> Outcome {
+        let p = cfg.pic_params;
+        if p.w == 0 || p.h == 0 || cfg.pic_cnt == 0 {
+            return Err(Failure::invalid(
+                "preallocated pictures need a size and a count",
+            ));
+        }
+        picture::chroma(p.pix_fmt)
+            .ok_or_else(|| Failure::invalid(format!("unknown pixel format {}", p.pix_fmt)))?;
+        self.preallocated = Some(cfg);
+        Ok(())
+    }
+
+    /// Allocates a picture of the preallocated geometry.
+    pub(crate) fn fetch_preallocated(&self, pic: &mut VmafPicture) -> Outcome {
+        let cfg = self
+            .preallocated
+            .ok_or_else(|| Failure::invalid("no pictures were preallocated"))?;
+        let p = cfg.pic_params;
+        picture::allocate(pic, p.pix_fmt, p.bpc, p.w, p.h)
     }
 
     /// The value of a feature or model output (by report name or libvmaf's internal
@@ -453,20 +492,7 @@ pub unsafe extern "C" fn vmaf_preallocate_pictures(
     cfg: VmafPictureConfiguration,
 ) -> i32 {
     // SAFETY: as the caller promises.
-    unsafe {
-        with_context(vmaf, |context| {
-            let p = cfg.pic_params;
-            if p.w == 0 || p.h == 0 || cfg.pic_cnt == 0 {
-                return Err(Failure::invalid(
-                    "preallocated pictures need a size and a count",
-                ));
-            }
-            picture::chroma(p.pix_fmt)
-                .ok_or_else(|| Failure::invalid(format!("unknown pixel format {}", p.pix_fmt)))?;
-            context.preallocated = Some(cfg);
-            Ok(())
-        })
-    }
+    unsafe { with_context(vmaf, |context| context.preallocate(cfg)) }
 }
 
 /// Fills `pic` with a picture of the preallocated geometry, holding one reference.
@@ -483,11 +509,7 @@ pub unsafe extern "C" fn vmaf_fetch_preallocated_picture(
     unsafe {
         with_context(vmaf, |context| {
             let pic = pic.as_mut().ok_or_else(|| Failure::null("pic"))?;
-            let cfg = context
-                .preallocated
-                .ok_or_else(|| Failure::invalid("no pictures were preallocated"))?;
-            let p = cfg.pic_params;
-            picture::allocate(pic, p.pix_fmt, p.bpc, p.w, p.h)
+            context.fetch_preallocated(pic)
         })
     }
 }

@@ -14,6 +14,8 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 mod context;
+#[cfg(feature = "cuda")]
+mod cuda;
 mod dictionary;
 mod errno;
 mod feature_names;
@@ -27,6 +29,11 @@ pub use context::{
     vmaf_close, vmaf_import_feature_score, vmaf_init, vmaf_read_pictures, vmaf_use_feature,
     vmaf_use_features_from_model, vmaf_use_features_from_model_collection, VmafConfiguration,
     VmafContext,
+};
+#[cfg(feature = "cuda")]
+pub use cuda::{
+    vmaf_cuda_fetch_preallocated_picture, vmaf_cuda_import_state, vmaf_cuda_preallocate_pictures,
+    vmaf_cuda_state_init, VmafCudaConfiguration, VmafCudaPictureConfiguration, VmafCudaState,
 };
 pub use dictionary::{
     vmaf_feature_dictionary_free, vmaf_feature_dictionary_set, VmafFeatureDictionary,

@@ -3,12 +3,16 @@
  * every enumerator, one `FACT(expression, value)` line each.
  *
  * record-abi-facts.sh compiles it against libvmaf 3.2's own headers; the output is
- * abi_facts.txt, which ffi-tests/libvmaf/test_abi.c turns into static assertions on
- * the drop-in headers. */
+ * abi_facts.txt (with WITH_CUDA defined, abi_facts_cuda.txt, which adds libvmaf_cuda.h),
+ * which ffi-tests/libvmaf/test_abi.c turns into static assertions on the drop-in
+ * headers. */
 #include <stddef.h>
 #include <stdio.h>
 
 #include <libvmaf/libvmaf.h>
+#ifdef WITH_CUDA
+#include <libvmaf/libvmaf_cuda.h>
+#endif
 
 #define SHOW(expr) printf("FACT(%s, %lld)\n", #expr, (long long) (expr))
 #define FIELD(type, member) SHOW(offsetof(type, member))
@@ -89,5 +93,20 @@ int main(void)
     SHOW(sizeof(enum VmafModelCollectionScoreType));
     SHOW(VMAF_MODEL_COLLECTION_SCORE_UNKNOWN);
     SHOW(VMAF_MODEL_COLLECTION_SCORE_BOOTSTRAP);
+#ifdef WITH_CUDA
+    STRUCT(VmafCudaConfiguration);
+    FIELD(VmafCudaConfiguration, cu_ctx);
+    STRUCT(VmafCudaPictureConfiguration);
+    FIELD(VmafCudaPictureConfiguration, pic_params.w);
+    FIELD(VmafCudaPictureConfiguration, pic_params.h);
+    FIELD(VmafCudaPictureConfiguration, pic_params.bpc);
+    FIELD(VmafCudaPictureConfiguration, pic_params.pix_fmt);
+    FIELD(VmafCudaPictureConfiguration, pic_prealloc_method);
+    SHOW(sizeof(enum VmafCudaPicturePreallocationMethod));
+    SHOW(VMAF_CUDA_PICTURE_PREALLOCATION_METHOD_NONE);
+    SHOW(VMAF_CUDA_PICTURE_PREALLOCATION_METHOD_DEVICE);
+    SHOW(VMAF_CUDA_PICTURE_PREALLOCATION_METHOD_HOST);
+    SHOW(VMAF_CUDA_PICTURE_PREALLOCATION_METHOD_HOST_PINNED);
+#endif
     return 0;
 }

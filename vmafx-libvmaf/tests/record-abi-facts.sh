@@ -11,13 +11,20 @@ tag=${2:-v3.2.0}
 work=$(mktemp -d "${TMPDIR:-/tmp}/libvmaf-abi.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/include/libvmaf"
-for header in libvmaf.h model.h picture.h feature.h; do
+for header in libvmaf.h model.h picture.h feature.h libvmaf_cuda.h; do
     git -C "$repo" show "$tag:libvmaf/include/libvmaf/$header" > "$work/include/libvmaf/$header"
 done
-cc -std=c11 -Wall -Wextra -Werror -I"$work/include" -o "$work/abi_facts" "$here/abi_facts.c"
-{
-    echo "/* ABI facts of libvmaf $tag's public headers ($(uname -m), $(cc --version | head -n 1))."
-    echo " * Recorded by vmafx-libvmaf/tests/record-abi-facts.sh; do not edit. */"
-    "$work/abi_facts"
-} > "$here/abi_facts.txt"
-echo "recorded $(grep -c '^FACT' "$here/abi_facts.txt") facts of libvmaf $tag into $here/abi_facts.txt"
+# abi_facts.txt: the four headers every build installs; abi_facts_cuda.txt: with
+# libvmaf_cuda.h too.
+for variant in "" _cuda; do
+    defines=()
+    [ -z "$variant" ] || defines=(-DWITH_CUDA)
+    cc -std=c11 -Wall -Wextra -Werror "${defines[@]}" -I"$work/include" -o "$work/abi_facts" "$here/abi_facts.c"
+    out=$here/abi_facts$variant.txt
+    {
+        echo "/* ABI facts of libvmaf $tag's public headers${variant:+ and libvmaf_cuda.h} ($(uname -m), $(cc --version | head -n 1))."
+        echo " * Recorded by vmafx-libvmaf/tests/record-abi-facts.sh; do not edit. */"
+        "$work/abi_facts"
+    } > "$out"
+    echo "recorded $(grep -c '^FACT' "$out") facts of libvmaf $tag into $out"
+done
