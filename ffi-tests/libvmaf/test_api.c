@@ -124,7 +124,10 @@ static void test_models(void)
     EXPECT_RC(vmaf_model_feature_overload(model, "vif", NULL), -EINVAL);
     d = NULL;
     vmaf_feature_dictionary_set(&d, "vif_enhn_gain_limit", "1.0");
+    /* A NULL model leaves the dictionary to the caller, as in libvmaf. */
     EXPECT_RC(vmaf_model_feature_overload(NULL, "vif", d), -EINVAL);
+    EXPECT_RC(vmaf_model_feature_overload(model, NULL, d), -EINVAL);
+    EXPECT_RC(vmaf_feature_dictionary_free(&d), 0);
     vmaf_model_destroy(model);
     vmaf_model_destroy(NULL);
 

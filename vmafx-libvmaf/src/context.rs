@@ -51,8 +51,6 @@ pub struct VmafContext {
     features: Vec<FeatureRequest>,
     state: State,
     format: Option<FrameFormat>,
-    /// Picture pairs given to `vmaf_read_pictures`, libvmaf's `pic_cnt`.
-    pictures_read: u64,
     /// Output names, in report order, once scoring started.
     metrics: Vec<String>,
     /// Completed frames in index order.
@@ -73,7 +71,6 @@ impl VmafContext {
             features: Vec::new(),
             state: State::Configuring,
             format: None,
-            pictures_read: 0,
             metrics: Vec::new(),
             records: Vec::new(),
             imported: BTreeMap::new(),
@@ -149,7 +146,6 @@ impl VmafContext {
         distorted: &mut VmafPicture,
         index: u32,
     ) -> Outcome {
-        self.pictures_read += 1;
         let format = picture::format(reference)?;
         if picture::format(distorted)? != format {
             return Err(Failure::invalid(

@@ -225,8 +225,9 @@ fn overload(model: &mut Model, extractor: &str, dict: &VmafFeatureDictionary) ->
 }
 
 /// Sets options of the model's extractor `feature_name` (e.g. "vif" with
-/// `vif_enhn_gain_limit`), as libvmaf's model overloads; takes and frees `opts_dict`.
-/// Returns 0, or -EINVAL for a NULL argument or an option the extractor lacks.
+/// `vif_enhn_gain_limit`), as libvmaf's model overloads; takes and frees `opts_dict`
+/// (but, as libvmaf, not when `model` or `feature_name` is NULL). Returns 0, or -EINVAL
+/// for a NULL argument or an option the extractor lacks.
 ///
 /// # Safety
 /// `model` is NULL or a live model; `feature_name` NULL or a string; `opts_dict` NULL or
@@ -237,14 +238,15 @@ pub unsafe extern "C" fn vmaf_model_feature_overload(
     feature_name: *const c_char,
     opts_dict: *mut VmafFeatureDictionary,
 ) -> i32 {
-    // SAFETY: the caller gives the dictionary up, whatever the outcome.
-    let dict = unsafe { dictionary::take(opts_dict) };
     guard(|| {
+        // As in libvmaf, a NULL argument leaves the dictionary to the caller.
         // SAFETY: NULL or live, as the caller promises.
         let model = unsafe { model.as_mut() }.ok_or_else(|| Failure::null("model"))?;
         // SAFETY: NULL or a string, as the caller promises.
         let extractor = unsafe { text(feature_name, "feature_name") }?;
-        let dict = dict.ok_or_else(|| Failure::null("opts_dict"))?;
+        // SAFETY: from here on the caller gives the dictionary up, whatever the outcome.
+        let dict =
+            unsafe { dictionary::take(opts_dict) }.ok_or_else(|| Failure::null("opts_dict"))?;
         overload(&mut model.model, extractor, &dict)
     })
 }
@@ -350,18 +352,18 @@ pub unsafe extern "C" fn vmaf_model_collection_feature_overload(
     feature_name: *const c_char,
     opts_dict: *mut VmafFeatureDictionary,
 ) -> i32 {
-    // SAFETY: the caller gives the dictionary up, whatever the outcome.
-    let dict = unsafe { dictionary::take(opts_dict) };
     guard(|| {
-        // SAFETY: NULL or pointing to NULL or a live collection.
-        let collection = unsafe { model_collection.as_ref() }
-            .and_then(|c| unsafe { c.as_mut() })
+        // As in libvmaf, a NULL argument leaves the dictionary to the caller.
+        // SAFETY: NULL or pointing to NULL or a live collection, as the caller promises.
+        let collection = unsafe { model_collection.as_ref().and_then(|c| c.as_mut()) }
             .ok_or_else(|| Failure::null("model_collection"))?;
         // SAFETY: NULL or live, as the caller promises.
         let model = unsafe { model.as_mut() }.ok_or_else(|| Failure::null("model"))?;
         // SAFETY: NULL or a string, as the caller promises.
         let extractor = unsafe { text(feature_name, "feature_name") }?;
-        let dict = dict.ok_or_else(|| Failure::null("opts_dict"))?;
+        // SAFETY: from here on the caller gives the dictionary up, whatever the outcome.
+        let dict =
+            unsafe { dictionary::take(opts_dict) }.ok_or_else(|| Failure::null("opts_dict"))?;
         overload(&mut collection.model, extractor, &dict)?;
         overload(&mut model.model, extractor, &dict)
     })

@@ -33,7 +33,8 @@ int vmaf_model_load(VmafModel **model, VmafModelConfig *cfg,
 int vmaf_model_load_from_path(VmafModel **model, VmafModelConfig *cfg,
                               const char *path);
 
-/* Sets options of one of the model's extractors; takes and frees opts_dict. */
+/* Sets options of one of the model's extractors; takes and frees opts_dict (not when
+ * model or feature_name is NULL). */
 int vmaf_model_feature_overload(VmafModel *model, const char *feature_name,
                                 VmafFeatureDictionary *opts_dict);
 
