@@ -19,6 +19,8 @@ mod cuda;
 mod dictionary;
 mod errno;
 mod feature_names;
+#[cfg(test)]
+mod golden_tests;
 mod log;
 mod model;
 mod output;
