@@ -42,8 +42,8 @@ fi
 prefix=$work/prefix
 build=$work/build
 
-echo "== build libvmafx and the vmafx CLI (one cargo run, so they share their build)"
-(cd "$root" && cargo build --release -p vmafx-sys -p vmafx-cli)
+echo "== build libvmafx, the drop-in libvmaf and the vmafx CLI (one cargo run, so they share their build)"
+(cd "$root" && cargo build --release -p vmafx-sys -p vmafx-libvmaf -p vmafx-cli)
 
 echo "== install libvmafx into $prefix"
 "$root/scripts/install-capi.sh" --prefix "$prefix" --no-build

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds a minimal FFmpeg 5.1 (Debian 12's source package) with the `vmafx` filter
 # (ffmpeg/vf_vmafx.c, linked against libvmafx) and checks that the filter scores clips
-# exactly as the vmafx CLI does.
+# exactly as the vmafx CLI does. The same build has FFmpeg's own `libvmaf` filter,
+# configured against the drop-in libvmaf (vmafx-libvmaf, its libvmaf.pc); its reports on
+# the 8-bit conformance pairs must equal libvmaf's golden JSON (ffmpeg/compare-json.py).
 #
 # Usage: ffmpeg/build-and-test.sh [--clean]
 #   --clean   throw the cached FFmpeg source and build away first
@@ -28,7 +30,7 @@ jobs=${VMAFX_FFMPEG_JOBS:-2}
 for arg in "$@"; do
     case "$arg" in
         --clean) rm -rf "$cache" ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         *) echo "build-and-test.sh: unknown argument $arg" >&2; exit 2 ;;
     esac
 done
@@ -156,8 +158,8 @@ say "FFmpeg source: Debian $(cat "$src/.vmafx-debian-version") in $src"
 # libvmafx and the CLI, installed into a private prefix under the cache.
 ensure_tools cc:build-essential make:make pkg-config:pkg-config
 command -v cargo >/dev/null || die "cargo is missing"
-say "cargo build --release -p vmafx-sys -p vmafx-cli"
-(cd "$root" && cargo build --release -q -p vmafx-sys -p vmafx-cli)
+say "cargo build --release -p vmafx-sys -p vmafx-libvmaf -p vmafx-cli"
+(cd "$root" && cargo build --release -q -p vmafx-sys -p vmafx-libvmaf -p vmafx-cli)
 cli=$target/release/vmafx
 prefix=$cache/vmafx-prefix
 # Stage the install, then copy only what changed, so an unchanged library leaves FFmpeg's
@@ -194,6 +196,7 @@ configure_args=(
     --enable-demuxer=yuv4mpegpipe --enable-decoder=rawvideo
     --enable-muxer=null --enable-encoder=wrapped_avframe
     --enable-libvmafx --enable-filter=vmafx
+    --enable-libvmaf --enable-filter=libvmaf
     --pkg-config=pkg-config
     "--extra-ldflags=-Wl,-rpath,$prefix/lib"
 )
@@ -212,6 +215,8 @@ if [ ! -f "$build/ffbuild/config.mak" ] || [ "$(cat "$build/.vmafx-configured" 2
 fi
 grep -q '^CONFIG_VMAFX_FILTER=yes' "$build/ffbuild/config.mak" ||
     die "configure did not enable the vmafx filter (see $build/ffbuild/config.log)"
+grep -q '^CONFIG_LIBVMAF_FILTER=yes' "$build/ffbuild/config.mak" ||
+    die "configure did not enable the libvmaf filter against the drop-in libvmaf (see $build/ffbuild/config.log)"
 say "make -j$jobs"
 make_started=$SECONDS
 # A new libvmafx (its soname may have changed) gets linked again.
@@ -223,6 +228,7 @@ make -C "$build" -j"$jobs" >"$build/make.log" 2>&1 || {
 ffmpeg=$build/ffmpeg
 filters=$("$ffmpeg" -hide_banner -filters 2>/dev/null) || die "$ffmpeg does not run"
 grep -q ' vmafx ' <<<"$filters" || die "$ffmpeg has no vmafx filter"
+grep -q ' libvmaf ' <<<"$filters" || die "$ffmpeg has no libvmaf filter"
 echo "make: $((SECONDS - make_started)) s; FFmpeg build (configure and make): $((SECONDS - build_started)) s"
 
 # ---------------------------------------------------------------------------------------
@@ -336,6 +342,43 @@ elif [ "${VMAFX_REQUIRE_CONFORMANCE:-0}" = 1 ]; then
     fail "conformance clips missing at $clips"
 else
     echo "SKIP conformance pairs: $clips is missing"
+fi
+
+# ---------------------------------------------------------------------------------------
+# FFmpeg's own libvmaf filter, unchanged, on the drop-in libvmaf: every per-frame and
+# pooled value must equal libvmaf's golden JSON as printed, and, without threads, the
+# report must be libvmaf's text apart from the version and fps lines.
+if [ -d "$clips" ]; then
+    ensure_tools python3:python3
+    say "FFmpeg's libvmaf filter on the drop-in libvmaf ($(pkg-config --modversion libvmaf))"
+    # 8-bit pairs against libvmaf's golden JSON; 10-bit pairs against the same filter
+    # linked with the real libvmaf (ffmpeg/expected, see its README).
+    while read -r name ref dist golden options compare; do
+        out=$work/libvmaf/$name
+        mkdir -p "$out"
+        if ! "$ffmpeg" -nostdin -hide_banner -nostats -i "$dist" -i "$ref" \
+            -lavfi "libvmaf=$options:log_fmt=json:log_path=$out/report.json" \
+            -f null - >"$out/ffmpeg.txt" 2>&1; then
+            fail "libvmaf $name: ffmpeg failed: $(grep -m 1 -i 'error\|fail' "$out/ffmpeg.txt" || tail -n 1 "$out/ffmpeg.txt")"
+            continue
+        fi
+        if verdict=$(python3 "$here/compare-json.py" "$golden" "$out/report.json" $compare); then
+            pass "libvmaf $name ($options): $verdict"
+        else
+            fail "libvmaf $name ($options): $verdict"
+        fi
+    done < <(python3 "$here/libvmaf-cases.py" "$conformance"; python3 "$here/libvmaf-cases.py" "$conformance" --10bit)
+
+    # 12-bit video: FFmpeg 5.1's libvmaf filter takes 8- and 10-bit formats only, so
+    # FFmpeg itself refuses the pair, whatever library is behind the filter.
+    out=$work/libvmaf/12bit
+    mkdir -p "$out"
+    if "$ffmpeg" -nostdin -hide_banner -nostats -i "$clips/bikes_320x240_yuv420p12le__blur_noise.dist.y4m" \
+        -i "$clips/bikes_320x240_yuv420p12le.ref.y4m" -lavfi libvmaf -f null - >"$out/ffmpeg.txt" 2>&1; then
+        fail "libvmaf 12bit: ffmpeg accepted 12-bit input"
+    else
+        pass "libvmaf 12bit (refused by FFmpeg: $(grep -m 1 -i 'error\|impossible\|fail' "$out/ffmpeg.txt" | cut -c1-100))"
+    fi
 fi
 
 echo "total time: $((SECONDS - started)) s"

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Builds the VMAFX C library (crate vmafx-sys) and installs it for C and C++ programs:
+# Builds the VMAFX C libraries and installs them for C and C++ programs:
 #   PREFIX/include/vmafx.h
 #   PREFIX/lib/libvmafx.so.X.Y.Z, libvmafx.so.ABI, libvmafx.so, libvmafx.a
 #   PREFIX/lib/pkgconfig/vmafx.pc
+# and the drop-in libvmaf (crate vmafx-libvmaf, libvmaf 3.x's API and ABI):
+#   PREFIX/include/libvmaf/{libvmaf,model,picture,feature,version}.h
+#   PREFIX/lib/libvmaf.so.3.2.0, libvmaf.so.3, libvmaf.so, libvmaf.a
+#   PREFIX/lib/pkgconfig/libvmaf.pc (version 3.2.0)
 #
 # Usage: scripts/install-capi.sh [--prefix DIR] [--libdir DIR] [--no-build]
 #   --prefix DIR   install root (default /usr/local)
 #   --libdir DIR   library folder, absolute or relative to the prefix (default lib)
 #   --no-build     install what target/release already holds
 # DESTDIR is honoured, as in `make install`; VMAFX_FEATURES adds Cargo features (e.g.
-# `vmafx/cuda` for the CUDA backend). Needs cargo, a C toolchain and coreutils.
+# `vmafx/cuda` for the CUDA backend, `vmafx-libvmaf/cuda` for the drop-in's
+# libvmaf_cuda.h entry points). Needs cargo, a C toolchain and coreutils.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +28,7 @@ while [ $# -gt 0 ]; do
         --libdir) libdir=${2:?--libdir needs a folder}; shift 2 ;;
         --libdir=*) libdir=${1#--libdir=}; shift ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "install-capi.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -38,10 +43,10 @@ esac
 includedir=$prefix/include
 
 if [ "$build" = 1 ]; then
-    (cd "$root" && cargo build --release -p vmafx-sys ${VMAFX_FEATURES:+--features "$VMAFX_FEATURES"})
+    (cd "$root" && cargo build --release -p vmafx-sys -p vmafx-libvmaf ${VMAFX_FEATURES:+--features "$VMAFX_FEATURES"})
 fi
 target=${CARGO_TARGET_DIR:-$root/target}/release
-for file in libvmafx.so libvmafx.a; do
+for file in libvmafx.so libvmafx.a libvmaf.so libvmaf.a; do
     [ -f "$target/$file" ] || { echo "install-capi.sh: $target/$file is missing" >&2; exit 1; }
 done
 
@@ -88,4 +93,34 @@ Libs.private: $private_libs
 Cflags: -I\${includedir}
 PC
 
-echo "installed vmafx $version into ${DESTDIR:-}$prefix (headers $includedir, libraries $libdir)"
+# The drop-in libvmaf: libvmaf's file names, soname (libvmaf.so.3, set by
+# vmafx-libvmaf/build.rs) and pkg-config module at the libvmaf API version it implements.
+libvmaf_version=3.2.0
+install -d "$dest_include/libvmaf"
+for header in "$root"/vmafx-libvmaf/include/libvmaf/*.h; do
+    # As libvmaf, the CUDA header comes only with a library that has the CUDA entry
+    # points (built with the feature vmafx-libvmaf/cuda).
+    if [ "$(basename "$header")" = libvmaf_cuda.h ] &&
+        ! nm -D --defined-only "$target/libvmaf.so" 2>/dev/null | grep -q ' vmaf_cuda_state_init$'; then
+        continue
+    fi
+    install -m 644 "$header" "$dest_include/libvmaf/$(basename "$header")"
+done
+install -m 755 "$target/libvmaf.so" "$dest_lib/libvmaf.so.$libvmaf_version"
+ln -sf "libvmaf.so.$libvmaf_version" "$dest_lib/libvmaf.so.${libvmaf_version%%.*}"
+ln -sf "libvmaf.so.${libvmaf_version%%.*}" "$dest_lib/libvmaf.so"
+install -m 644 "$target/libvmaf.a" "$dest_lib/libvmaf.a"
+cat > "$dest_lib/pkgconfig/libvmaf.pc" <<PC
+prefix=$prefix
+libdir=$pc_libdir
+includedir=$pc_includedir
+
+Name: libvmaf
+Description: VMAF video quality metric, libvmaf $libvmaf_version API (computed by VMAFX $version)
+Version: $libvmaf_version
+Libs: -L\${libdir} -lvmaf
+Libs.private: $private_libs
+Cflags: -I\${includedir} -I\${includedir}/libvmaf
+PC
+
+echo "installed vmafx $version into ${DESTDIR:-}$prefix and the drop-in libvmaf $libvmaf_version (headers $includedir, libraries $libdir)"

@@ -13,7 +13,11 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     } else {
         writeln!(out, "  \"fps\": null,")?;
     }
-    writeln!(out, "  \"backend\": {},", quote(&report.backend))?;
+    // An empty backend is left out, which gives libvmaf's own layout (the drop-in
+    // libvmaf writes reports so).
+    if !report.backend.is_empty() {
+        writeln!(out, "  \"backend\": {},", quote(&report.backend))?;
+    }
     write!(out, "  \"frames\": [")?;
     for (n, frame) in report.frames.iter().enumerate() {
         write!(out, "{}", if n > 0 { ",\n" } else { "\n" })?;

@@ -12,12 +12,17 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "  <params qualityWidth=\"{}\" qualityHeight=\"{}\" />",
         report.width, report.height
     )?;
-    writeln!(
-        out,
-        "  <fyi fps=\"{:.2}\" backend=\"{}\" />",
-        report.fps,
-        escape(&report.backend)
-    )?;
+    // An empty backend is left out, which gives libvmaf's own layout.
+    if report.backend.is_empty() {
+        writeln!(out, "  <fyi fps=\"{:.2}\" />", report.fps)?;
+    } else {
+        writeln!(
+            out,
+            "  <fyi fps=\"{:.2}\" backend=\"{}\" />",
+            report.fps,
+            escape(&report.backend)
+        )?;
+    }
     writeln!(out, "  <frames>")?;
     for frame in &report.frames {
         write!(out, "    <frame frameNum=\"{}\" ", frame.index)?;
