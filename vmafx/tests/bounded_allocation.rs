@@ -6,7 +6,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{Cursor, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use vmafx::io::{self, FrameReader, InputKind, Y4mReader};
 use vmafx::{Error, Model};
@@ -54,12 +54,18 @@ fn add(size: usize) {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// One measurement at a time: the counters are process-wide.
-static MEASURING: Mutex<()> = Mutex::new(());
+/// One test at a time: the counters are process-wide, so another test's allocations
+/// (even those it makes outside its own measurement) would count in this one's.
+static SERIAL: Mutex<()> = Mutex::new(());
 
-/// Runs `work` and returns its result with the peak of heap bytes it added.
+/// Holds the other tests of this file off until dropped.
+fn serial() -> MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Runs `work` and returns its result with the peak of heap bytes it added. The caller
+/// holds [`serial`].
 fn peak_during<T>(work: impl FnOnce() -> T) -> (T, usize) {
-    let _guard = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
     let base = LIVE.load(Ordering::SeqCst);
     PEAK.store(base, Ordering::SeqCst);
     let result = work();
@@ -73,6 +79,7 @@ const HUGE_HEADER: &[u8] = b"YUV4MPEG2 W16384 H16384 C444p16\nFRAME\n";
 
 #[test]
 fn large_y4m_header_from_a_stream_reads_only_what_arrives() {
+    let _serial = serial();
     // 96 MiB frames promised, 10 bytes delivered. The caller's frame is made outside the
     // measurement: the reader's own buffer is what must stay small.
     let stream = b"YUV4MPEG2 W4096 H4096 C444p16\nFRAME\n0123456789";
@@ -95,6 +102,7 @@ fn large_y4m_header_from_a_stream_reads_only_what_arrives() {
 
 #[test]
 fn huge_y4m_header_in_a_file_is_refused_before_allocating() {
+    let _serial = serial();
     let path = std::env::temp_dir().join(format!("vmafx-huge-{}.y4m", std::process::id()));
     std::fs::File::create(&path)
         .and_then(|mut f| f.write_all(HUGE_HEADER))
@@ -116,6 +124,7 @@ const FORGED_MODEL: &str = r#"{"model_dict": {"feature_names": ["VMAF_feature_ad
 
 #[test]
 fn forged_support_vector_count_reserves_nothing_large() {
+    let _serial = serial();
     let (result, peak) = peak_during(|| Model::from_json_str("forged", FORGED_MODEL));
     let error = result
         .expect_err("one support vector is not 2147483647")
