@@ -1,0 +1,5 @@
+//! The VmafxModelTraining controller: `vmafx train` as a Job, its phases and result.
+
+pub mod build;
+pub mod controller;
+pub mod decide;
