@@ -17,3 +17,6 @@ pub use training::{
 
 /// The API group of every resource here.
 pub const GROUP: &str = "vmafx.dev";
+
+#[cfg(test)]
+mod tests;

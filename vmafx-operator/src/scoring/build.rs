@@ -183,3 +183,145 @@ pub fn merge_job(vmjob: &VmafxJob, placement: &Placement, default_image: &str) -
     };
     job_object(vmjob, merge_job_name(&name), "merge", job_spec)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crd::{Backend, GpuVendor};
+    use crate::test_support::vmjob;
+
+    fn anywhere() -> Placement {
+        Placement {
+            pool: None,
+            vendor: None,
+            node_selector: BTreeMap::new(),
+            image: None,
+        }
+    }
+
+    fn pod(job: &Job) -> &k8s_openapi::api::core::v1::PodSpec {
+        job.spec.as_ref().unwrap().template.spec.as_ref().unwrap()
+    }
+
+    #[test]
+    fn the_job_is_owned_by_its_vmafxjob() {
+        let job = score_job(&vmjob("clip", 0), &anywhere(), "img");
+        let owners = job.metadata.owner_references.unwrap();
+        assert_eq!(owners.len(), 1);
+        assert_eq!(owners[0].kind, "VmafxJob");
+        assert_eq!(owners[0].api_version, "vmafx.dev/v1");
+        assert_eq!(owners[0].name, "clip");
+        assert_eq!(owners[0].uid, "uid-clip");
+        assert_eq!(owners[0].controller, Some(true));
+        assert_eq!(job.metadata.name.as_deref(), Some("clip-score"));
+        assert_eq!(job.metadata.namespace.as_deref(), Some("ns"));
+    }
+
+    #[test]
+    fn the_pod_is_hardened_and_mounts_the_claims() {
+        let job = score_job(&vmjob("clip", 0), &anywhere(), "img");
+        let pod = pod(&job);
+        assert_eq!(pod.restart_policy.as_deref(), Some("Never"));
+        assert_eq!(pod.automount_service_account_token, Some(false));
+        let psc = pod.security_context.as_ref().unwrap();
+        assert_eq!(psc.run_as_non_root, Some(true));
+        assert_eq!(psc.seccomp_profile.as_ref().unwrap().type_, "RuntimeDefault");
+        let c = &pod.containers[0];
+        let sc = c.security_context.as_ref().unwrap();
+        assert_eq!(sc.allow_privilege_escalation, Some(false));
+        assert_eq!(sc.read_only_root_filesystem, Some(true));
+        assert_eq!(sc.capabilities.as_ref().unwrap().drop.as_deref(), Some(&["ALL".to_owned()][..]));
+        assert_eq!(c.termination_message_policy.as_deref(), Some("FallbackToLogsOnError"));
+        let claim = pod.volumes.as_ref().unwrap().iter().find_map(|v| v.persistent_volume_claim.clone()).unwrap();
+        assert_eq!(claim.claim_name, "clips");
+        let env: BTreeMap<_, _> = c.env.iter().flatten().map(|e| (e.name.as_str(), e.value.clone().unwrap())).collect();
+        assert_eq!(env["REFERENCE"], "/media/ref.y4m");
+        assert_eq!(env["DISTORTED"], "/media/dist.y4m");
+        assert_eq!(c.image.as_deref(), Some("img"));
+    }
+
+    #[test]
+    fn the_backend_decides_the_gpu_request() {
+        for (backend, resource) in [
+            (Backend::Cuda, Some("nvidia.com/gpu")),
+            (Backend::Hip, Some("amd.com/gpu")),
+            (Backend::Sycl, Some("gpu.intel.com/i915")),
+            (Backend::Cpu, None),
+            (Backend::Auto, None),
+        ] {
+            let mut vm = vmjob("clip", 0);
+            vm.spec.backend = backend;
+            let job = score_job(&vm, &anywhere(), "img");
+            let c = &pod(&job).containers[0];
+            let limits = c.resources.as_ref().unwrap().limits.clone().unwrap();
+            let gpus: Vec<_> = limits.keys().filter(|k| k.contains("gpu")).cloned().collect();
+            assert_eq!(gpus, resource.map(|r| vec![r.to_owned()]).unwrap_or_default(), "{backend:?}");
+            let args = c.command.as_ref().unwrap();
+            let at = args.iter().position(|a| a == "--backend").unwrap();
+            assert_eq!(args[at + 1], backend.as_str());
+        }
+    }
+
+    #[test]
+    fn a_pool_gives_vendor_nodes_and_image() {
+        let placement = Placement {
+            pool: Some("mi300".into()),
+            vendor: Some(GpuVendor::Amd),
+            node_selector: BTreeMap::from([("pool".into(), "mi300".into())]),
+            image: Some("vmafx:amd".into()),
+        };
+        let job = score_job(&vmjob("clip", 0), &placement, "img");
+        let pod = pod(&job);
+        assert_eq!(pod.node_selector.as_ref().unwrap()["pool"], "mi300");
+        let c = &pod.containers[0];
+        assert_eq!(c.image.as_deref(), Some("vmafx:amd"));
+        assert!(c.resources.as_ref().unwrap().limits.as_ref().unwrap().contains_key("amd.com/gpu"));
+        let args = c.command.as_ref().unwrap();
+        let at = args.iter().position(|a| a == "--backend").unwrap();
+        assert_eq!(args[at + 1], "hip", "auto on an AMD pool runs HIP");
+    }
+
+    #[test]
+    fn segments_make_an_indexed_job_and_a_merge_job() {
+        let mut vm = vmjob("film", 0);
+        vm.spec.segments = 4;
+        vm.spec.frame_count = Some(1000);
+        vm.spec.volumes[0].read_only = false;
+        vm.spec.output_dir = Some("file:///media/out".into());
+        vm.spec.model = Some("vmaf_4k_v0.6.1".into());
+        vm.spec.features = vec!["psnr".into()];
+        let job = score_job(&vm, &anywhere(), "img");
+        let spec = job.spec.as_ref().unwrap();
+        assert_eq!(spec.completion_mode.as_deref(), Some("Indexed"));
+        assert_eq!(spec.completions, Some(4));
+        assert_eq!(spec.parallelism, Some(4));
+        let c = &spec.template.spec.as_ref().unwrap().containers[0];
+        let command = c.command.as_ref().unwrap();
+        assert!(command[2].contains("--frames \"$start..$end\""));
+        assert!(command[2].contains("part-$k.json"));
+        assert!(command.windows(2).any(|w| w == ["--model", "version=vmaf_4k_v0.6.1"]));
+        assert!(command.windows(2).any(|w| w == ["--feature", "psnr"]));
+        let env: BTreeMap<_, _> = c.env.iter().flatten().map(|e| (e.name.as_str(), e.value.clone().unwrap())).collect();
+        assert_eq!(env["FRAME_COUNT"], "1000");
+        assert_eq!(env["SEGMENTS"], "4");
+        assert_eq!(env["OUTPUT_DIR"], "/media/out");
+
+        let merge = merge_job(&vm, &anywhere(), "img");
+        assert_eq!(merge.metadata.name.as_deref(), Some("film-merge"));
+        assert!(merge.metadata.owner_references.is_some());
+        let script = &merge.spec.unwrap().template.spec.unwrap().containers[0].command.clone().unwrap()[2];
+        assert!(script.contains("vmafx merge"));
+        assert!(script.contains("/dev/termination-log"));
+    }
+
+    #[test]
+    fn a_single_run_is_not_indexed() {
+        let job = score_job(&vmjob("clip", 0), &anywhere(), "img");
+        let spec = job.spec.unwrap();
+        assert_eq!(spec.completion_mode, None);
+        assert_eq!(spec.backoff_limit, Some(0));
+        let script = &spec.template.spec.unwrap().containers[0].command.clone().unwrap()[2];
+        assert!(script.contains("/dev/termination-log"));
+        assert!(!script.contains("--frames"));
+    }
+}
