@@ -160,3 +160,14 @@ mod tests {
         assert_ne!(a, child_name(&format!("{long}y"), "score"));
     }
 }
+
+/// The controller ownerReference to `owner`: Kubernetes' garbage collector deletes the
+/// child with it, and with `blockOwnerDeletion` a foreground delete of the owner waits
+/// for the child (the RBAC grants update on the owner's `finalizers` for that).
+pub fn owner_reference<K: kube::Resource<DynamicType = ()>>(
+    owner: &K,
+) -> Option<Vec<k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference>> {
+    let mut reference = owner.controller_owner_ref(&())?;
+    reference.block_owner_deletion = Some(true);
+    Some(vec![reference])
+}

@@ -14,7 +14,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use k8s_openapi::ByteString;
-use kube::{Resource, ResourceExt};
+use kube::ResourceExt;
 
 use crate::crd::VmafxNode;
 use crate::pod::{child_name, RUN_AS};
@@ -47,7 +47,7 @@ fn meta(node: &VmafxNode) -> ObjectMeta {
         name: Some(pool_object_name(&name)),
         namespace: node.namespace(),
         labels: Some(labels(&name)),
-        owner_references: node.controller_owner_ref(&()).map(|o| vec![o]),
+        owner_references: crate::pod::owner_reference(node),
         ..ObjectMeta::default()
     }
 }

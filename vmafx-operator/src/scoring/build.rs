@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use kube::Resource;
 
 use super::placement::Placement;
 use crate::crd::VmafxJob;
@@ -81,13 +80,12 @@ fn common_env(vmjob: &VmafxJob) -> Vec<(String, String)> {
 }
 
 fn job_object(vmjob: &VmafxJob, name: String, component: &str, spec: JobSpec) -> Job {
-    let owner = vmjob.controller_owner_ref(&());
     Job {
         metadata: ObjectMeta {
             name: Some(name),
             namespace: vmjob.metadata.namespace.clone(),
             labels: Some(labels(vmjob.metadata.name.as_deref().unwrap_or_default(), component)),
-            owner_references: owner.map(|o| vec![o]),
+            owner_references: crate::pod::owner_reference(vmjob),
             ..ObjectMeta::default()
         },
         spec: Some(spec),

@@ -10,3 +10,5 @@ pub mod result;
 
 #[cfg(test)]
 mod decide_tests;
+#[cfg(test)]
+mod controller_tests;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use kube::{Resource, ResourceExt};
+use kube::ResourceExt;
 
 use crate::crd::VmafxModelTraining;
 use crate::pod::{batch_pod_spec, child_name, PodParts};
@@ -73,7 +73,7 @@ pub fn training_job(training: &VmafxModelTraining, default_image: &str) -> Job {
             name: Some(training_job_name(&name)),
             namespace: training.namespace(),
             labels: Some(labels.clone()),
-            owner_references: training.controller_owner_ref(&()).map(|o| vec![o]),
+            owner_references: crate::pod::owner_reference(training),
             ..ObjectMeta::default()
         },
         spec: Some(JobSpec {
