@@ -76,3 +76,73 @@ pub fn device_of(body: &[u8]) -> Option<String> {
         _ => backend.to_owned(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::get;
+    use axum::Router;
+
+    async fn fake_server(healthz: u16) -> String {
+        let app = Router::new()
+            .route(
+                "/healthz",
+                get(move || async move { (axum::http::StatusCode::from_u16(healthz).unwrap(), "{\"status\":\"ok\"}") }),
+            )
+            .route(
+                "/v1/backends",
+                get(|headers: axum::http::HeaderMap| async move {
+                    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer secret") {
+                        return (axum::http::StatusCode::UNAUTHORIZED, String::new());
+                    }
+                    (
+                        axum::http::StatusCode::OK,
+                        r#"{"default":{"requested":"auto","backend":"cuda","device":"NVIDIA H100 80GB HBM3"}}"#.to_owned(),
+                    )
+                }),
+            );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        format!("http://{addr}")
+    }
+
+    #[tokio::test]
+    async fn a_healthy_server_reports_its_device() {
+        let url = fake_server(200).await;
+        assert_eq!(
+            probe(&url, Some("secret")).await,
+            ProbeOutcome::Alive { device: Some("cuda: NVIDIA H100 80GB HBM3".into()) }
+        );
+        // Without the token the device stays unknown, the pool still alive.
+        assert_eq!(probe(&url, None).await, ProbeOutcome::Alive { device: None });
+    }
+
+    #[tokio::test]
+    async fn a_failing_healthz_is_down() {
+        let url = fake_server(503).await;
+        assert_eq!(probe(&url, None).await, ProbeOutcome::Down("/healthz answered 503".into()));
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_server_is_down() {
+        // Bind then drop: the port is closed.
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        match probe(&format!("http://127.0.0.1:{port}"), None).await {
+            ProbeOutcome::Down(why) => assert!(why.starts_with("/healthz"), "{why}"),
+            other => panic!("closed port probed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn freshness_is_sixty_seconds() {
+        let t = Duration::from_secs(60);
+        assert!(is_fresh(Some("2026-01-01T00:00:00Z"), "2026-01-01T00:01:00Z", t));
+        assert!(!is_fresh(Some("2026-01-01T00:00:00Z"), "2026-01-01T00:01:01Z", t));
+        assert!(!is_fresh(None, "2026-01-01T00:00:00Z", t));
+        assert!(!is_fresh(Some("garbage"), "2026-01-01T00:00:00Z", t));
+    }
+}

@@ -123,3 +123,123 @@ pub async fn serve(addr: SocketAddr, tls: ServerConfig) -> Result<()> {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn admission_review(kind: &str, spec: Value) -> Vec<u8> {
+        serde_json::to_vec(&json!({
+            "apiVersion": "admission.k8s.io/v1",
+            "kind": "AdmissionReview",
+            "request": {
+                "uid": "705ab4f5-6393-11e8-b7cc-42010a800002",
+                "kind": {"group": "vmafx.dev", "version": "v1", "kind": kind},
+                "resource": {"group": "vmafx.dev", "version": "v1", "resource": format!("{}s", kind.to_lowercase())},
+                "requestKind": {"group": "vmafx.dev", "version": "v1", "kind": kind},
+                "requestResource": {"group": "vmafx.dev", "version": "v1", "resource": format!("{}s", kind.to_lowercase())},
+                "name": "x",
+                "namespace": "ns",
+                "operation": "CREATE",
+                "userInfo": {"username": "alice"},
+                "object": {"apiVersion": "vmafx.dev/v1", "kind": kind, "metadata": {"name": "x", "namespace": "ns"}, "spec": spec},
+                "oldObject": null,
+                "dryRun": false,
+                "options": {"apiVersion": "meta.k8s.io/v1", "kind": "CreateOptions"}
+            }
+        }))
+        .unwrap()
+    }
+
+    fn job_spec(reference: &str) -> Value {
+        json!({
+            "reference": reference,
+            "distorted": "file:///media/dist.y4m",
+            "volumes": [{"claimName": "clips", "mountPath": "/media"}]
+        })
+    }
+
+    fn answer(body: &[u8]) -> Value {
+        let review = review(body).unwrap();
+        let value = serde_json::to_value(review).unwrap();
+        assert_eq!(value["response"]["uid"], "705ab4f5-6393-11e8-b7cc-42010a800002");
+        value["response"].clone()
+    }
+
+    #[test]
+    fn allows_a_valid_job() {
+        let r = answer(&admission_review("VmafxJob", job_spec("file:///media/ref.y4m")));
+        assert_eq!(r["allowed"], true, "{r}");
+    }
+
+    #[test]
+    fn denies_other_uri_schemes_with_a_message() {
+        let r = answer(&admission_review("VmafxJob", job_spec("s3://bucket/ref.y4m")));
+        assert_eq!(r["allowed"], false);
+        let message = r["status"]["message"].as_str().unwrap();
+        assert!(message.contains("spec.reference") && message.contains("\"s3\" is not supported"), "{message}");
+    }
+
+    #[test]
+    fn denies_paths_off_the_volumes_and_dot_dot() {
+        let r = answer(&admission_review("VmafxJob", job_spec("file:///etc/passwd")));
+        assert!(r["status"]["message"].as_str().unwrap().contains("none of spec.volumes"), "{r}");
+        let r = answer(&admission_review("VmafxJob", job_spec("file:///media/../etc/passwd")));
+        assert!(r["status"]["message"].as_str().unwrap().contains("'..'"), "{r}");
+    }
+
+    #[test]
+    fn denies_unknown_models_and_features() {
+        let mut spec = job_spec("file:///media/ref.y4m");
+        spec["model"] = json!("vmaf_v9");
+        let r = answer(&admission_review("VmafxJob", spec.clone()));
+        assert!(r["status"]["message"].as_str().unwrap().contains("no built-in model"), "{r}");
+        spec["model"] = json!("vmaf_v0.6.1");
+        spec["features"] = json!(["no_such_metric"]);
+        let r = answer(&admission_review("VmafxJob", spec));
+        assert_eq!(r["allowed"], false, "{r}");
+        assert!(r["status"]["message"].as_str().unwrap().contains("spec.features"), "{r}");
+    }
+
+    #[test]
+    fn gpu_vendor_is_checked() {
+        let ok = json!({"gpuVendor": "amd", "capacity": 2, "image": "vmafx:amd"});
+        assert_eq!(answer(&admission_review("VmafxNode", ok))["allowed"], true);
+        let bad = json!({"gpuVendor": "tpu", "capacity": 2, "image": "vmafx:amd"});
+        let r = answer(&admission_review("VmafxNode", bad));
+        assert_eq!(r["allowed"], false);
+        assert!(r["status"]["message"].as_str().unwrap().contains("tpu"), "{r}");
+    }
+
+    #[test]
+    fn training_output_must_be_writable() {
+        let spec = json!({
+            "baseModel": "vmaf_v0.6.1", "dataSource": "file:///data/set.json", "output": "file:///data/m.json",
+            "volumes": [{"claimName": "t", "mountPath": "/data"}]
+        });
+        let r = answer(&admission_review("VmafxModelTraining", spec));
+        assert!(r["status"]["message"].as_str().unwrap().contains("read-only"), "{r}");
+    }
+
+    #[test]
+    fn garbage_is_a_bad_request() {
+        assert!(review(b"{}").is_err());
+        assert!(review(b"not json").unwrap_err().contains("not an AdmissionReview"));
+    }
+
+    #[tokio::test]
+    async fn the_route_answers_over_http() {
+        use tower::ServiceExt;
+        let request = axum::http::Request::post(PATH)
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(admission_review("VmafxJob", job_spec("http://x/y"))))
+            .unwrap();
+        let response = router().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), 200);
+        let body = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+        let value: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(value["kind"], "AdmissionReview");
+        assert_eq!(value["response"]["allowed"], false);
+    }
+}
