@@ -90,3 +90,98 @@ fn failed(st: &mut VmafxModelTrainingStatus, reason: &str, message: &str, now: &
     st.reason = Some(message.to_owned());
     set_condition(&mut st.conditions, Condition::new("Failed", true, reason, message, now));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crd::{Checkpoint, MediaVolume, VmafxModelTraining};
+
+    const NOW: &str = "2026-01-01T00:00:00Z";
+
+    fn spec() -> VmafxModelTrainingSpec {
+        VmafxModelTrainingSpec {
+            base_model: "vmaf_v0.6.1".into(),
+            algorithm: Default::default(),
+            data_source: "file:///data/set.json".into(),
+            output: "file:///data/model.json".into(),
+            volumes: vec![MediaVolume {
+                claim_name: "t".into(),
+                mount_path: "/data".into(),
+                read_only: false,
+            }],
+            checkpoint: Checkpoint::default(),
+            image: None,
+        }
+    }
+
+    #[test]
+    fn pending_running_succeeded() {
+        let step = decide_training(&spec(), None, None, "m-train", NOW);
+        assert!(step.create_job);
+        assert_eq!(step.status.phase, TrainingPhase::Pending);
+        assert_eq!(step.event.as_ref().map(|e| e.1.as_str()), Some("Created"));
+
+        let running = ChildView {
+            active: 1,
+            ..ChildView::default()
+        };
+        let step = decide_training(&spec(), Some(&step.status), Some(&running), "m-train", NOW);
+        assert!(!step.create_job);
+        assert_eq!(step.status.phase, TrainingPhase::Running);
+
+        let done = ChildView {
+            finished: Some(Finished::Complete),
+            result: Some(r#"{"samples":4200,"modelVersion":"vmaf_v0.6.1-3f2a9c0d11ee"}"#.into()),
+            ..ChildView::default()
+        };
+        let step = decide_training(&spec(), Some(&step.status), Some(&done), "m-train", NOW);
+        assert_eq!(step.status.phase, TrainingPhase::Succeeded);
+        assert_eq!(step.status.samples, Some(4200));
+        assert_eq!(step.status.model_version.as_deref(), Some("vmaf_v0.6.1-3f2a9c0d11ee"));
+        assert_eq!(step.event.unwrap().2, "model vmaf_v0.6.1-3f2a9c0d11ee from 4200 samples");
+    }
+
+    #[test]
+    fn failures_carry_the_reason() {
+        let failed = ChildView {
+            finished: Some(Finished::Failed("BackoffLimitExceeded".into())),
+            failure: Some("Error (exit code 2): error: dataset has no scores".into()),
+            ..ChildView::default()
+        };
+        let running = VmafxModelTrainingStatus {
+            phase: TrainingPhase::Running,
+            job_name: Some("m-train".into()),
+            ..Default::default()
+        };
+        let step = decide_training(&spec(), Some(&running), Some(&failed), "m-train", NOW);
+        assert_eq!(step.status.phase, TrainingPhase::Failed);
+        assert_eq!(step.status.reason.as_deref(), Some("Error (exit code 2): error: dataset has no scores"));
+        assert!(step.event.unwrap().0);
+
+        let mut bad = spec();
+        bad.volumes[0].read_only = true;
+        let step = decide_training(&bad, None, None, "m-train", NOW);
+        assert!(!step.create_job);
+        assert!(step.status.reason.unwrap().contains("read-only"));
+
+        let done_no_result = ChildView {
+            finished: Some(Finished::Complete),
+            ..ChildView::default()
+        };
+        let step = decide_training(&spec(), Some(&running), Some(&done_no_result), "m-train", NOW);
+        assert_eq!(step.status.phase, TrainingPhase::Failed);
+    }
+
+    #[test]
+    fn the_job_runs_vmafx_train() {
+        let training = VmafxModelTraining::new("m", spec());
+        let job = crate::training::build::training_job(&training, "img");
+        let c = &job.spec.unwrap().template.spec.unwrap().containers[0];
+        assert!(c.command.as_ref().unwrap()[2].contains("vmafx train --dataset \"$DATASET\" -o \"$OUTPUT\""));
+        let env: std::collections::BTreeMap<_, _> =
+            c.env.iter().flatten().map(|e| (e.name.as_str(), e.value.clone().unwrap())).collect();
+        assert_eq!(env["DATASET"], "/data/set.json");
+        assert_eq!(env["OUTPUT"], "/data/model.json");
+        assert_eq!(env["VMAFX_TRAIN_CHECKPOINT_INTERVAL"], "1000");
+    }
+}
