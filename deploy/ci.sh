@@ -9,6 +9,8 @@
 #     against the Kubernetes 1.32-1.34 schemas, the facts of each asserted, bad values
 #     refused with a clear message;
 #  3. deploy/tests/test_batch.py: the batch Job's script against a fake Pushgateway;
+#     deploy/tests/test_operator.py: the operator's chart objects and CRDs for every
+#     vendor, validated the same way, and the sample resources against the CRD schemas;
 #  4. checkov over every rendered manifest: no failed check allowed (reasoned skips
 #     are annotations in the chart, listed in docs/k8s-deployment.md).
 # Ends with one "deploy: N passed, N failed" line.
@@ -109,6 +111,12 @@ count "$log/chart-helm3.txt"
 phase "batch script tests"
 python3 deploy/tests/test_batch.py | tee "$log/batch.txt" || status=1
 count "$log/batch.txt"
+
+phase "operator chart and resource tests"
+# Renders into rendered/operator so that checkov below covers the operator too.
+"$VENV/bin/python" deploy/tests/test_operator.py --helm "$HELM4" --render-dir "$CACHE/rendered/operator" \
+    | tee "$log/operator.txt" || status=1
+count "$log/operator.txt"
 
 phase "checkov"
 # Every check runs; a failed one fails CI. CKV_K8S_43 (image digest) is skipped by an

@@ -39,15 +39,26 @@ pub struct Config {
 
 /// `:8081` or `host:port`.
 pub fn parse_addr(name: &str, text: &str) -> Result<SocketAddr> {
-    let full = if text.starts_with(':') { format!("0.0.0.0{text}") } else { text.to_owned() };
-    full.parse()
-        .map_err(|_| Error::Config(format!("{name}={text:?} is not an address (use :PORT or HOST:PORT)")))
+    let full = if text.starts_with(':') {
+        format!("0.0.0.0{text}")
+    } else {
+        text.to_owned()
+    };
+    full.parse().map_err(|_| {
+        Error::Config(format!(
+            "{name}={text:?} is not an address (use :PORT or HOST:PORT)"
+        ))
+    })
 }
 
 /// `30s`, `2m`, `500ms` or plain seconds.
 pub fn parse_duration(name: &str, text: &str) -> Result<Duration> {
     let t = text.trim();
-    let bad = || Error::Config(format!("{name}={text:?} is not a duration (e.g. 30s, 2m, 500ms)"));
+    let bad = || {
+        Error::Config(format!(
+            "{name}={text:?} is not a duration (e.g. 30s, 2m, 500ms)"
+        ))
+    };
     let (number, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
     let n: u64 = number.parse().map_err(|_| bad())?;
     Ok(match unit {
@@ -69,25 +80,37 @@ fn parse_bool(name: &str, text: &str) -> Result<bool> {
 impl Config {
     /// Reads the settings through `get` (the environment in production).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config> {
-        let var = |name: &str, default: &str| get(name).filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned());
+        let var = |name: &str, default: &str| {
+            get(name)
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| default.to_owned())
+        };
         let webhook_port = var("VMAFX_OPERATOR_WEBHOOK_PORT", "0");
         let max_unpooled = var("VMAFX_OPERATOR_MAX_UNPOOLED_JOBS", "4");
         let defaults = Settings::default();
         Ok(Config {
-            metrics_addr: parse_addr("VMAFX_OPERATOR_METRICS_ADDR", &var("VMAFX_OPERATOR_METRICS_ADDR", ":8081"))?,
+            metrics_addr: parse_addr(
+                "VMAFX_OPERATOR_METRICS_ADDR",
+                &var("VMAFX_OPERATOR_METRICS_ADDR", ":8081"),
+            )?,
             health_addr: parse_addr(
                 "VMAFX_OPERATOR_HEALTH_PROBE_ADDR",
                 &var("VMAFX_OPERATOR_HEALTH_PROBE_ADDR", ":8082"),
             )?,
-            leader_election: parse_bool("VMAFX_OPERATOR_LEADER_ELECTION", &var("VMAFX_OPERATOR_LEADER_ELECTION", "true"))?,
+            leader_election: parse_bool(
+                "VMAFX_OPERATOR_LEADER_ELECTION",
+                &var("VMAFX_OPERATOR_LEADER_ELECTION", "true"),
+            )?,
             leader_election_id: var("VMAFX_OPERATOR_LEADER_ELECTION_ID", "vmafx-operator-leader"),
             namespace: var("POD_NAMESPACE", "default"),
             identity: get("POD_NAME")
                 .or_else(|| get("HOSTNAME"))
                 .unwrap_or_else(|| format!("vmafx-operator-{}", std::process::id())),
-            webhook_port: webhook_port
-                .parse()
-                .map_err(|_| Error::Config(format!("VMAFX_OPERATOR_WEBHOOK_PORT={webhook_port:?} is not a port")))?,
+            webhook_port: webhook_port.parse().map_err(|_| {
+                Error::Config(format!(
+                    "VMAFX_OPERATOR_WEBHOOK_PORT={webhook_port:?} is not a port"
+                ))
+            })?,
             webhook_host: var("VMAFX_OPERATOR_WEBHOOK_HOST", "0.0.0.0"),
             webhook_cert_dir: var("VMAFX_OPERATOR_WEBHOOK_CERT_DIR", "/etc/vmafx-operator/tls"),
             graceful_shutdown: parse_duration(
@@ -102,7 +125,9 @@ impl Config {
             settings: Settings {
                 job_image: var("VMAFX_OPERATOR_JOB_IMAGE", &defaults.job_image),
                 max_unpooled_jobs: max_unpooled.parse().map_err(|_| {
-                    Error::Config(format!("VMAFX_OPERATOR_MAX_UNPOOLED_JOBS={max_unpooled:?} is not a count"))
+                    Error::Config(format!(
+                        "VMAFX_OPERATOR_MAX_UNPOOLED_JOBS={max_unpooled:?} is not a count"
+                    ))
                 })?,
                 heartbeat_timeout: defaults.heartbeat_timeout,
             },
@@ -116,7 +141,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -145,7 +173,10 @@ mod tests {
         assert_eq!(c.webhook_port, 9443);
         assert_eq!(c.graceful_shutdown, Duration::from_secs(120));
         let e = config(&[("VMAFX_OPERATOR_GRACEFUL_SHUTDOWN", "soon")]).unwrap_err();
-        assert!(e.to_string().contains("VMAFX_OPERATOR_GRACEFUL_SHUTDOWN"), "{e}");
+        assert!(
+            e.to_string().contains("VMAFX_OPERATOR_GRACEFUL_SHUTDOWN"),
+            "{e}"
+        );
         assert!(config(&[("VMAFX_OPERATOR_WEBHOOK_PORT", "x")]).is_err());
         assert!(config(&[("VMAFX_OPERATOR_LEADER_ELECTION", "maybe")]).is_err());
     }

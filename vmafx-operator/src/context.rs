@@ -43,7 +43,12 @@ pub struct Context {
 
 impl Context {
     /// A context on `client`; `instance` tells replicas apart in events.
-    pub fn new(client: Client, settings: Settings, metrics: Arc<Metrics>, instance: Option<String>) -> Self {
+    pub fn new(
+        client: Client,
+        settings: Settings,
+        metrics: Arc<Metrics>,
+        instance: Option<String>,
+    ) -> Self {
         let reporter = Reporter {
             controller: "vmafx-operator".into(),
             instance,
@@ -57,9 +62,20 @@ impl Context {
     }
 
     /// Publishes one event; a failure is logged, never fatal (events are best effort).
-    pub async fn event(&self, on: &ObjectReference, warning: bool, reason: &str, note: &str, action: &str) {
+    pub async fn event(
+        &self,
+        on: &ObjectReference,
+        warning: bool,
+        reason: &str,
+        note: &str,
+        action: &str,
+    ) {
         let event = Event {
-            type_: if warning { EventType::Warning } else { EventType::Normal },
+            type_: if warning {
+                EventType::Warning
+            } else {
+                EventType::Normal
+            },
             reason: reason.to_owned(),
             note: Some(note.chars().take(1024).collect()),
             action: action.to_owned(),

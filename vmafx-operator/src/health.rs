@@ -26,7 +26,8 @@ pub enum ProbeOutcome {
 
 /// True when `last` (RFC 3339) lies within `timeout` before `now`.
 pub fn is_fresh(last: Option<&str>, now: &str, timeout: Duration) -> bool {
-    last.and_then(|l| elapsed(l, now)).is_some_and(|age| age <= timeout)
+    last.and_then(|l| elapsed(l, now))
+        .is_some_and(|age| age <= timeout)
 }
 
 async fn get(base: &str, path: &str, token: Option<&str>) -> Result<(u16, Bytes), String> {
@@ -37,7 +38,10 @@ async fn get(base: &str, path: &str, token: Option<&str>) -> Result<(u16, Bytes)
     }
     let request = request.body(Empty::new()).map_err(|e| e.to_string())?;
     let call = async {
-        let response = client.request(request).await.map_err(|e| format!("{path}: {e}"))?;
+        let response = client
+            .request(request)
+            .await
+            .map_err(|e| format!("{path}: {e}"))?;
         let code = response.status().as_u16();
         let body = response
             .into_body()
@@ -112,16 +116,24 @@ mod tests {
         let url = fake_server(200).await;
         assert_eq!(
             probe(&url, Some("secret")).await,
-            ProbeOutcome::Alive { device: Some("cuda: NVIDIA H100 80GB HBM3".into()) }
+            ProbeOutcome::Alive {
+                device: Some("cuda: NVIDIA H100 80GB HBM3".into())
+            }
         );
         // Without the token the device stays unknown, the pool still alive.
-        assert_eq!(probe(&url, None).await, ProbeOutcome::Alive { device: None });
+        assert_eq!(
+            probe(&url, None).await,
+            ProbeOutcome::Alive { device: None }
+        );
     }
 
     #[tokio::test]
     async fn a_failing_healthz_is_down() {
         let url = fake_server(503).await;
-        assert_eq!(probe(&url, None).await, ProbeOutcome::Down("/healthz answered 503".into()));
+        assert_eq!(
+            probe(&url, None).await,
+            ProbeOutcome::Down("/healthz answered 503".into())
+        );
     }
 
     #[tokio::test]
@@ -140,8 +152,16 @@ mod tests {
     #[test]
     fn freshness_is_sixty_seconds() {
         let t = Duration::from_secs(60);
-        assert!(is_fresh(Some("2026-01-01T00:00:00Z"), "2026-01-01T00:01:00Z", t));
-        assert!(!is_fresh(Some("2026-01-01T00:00:00Z"), "2026-01-01T00:01:01Z", t));
+        assert!(is_fresh(
+            Some("2026-01-01T00:00:00Z"),
+            "2026-01-01T00:01:00Z",
+            t
+        ));
+        assert!(!is_fresh(
+            Some("2026-01-01T00:00:00Z"),
+            "2026-01-01T00:01:01Z",
+            t
+        ));
         assert!(!is_fresh(None, "2026-01-01T00:00:00Z", t));
         assert!(!is_fresh(Some("garbage"), "2026-01-01T00:00:00Z", t));
     }

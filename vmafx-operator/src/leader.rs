@@ -38,8 +38,15 @@ pub fn claim(spec: Option<&LeaseSpec>, me: &str, now: jiff::Timestamp) -> Claim 
     if holder.is_empty() {
         return Claim::Take;
     }
-    let seconds = i64::from(spec.lease_duration_seconds.unwrap_or(LEASE_DURATION.as_secs() as i32));
-    let renewed = spec.renew_time.as_ref().or(spec.acquire_time.as_ref()).map(|t| t.0);
+    let seconds = i64::from(
+        spec.lease_duration_seconds
+            .unwrap_or(LEASE_DURATION.as_secs() as i32),
+    );
+    let renewed = spec
+        .renew_time
+        .as_ref()
+        .or(spec.acquire_time.as_ref())
+        .map(|t| t.0);
     match renewed {
         Some(at) if now.as_second() - at.as_second() <= seconds => Claim::HeldBy(holder.to_owned()),
         _ => Claim::Take,
@@ -85,7 +92,10 @@ impl LeaseLock {
                 lease.spec = Some(next);
                 // replace carries the resourceVersion read above: a concurrent writer
                 // makes this a 409, and we did not win.
-                self.api.replace(&self.name, &PostParams::default(), &lease).await.map(|_| ())
+                self.api
+                    .replace(&self.name, &PostParams::default(), &lease)
+                    .await
+                    .map(|_| ())
             }
             None => {
                 let lease = Lease {
@@ -95,7 +105,10 @@ impl LeaseLock {
                     },
                     spec: Some(next),
                 };
-                self.api.create(&PostParams::default(), &lease).await.map(|_| ())
+                self.api
+                    .create(&PostParams::default(), &lease)
+                    .await
+                    .map(|_| ())
             }
         };
         match result {
@@ -127,12 +140,21 @@ mod tests {
     fn claims_follow_holder_and_expiry() {
         let now = at("2026-01-01T00:00:20Z");
         assert_eq!(claim(None, "me", now), Claim::Take);
-        assert_eq!(claim(Some(&held("me", "2026-01-01T00:00:00Z")), "me", now), Claim::Renew);
+        assert_eq!(
+            claim(Some(&held("me", "2026-01-01T00:00:00Z")), "me", now),
+            Claim::Renew
+        );
         assert_eq!(
             claim(Some(&held("other", "2026-01-01T00:00:10Z")), "me", now),
             Claim::HeldBy("other".into())
         );
-        assert_eq!(claim(Some(&held("other", "2026-01-01T00:00:01Z")), "me", now), Claim::Take);
-        assert_eq!(claim(Some(&held("", "2026-01-01T00:00:19Z")), "me", now), Claim::Take);
+        assert_eq!(
+            claim(Some(&held("other", "2026-01-01T00:00:01Z")), "me", now),
+            Claim::Take
+        );
+        assert_eq!(
+            claim(Some(&held("", "2026-01-01T00:00:19Z")), "me", now),
+            Claim::Take
+        );
     }
 }

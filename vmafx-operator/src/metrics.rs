@@ -51,21 +51,40 @@ impl Metrics {
     /// The exposition text.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let counter = |out: &mut String, name: &str, help: &str, map: &Mutex<BTreeMap<&'static str, u64>>| {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
-            for (controller, n) in map.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-                let _ = writeln!(out, "{name}{{controller=\"{controller}\"}} {n}");
-            }
-        };
-        counter(&mut out, "vmafx_operator_reconciles_total", "Reconciles run.", &self.reconciles);
-        counter(&mut out, "vmafx_operator_reconcile_errors_total", "Reconciles that failed.", &self.errors);
+        let counter =
+            |out: &mut String, name: &str, help: &str, map: &Mutex<BTreeMap<&'static str, u64>>| {
+                let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+                for (controller, n) in map.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+                    let _ = writeln!(out, "{name}{{controller=\"{controller}\"}} {n}");
+                }
+            };
+        counter(
+            &mut out,
+            "vmafx_operator_reconciles_total",
+            "Reconciles run.",
+            &self.reconciles,
+        );
+        counter(
+            &mut out,
+            "vmafx_operator_reconcile_errors_total",
+            "Reconciles that failed.",
+            &self.errors,
+        );
         let _ = writeln!(
             out,
             "# HELP vmafx_operator_queue_depth VmafxJobs waiting for admission.\n# TYPE vmafx_operator_queue_depth gauge\nvmafx_operator_queue_depth {}",
             self.queue_depth.load(Ordering::Relaxed)
         );
-        let _ = writeln!(out, "# HELP vmafx_operator_jobs VmafxJobs by phase.\n# TYPE vmafx_operator_jobs gauge");
-        for (phase, n) in self.jobs_by_phase.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        let _ = writeln!(
+            out,
+            "# HELP vmafx_operator_jobs VmafxJobs by phase.\n# TYPE vmafx_operator_jobs gauge"
+        );
+        for (phase, n) in self
+            .jobs_by_phase
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
             let _ = writeln!(out, "vmafx_operator_jobs{{phase=\"{phase}\"}} {n}");
         }
         let _ = writeln!(
@@ -91,7 +110,10 @@ mod tests {
         m.set_jobs_by_phase(BTreeMap::from([("Running".into(), 2)]));
         m.set_leader(true);
         let text = m.render();
-        assert!(text.contains("vmafx_operator_reconciles_total{controller=\"vmafxjob\"} 2"), "{text}");
+        assert!(
+            text.contains("vmafx_operator_reconciles_total{controller=\"vmafxjob\"} 2"),
+            "{text}"
+        );
         assert!(text.contains("vmafx_operator_reconcile_errors_total{controller=\"vmafxnode\"} 1"));
         assert!(text.contains("vmafx_operator_queue_depth 3"));
         assert!(text.contains("vmafx_operator_jobs{phase=\"Running\"} 2"));

@@ -29,7 +29,11 @@ pub fn child_name(owner: &str, suffix: &str) -> String {
     });
     let keep = 63 - suffix.len() - 10;
     let head: String = owner.chars().take(keep).collect();
-    format!("{}-{:08x}-{suffix}", head.trim_end_matches('-'), hash as u32)
+    format!(
+        "{}-{:08x}-{suffix}",
+        head.trim_end_matches('-'),
+        hash as u32
+    )
 }
 
 /// What differs between the operator's pods.
@@ -146,6 +150,17 @@ pub fn batch_pod_spec(parts: PodParts) -> PodSpec {
     }
 }
 
+/// The controller ownerReference to `owner`: Kubernetes' garbage collector deletes the
+/// child with it, and with `blockOwnerDeletion` a foreground delete of the owner waits
+/// for the child (the RBAC grants update on the owner's `finalizers` for that).
+pub fn owner_reference<K: kube::Resource<DynamicType = ()>>(
+    owner: &K,
+) -> Option<Vec<k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference>> {
+    let mut reference = owner.controller_owner_ref(&())?;
+    reference.block_owner_deletion = Some(true);
+    Some(vec![reference])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,15 +174,4 @@ mod tests {
         assert!(a.ends_with("-score"));
         assert_ne!(a, child_name(&format!("{long}y"), "score"));
     }
-}
-
-/// The controller ownerReference to `owner`: Kubernetes' garbage collector deletes the
-/// child with it, and with `blockOwnerDeletion` a foreground delete of the owner waits
-/// for the child (the RBAC grants update on the owner's `finalizers` for that).
-pub fn owner_reference<K: kube::Resource<DynamicType = ()>>(
-    owner: &K,
-) -> Option<Vec<k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference>> {
-    let mut reference = owner.controller_owner_ref(&())?;
-    reference.block_owner_deletion = Some(true);
-    Some(vec![reference])
 }

@@ -30,7 +30,10 @@ pub async fn connect(timeout: Duration) -> Result<Client> {
             Err(e) => e,
         };
         if tokio::time::Instant::now() + Duration::from_secs(1) >= deadline {
-            return Err(Error::Unreachable(format!("gave up after {} s: {last}", timeout.as_secs())));
+            return Err(Error::Unreachable(format!(
+                "gave up after {} s: {last}",
+                timeout.as_secs()
+            )));
         }
         tracing::warn!(error = %last, "the Kubernetes API server does not answer yet");
         tokio::time::sleep(Duration::from_secs(1)).await;
@@ -38,7 +41,9 @@ pub async fn connect(timeout: Duration) -> Result<Client> {
 }
 
 async fn try_connect() -> std::result::Result<Client, String> {
-    let config = kube::Config::infer().await.map_err(|e| format!("no kubeconfig or in-cluster config: {e}"))?;
+    let config = kube::Config::infer()
+        .await
+        .map_err(|e| format!("no kubeconfig or in-cluster config: {e}"))?;
     let url = config.cluster_url.to_string();
     let client = Client::try_from(config).map_err(|e| format!("{url}: {e}"))?;
     match tokio::time::timeout(Duration::from_secs(5), client.apiserver_version()).await {
@@ -93,11 +98,18 @@ pub async fn run(config: Config) -> Result<()> {
 /// Waits for the lease, then keeps renewing it in the background; losing it ends the
 /// process (a fresh start re-reads everything, the safest way to hand over).
 async fn lead(client: &Client, config: &Config, metrics: &Arc<Metrics>) -> Result<()> {
-    let lock = LeaseLock::new(client.clone(), &config.namespace, &config.leader_election_id, &config.identity);
+    let lock = LeaseLock::new(
+        client.clone(),
+        &config.namespace,
+        &config.leader_election_id,
+        &config.identity,
+    );
     loop {
         match lock.try_lead().await {
             Ok(true) => break,
-            Ok(false) => tracing::info!(lease = %config.leader_election_id, "another replica leads; waiting"),
+            Ok(false) => {
+                tracing::info!(lease = %config.leader_election_id, "another replica leads; waiting")
+            }
             Err(e) => tracing::warn!(error = %e, "lease check failed"),
         }
         tokio::time::sleep(RETRY_PERIOD).await;
@@ -150,17 +162,29 @@ async fn controllers(client: Client, ctx: Arc<Context>, grace: Duration) {
     });
     let jobs = jobs
         .shutdown_on_signal()
-        .run(scoring::controller::reconcile, scoring::controller::error_policy, ctx.clone())
+        .run(
+            scoring::controller::reconcile,
+            scoring::controller::error_policy,
+            ctx.clone(),
+        )
         .for_each(|_| async {});
     let nodes = Controller::new(Api::<VmafxNode>::all(client.clone()), all.clone())
         .owns(Api::<Deployment>::all(client.clone()), all.clone())
         .shutdown_on_signal()
-        .run(pool::controller::reconcile, pool::controller::error_policy, ctx.clone())
+        .run(
+            pool::controller::reconcile,
+            pool::controller::error_policy,
+            ctx.clone(),
+        )
         .for_each(|_| async {});
     let trainings = Controller::new(Api::<VmafxModelTraining>::all(client.clone()), all.clone())
         .owns(Api::<Job>::all(client), all)
         .shutdown_on_signal()
-        .run(training::controller::reconcile, training::controller::error_policy, ctx)
+        .run(
+            training::controller::reconcile,
+            training::controller::error_policy,
+            ctx,
+        )
         .for_each(|_| async {});
     let all_three = async {
         tokio::join!(jobs, nodes, trainings);

@@ -73,9 +73,12 @@ impl Expect {
     }
 }
 
+/// The calls a mock API saw: method, path, JSON body.
+pub type Seen = Vec<(String, String, serde_json::Value)>;
+
 /// A kube Client over a tower-test mock that answers `script` in order, and a handle that
 /// yields the JSON bodies the client sent (method, path, body) once the script is done.
-pub fn mock_api(script: Vec<Expect>) -> (kube::Client, tokio::task::JoinHandle<Vec<(String, String, serde_json::Value)>>) {
+pub fn mock_api(script: Vec<Expect>) -> (kube::Client, tokio::task::JoinHandle<Seen>) {
     use http::{Request, Response};
     use kube::client::Body;
 
@@ -84,10 +87,12 @@ pub fn mock_api(script: Vec<Expect>) -> (kube::Client, tokio::task::JoinHandle<V
         let mut handle = Box::pin(handle);
         let mut seen = Vec::new();
         for expect in script {
-            let (request, send) = handle
-                .next_request()
-                .await
-                .unwrap_or_else(|| panic!("the reconciler stopped before {} {}", expect.method, expect.path));
+            let (request, send) = handle.next_request().await.unwrap_or_else(|| {
+                panic!(
+                    "the reconciler stopped before {} {}",
+                    expect.method, expect.path
+                )
+            });
             let method = request.method().to_string();
             let path = request.uri().path().to_owned();
             assert_eq!(
@@ -96,7 +101,11 @@ pub fn mock_api(script: Vec<Expect>) -> (kube::Client, tokio::task::JoinHandle<V
                 "unexpected call (query: {:?})",
                 request.uri().query()
             );
-            let bytes = request.into_body().collect_bytes().await.unwrap_or_default();
+            let bytes = request
+                .into_body()
+                .collect_bytes()
+                .await
+                .unwrap_or_default();
             let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
             seen.push((method, path, body));
             let response = Response::builder()

@@ -7,7 +7,9 @@ use crate::error::{Error, Result};
 /// The path of a `file://` URI, refusing other schemes, relative paths and `..`.
 pub fn file_path<'a>(field: &str, uri: &'a str) -> Result<&'a str> {
     let Some((scheme, _)) = uri.split_once("://") else {
-        return Err(Error::InvalidSpec(format!("{field}: {uri:?} is not a URI (use file:///path)")));
+        return Err(Error::InvalidSpec(format!(
+            "{field}: {uri:?} is not a URI (use file:///path)"
+        )));
     };
     if !scheme.eq_ignore_ascii_case("file") {
         return Err(Error::InvalidSpec(format!(
@@ -16,10 +18,14 @@ pub fn file_path<'a>(field: &str, uri: &'a str) -> Result<&'a str> {
     }
     let path = &uri[scheme.len() + 3..];
     if !path.starts_with('/') {
-        return Err(Error::InvalidSpec(format!("{field}: {uri:?} needs an absolute path (file:///path)")));
+        return Err(Error::InvalidSpec(format!(
+            "{field}: {uri:?} needs an absolute path (file:///path)"
+        )));
     }
     if path.split('/').any(|part| part == "..") {
-        return Err(Error::InvalidSpec(format!("{field}: {uri:?} must not contain '..'")));
+        return Err(Error::InvalidSpec(format!(
+            "{field}: {uri:?} must not contain '..'"
+        )));
     }
     Ok(path)
 }
@@ -35,7 +41,9 @@ fn volume_of<'v>(volumes: &'v [MediaVolume], path: &str) -> Option<&'v MediaVolu
 fn mounted_file(field: &str, uri: &str, volumes: &[MediaVolume], writable: bool) -> Result<()> {
     let path = file_path(field, uri)?;
     match volume_of(volumes, path) {
-        None => Err(Error::InvalidSpec(format!("{field}: {path} is on none of spec.volumes' mountPaths"))),
+        None => Err(Error::InvalidSpec(format!(
+            "{field}: {path} is on none of spec.volumes' mountPaths"
+        ))),
         Some(v) if writable && v.read_only => Err(Error::InvalidSpec(format!(
             "{field}: volume {} is mounted read-only",
             v.claim_name
@@ -49,7 +57,12 @@ pub fn job_spec(spec: &VmafxJobSpec) -> Result<()> {
     mounted_file("spec.reference", &spec.reference, &spec.volumes, false)?;
     mounted_file("spec.distorted", &spec.distorted, &spec.volumes, false)?;
     if let Some(dir) = &spec.output_dir {
-        mounted_file("spec.outputDir", &format!("{}/", dir.trim_end_matches('/')), &spec.volumes, true)?;
+        mounted_file(
+            "spec.outputDir",
+            &format!("{}/", dir.trim_end_matches('/')),
+            &spec.volumes,
+            true,
+        )?;
     }
     if let Some(model) = &spec.model {
         if model.contains("://") {
@@ -66,7 +79,9 @@ pub fn job_spec(spec: &VmafxJobSpec) -> Result<()> {
             .map_err(|e| Error::InvalidSpec(format!("spec.features: {feature:?}: {e}")))?;
     }
     if spec.segments > 1 && (spec.frame_count.is_none() || spec.output_dir.is_none()) {
-        return Err(Error::InvalidSpec("spec.segments > 1 needs frameCount and outputDir".into()));
+        return Err(Error::InvalidSpec(
+            "spec.segments > 1 needs frameCount and outputDir".into(),
+        ));
     }
     if let Some(frames) = spec.frame_count {
         if spec.segments > frames {
@@ -82,7 +97,9 @@ pub fn job_spec(spec: &VmafxJobSpec) -> Result<()> {
 /// Every rule a VmafxNode spec must keep.
 pub fn node_spec(spec: &VmafxNodeSpec) -> Result<()> {
     if spec.capacity < 1 {
-        return Err(Error::InvalidSpec("spec.capacity must be at least 1".into()));
+        return Err(Error::InvalidSpec(
+            "spec.capacity must be at least 1".into(),
+        ));
     }
     if spec.image.trim().is_empty() {
         return Err(Error::InvalidSpec("spec.image must not be empty".into()));

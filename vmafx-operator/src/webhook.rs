@@ -43,7 +43,9 @@ pub fn refusal(request: &AdmissionRequest<DynamicObject>) -> Option<String> {
         "VmafxModelTraining" => serde_json::from_value::<VmafxModelTrainingSpec>(spec)
             .map_err(|e| Error::InvalidSpec(e.to_string()))
             .and_then(|s| validate::training_spec(&s)),
-        other => Err(Error::InvalidSpec(format!("this webhook does not validate {other}"))),
+        other => Err(Error::InvalidSpec(format!(
+            "this webhook does not validate {other}"
+        ))),
     };
     checked.err().map(|e| e.to_string())
 }
@@ -83,7 +85,8 @@ pub fn tls_config(dir: &Path) -> Result<ServerConfig> {
     let certs = CertificateDer::pem_file_iter(&cert_path)
         .and_then(|i| i.collect::<std::result::Result<Vec<_>, _>>())
         .map_err(|e| Error::Tls(format!("{}: {e}", cert_path.display())))?;
-    let key = PrivateKeyDer::from_pem_file(&key_path).map_err(|e| Error::Tls(format!("{}: {e}", key_path.display())))?;
+    let key = PrivateKeyDer::from_pem_file(&key_path)
+        .map_err(|e| Error::Tls(format!("{}: {e}", key_path.display())))?;
     // ring, as the kube client uses: one crypto stack in the binary. Its deprecation
     // concerns post-quantum key exchange, which API servers do not offer webhooks yet.
     #[allow(deprecated)]
@@ -163,30 +166,57 @@ mod tests {
     fn answer(body: &[u8]) -> Value {
         let review = review(body).unwrap();
         let value = serde_json::to_value(review).unwrap();
-        assert_eq!(value["response"]["uid"], "705ab4f5-6393-11e8-b7cc-42010a800002");
+        assert_eq!(
+            value["response"]["uid"],
+            "705ab4f5-6393-11e8-b7cc-42010a800002"
+        );
         value["response"].clone()
     }
 
     #[test]
     fn allows_a_valid_job() {
-        let r = answer(&admission_review("VmafxJob", job_spec("file:///media/ref.y4m")));
+        let r = answer(&admission_review(
+            "VmafxJob",
+            job_spec("file:///media/ref.y4m"),
+        ));
         assert_eq!(r["allowed"], true, "{r}");
     }
 
     #[test]
     fn denies_other_uri_schemes_with_a_message() {
-        let r = answer(&admission_review("VmafxJob", job_spec("s3://bucket/ref.y4m")));
+        let r = answer(&admission_review(
+            "VmafxJob",
+            job_spec("s3://bucket/ref.y4m"),
+        ));
         assert_eq!(r["allowed"], false);
         let message = r["status"]["message"].as_str().unwrap();
-        assert!(message.contains("spec.reference") && message.contains("\"s3\" is not supported"), "{message}");
+        assert!(
+            message.contains("spec.reference") && message.contains("\"s3\" is not supported"),
+            "{message}"
+        );
     }
 
     #[test]
     fn denies_paths_off_the_volumes_and_dot_dot() {
-        let r = answer(&admission_review("VmafxJob", job_spec("file:///etc/passwd")));
-        assert!(r["status"]["message"].as_str().unwrap().contains("none of spec.volumes"), "{r}");
-        let r = answer(&admission_review("VmafxJob", job_spec("file:///media/../etc/passwd")));
-        assert!(r["status"]["message"].as_str().unwrap().contains("'..'"), "{r}");
+        let r = answer(&admission_review(
+            "VmafxJob",
+            job_spec("file:///etc/passwd"),
+        ));
+        assert!(
+            r["status"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("none of spec.volumes"),
+            "{r}"
+        );
+        let r = answer(&admission_review(
+            "VmafxJob",
+            job_spec("file:///media/../etc/passwd"),
+        ));
+        assert!(
+            r["status"]["message"].as_str().unwrap().contains("'..'"),
+            "{r}"
+        );
     }
 
     #[test]
@@ -194,12 +224,24 @@ mod tests {
         let mut spec = job_spec("file:///media/ref.y4m");
         spec["model"] = json!("vmaf_v9");
         let r = answer(&admission_review("VmafxJob", spec.clone()));
-        assert!(r["status"]["message"].as_str().unwrap().contains("no built-in model"), "{r}");
+        assert!(
+            r["status"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("no built-in model"),
+            "{r}"
+        );
         spec["model"] = json!("vmaf_v0.6.1");
         spec["features"] = json!(["no_such_metric"]);
         let r = answer(&admission_review("VmafxJob", spec));
         assert_eq!(r["allowed"], false, "{r}");
-        assert!(r["status"]["message"].as_str().unwrap().contains("spec.features"), "{r}");
+        assert!(
+            r["status"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("spec.features"),
+            "{r}"
+        );
     }
 
     #[test]
@@ -209,7 +251,10 @@ mod tests {
         let bad = json!({"gpuVendor": "tpu", "capacity": 2, "image": "vmafx:amd"});
         let r = answer(&admission_review("VmafxNode", bad));
         assert_eq!(r["allowed"], false);
-        assert!(r["status"]["message"].as_str().unwrap().contains("tpu"), "{r}");
+        assert!(
+            r["status"]["message"].as_str().unwrap().contains("tpu"),
+            "{r}"
+        );
     }
 
     #[test]
@@ -219,13 +264,21 @@ mod tests {
             "volumes": [{"claimName": "t", "mountPath": "/data"}]
         });
         let r = answer(&admission_review("VmafxModelTraining", spec));
-        assert!(r["status"]["message"].as_str().unwrap().contains("read-only"), "{r}");
+        assert!(
+            r["status"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("read-only"),
+            "{r}"
+        );
     }
 
     #[test]
     fn garbage_is_a_bad_request() {
         assert!(review(b"{}").is_err());
-        assert!(review(b"not json").unwrap_err().contains("not an AdmissionReview"));
+        assert!(review(b"not json")
+            .unwrap_err()
+            .contains("not an AdmissionReview"));
     }
 
     #[tokio::test]
@@ -233,11 +286,17 @@ mod tests {
         use tower::ServiceExt;
         let request = axum::http::Request::post(PATH)
             .header("content-type", "application/json")
-            .body(axum::body::Body::from(admission_review("VmafxJob", job_spec("http://x/y"))))
+            .body(axum::body::Body::from(admission_review(
+                "VmafxJob",
+                job_spec("http://x/y"),
+            )))
             .unwrap();
         let response = router().oneshot(request).await.unwrap();
         assert_eq!(response.status(), 200);
-        let body = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+        let body = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
         let value: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(value["kind"], "AdmissionReview");
         assert_eq!(value["response"]["allowed"], false);

@@ -14,7 +14,14 @@ pub fn all_crds() -> Vec<CustomResourceDefinition> {
 
 /// `vmafx.dev_vmafxjobs.yaml`: the file name of a CRD in the chart's crds/.
 pub fn crd_file_name(crd: &CustomResourceDefinition) -> String {
-    format!("{}.yaml", crd.metadata.name.as_deref().unwrap_or("unnamed").replace('.', "_"))
+    format!(
+        "{}.yaml",
+        crd.metadata
+            .name
+            .as_deref()
+            .unwrap_or("unnamed")
+            .replace('.', "_")
+    )
 }
 
 /// The YAML text committed for one CRD.

@@ -30,17 +30,32 @@ fn committed_crds_match_the_types() {
 fn crds_are_namespaced_with_status_short_names_and_columns() {
     let expected = [
         ("VmafxJob", "vmjob", vec!["PHASE", "SCORE", "NODE", "AGE"]),
-        ("VmafxNode", "vmnode", vec!["VENDOR", "HEALTHY", "JOBS", "DEVICE", "AGE"]),
-        ("VmafxModelTraining", "vmtrain", vec!["PHASE", "SAMPLES", "MODELVERSION", "AGE"]),
+        (
+            "VmafxNode",
+            "vmnode",
+            vec!["VENDOR", "HEALTHY", "JOBS", "DEVICE", "AGE"],
+        ),
+        (
+            "VmafxModelTraining",
+            "vmtrain",
+            vec!["PHASE", "SAMPLES", "MODELVERSION", "AGE"],
+        ),
     ];
     for (crd, (kind, short, columns)) in all_crds().iter().zip(expected) {
         assert_eq!(crd.spec.group, GROUP);
         assert_eq!(crd.spec.names.kind, kind);
         assert_eq!(crd.spec.scope, "Namespaced");
-        assert_eq!(crd.spec.names.short_names.as_deref(), Some(&[short.to_owned()][..]));
+        assert_eq!(
+            crd.spec.names.short_names.as_deref(),
+            Some(&[short.to_owned()][..])
+        );
         let version = &crd.spec.versions[0];
         assert_eq!(version.name, "v1");
-        assert!(version.subresources.as_ref().and_then(|s| s.status.as_ref()).is_some());
+        assert!(version
+            .subresources
+            .as_ref()
+            .and_then(|s| s.status.as_ref())
+            .is_some());
         let names: Vec<&str> = version
             .additional_printer_columns
             .iter()
@@ -57,13 +72,20 @@ fn schema_of(kind: &str) -> Value {
         .into_iter()
         .find(|c| c.spec.names.kind == kind)
         .unwrap_or_else(|| panic!("no CRD for {kind}"));
-    let schema = crd.spec.versions[0].schema.clone().unwrap().open_api_v3_schema.unwrap();
+    let schema = crd.spec.versions[0]
+        .schema
+        .clone()
+        .unwrap()
+        .open_api_v3_schema
+        .unwrap();
     serde_json::to_value(schema).unwrap()
 }
 
 /// (file name, first line, resource) of every sample in `samples/<which>`.
 fn samples(which: &str) -> Vec<(String, String, Value)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples").join(which);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(which);
     let mut out: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -72,7 +94,11 @@ fn samples(which: &str) -> Vec<(String, String, Value)> {
             let text = std::fs::read_to_string(&p).unwrap();
             let first = text.lines().next().unwrap_or_default().to_owned();
             let value: Value = serde_yaml::from_str(&text).unwrap();
-            (p.file_name().unwrap().to_string_lossy().into_owned(), first, value)
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                first,
+                value,
+            )
         })
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -104,7 +130,10 @@ fn invalid_samples_break_the_rule_they_name() {
     for (file, first, resource) in samples("invalid") {
         let Some(expect) = first.strip_prefix("# expect: ") else {
             // `# schema:` samples break the openAPI schema, checked by deploy/tests.
-            assert!(first.starts_with("# schema: "), "{file}: first line must say what it breaks");
+            assert!(
+                first.starts_with("# schema: "),
+                "{file}: first line must say what it breaks"
+            );
             continue;
         };
         let kind = resource["kind"].as_str().unwrap();
@@ -120,7 +149,10 @@ fn invalid_samples_break_the_rule_they_name() {
 
 #[test]
 fn spec_changes_are_refused_on_update() {
-    let (_, _, old) = samples("valid").into_iter().find(|s| s.0 == "vmafxjob.yaml").unwrap();
+    let (_, _, old) = samples("valid")
+        .into_iter()
+        .find(|s| s.0 == "vmafxjob.yaml")
+        .unwrap();
     let mut new = old.clone();
     new["spec"]["priority"] = Value::from(99);
     let errors = Validator::new()

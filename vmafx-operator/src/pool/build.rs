@@ -36,7 +36,10 @@ fn labels(node: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
         ("app.kubernetes.io/name".into(), "vmafx".into()),
         ("app.kubernetes.io/component".into(), "pool".into()),
-        ("app.kubernetes.io/managed-by".into(), "vmafx-operator".into()),
+        (
+            "app.kubernetes.io/managed-by".into(),
+            "vmafx-operator".into(),
+        ),
         ("vmafx.dev/pool".into(), node.into()),
     ])
 }
@@ -58,7 +61,10 @@ pub fn token_secret(node: &VmafxNode, token: &str) -> Secret {
     Secret {
         metadata: meta(node),
         type_: Some("Opaque".into()),
-        data: Some(BTreeMap::from([("token".into(), ByteString(token.as_bytes().to_vec()))])),
+        data: Some(BTreeMap::from([(
+            "token".into(),
+            ByteString(token.as_bytes().to_vec()),
+        )])),
         ..Secret::default()
     }
 }
@@ -186,7 +192,8 @@ pub fn deployment(node: &VmafxNode) -> Deployment {
                         }),
                         ..PodSecurityContext::default()
                     }),
-                    node_selector: (!spec.node_selector.is_empty()).then(|| spec.node_selector.clone()),
+                    node_selector: (!spec.node_selector.is_empty())
+                        .then(|| spec.node_selector.clone()),
                     containers: vec![container],
                     volumes: Some(vec![
                         Volume {

@@ -32,7 +32,14 @@ pub async fn reconcile(node: Arc<VmafxNode>, ctx: Arc<Context>) -> Result<Action
     let namespace = node.namespace().unwrap_or_else(|| "default".into());
     let name = node.name_any();
     if let Err(e) = crate::validate::node_spec(&node.spec) {
-        ctx.event(&node.object_ref(&()), true, "InvalidSpec", &e.to_string(), "Reconcile").await;
+        ctx.event(
+            &node.object_ref(&()),
+            true,
+            "InvalidSpec",
+            &e.to_string(),
+            "Reconcile",
+        )
+        .await;
         return Ok(Action::await_change());
     }
     let token = ensure_token(&ctx, &node, &namespace).await?;
@@ -53,7 +60,11 @@ pub async fn reconcile(node: Arc<VmafxNode>, ctx: Arc<Context>) -> Result<Action
     let running = jobs
         .iter()
         .filter_map(|j| j.status.as_ref())
-        .filter(|s| !s.phase.is_terminal() && s.job_name.is_some() && s.pool.as_deref() == Some(name.as_str()))
+        .filter(|s| {
+            !s.phase.is_terminal()
+                && s.job_name.is_some()
+                && s.pool.as_deref() == Some(name.as_str())
+        })
         .count() as u32;
     let (status, event) = node_status(
         node.status.as_ref(),
@@ -69,7 +80,8 @@ pub async fn reconcile(node: Arc<VmafxNode>, ctx: Arc<Context>) -> Result<Action
             .await?;
     }
     if let Some((warning, reason, note)) = event {
-        ctx.event(&node.object_ref(&()), warning, reason, &note, "Probe").await;
+        ctx.event(&node.object_ref(&()), warning, reason, &note, "Probe")
+            .await;
     }
     Ok(Action::requeue(PROBE_INTERVAL))
 }
@@ -92,7 +104,10 @@ async fn ensure_token(ctx: &Context, node: &VmafxNode, namespace: &str) -> Resul
             .and_then(|b| String::from_utf8(b.0).ok()));
     }
     let token = random_token()?;
-    match secrets.create(&PostParams::default(), &token_secret(node, &token)).await {
+    match secrets
+        .create(&PostParams::default(), &token_secret(node, &token))
+        .await
+    {
         Ok(_) => Ok(Some(token)),
         Err(kube::Error::Api(e)) if e.code == 409 => Ok(None),
         Err(e) => Err(e.into()),

@@ -37,8 +37,15 @@ pub fn node_status(
             None => format!("never answered: {w}"),
         },
     };
-    let reason = if st.healthy { "HeartbeatFresh" } else { "HeartbeatStale" };
-    set_condition(&mut st.conditions, Condition::new("Ready", st.healthy, reason, &message, now));
+    let reason = if st.healthy {
+        "HeartbeatFresh"
+    } else {
+        "HeartbeatStale"
+    };
+    set_condition(
+        &mut st.conditions,
+        Condition::new("Ready", st.healthy, reason, &message, now),
+    );
     let event = match (was.healthy, st.healthy) {
         (false, true) => Some((false, "Healthy", message)),
         (true, false) => Some((true, "Unhealthy", message)),
@@ -56,7 +63,9 @@ mod tests {
 
     #[test]
     fn an_answer_makes_a_pool_healthy() {
-        let probe = ProbeOutcome::Alive { device: Some("cuda: H100".into()) };
+        let probe = ProbeOutcome::Alive {
+            device: Some("cuda: H100".into()),
+        };
         let (st, event) = node_status(None, &probe, 2, "2026-01-01T00:00:00Z", T);
         assert!(st.healthy);
         assert_eq!(st.jobs, 2);
@@ -81,13 +90,23 @@ mod tests {
         let event = event.unwrap();
         assert!(event.0);
         assert_eq!(event.1, "Unhealthy");
-        assert!(event.2.contains("stale since 2026-01-01T00:00:00Z"), "{}", event.2);
+        assert!(
+            event.2.contains("stale since 2026-01-01T00:00:00Z"),
+            "{}",
+            event.2
+        );
         assert_eq!(st.conditions[0].status, "False");
     }
 
     #[test]
     fn a_pool_that_never_answered_is_unhealthy() {
-        let (st, event) = node_status(None, &ProbeOutcome::Down("no route".into()), 0, "2026-01-01T00:00:00Z", T);
+        let (st, event) = node_status(
+            None,
+            &ProbeOutcome::Down("no route".into()),
+            0,
+            "2026-01-01T00:00:00Z",
+            T,
+        );
         assert!(!st.healthy);
         assert!(event.unwrap().2.contains("never answered"));
     }

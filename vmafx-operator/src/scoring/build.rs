@@ -59,7 +59,10 @@ fn labels(vmjob: &str, component: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
         ("app.kubernetes.io/name".into(), "vmafx".into()),
         ("app.kubernetes.io/component".into(), component.into()),
-        ("app.kubernetes.io/managed-by".into(), "vmafx-operator".into()),
+        (
+            "app.kubernetes.io/managed-by".into(),
+            "vmafx-operator".into(),
+        ),
         (JOB_LABEL.into(), vmjob.into()),
     ])
 }
@@ -68,7 +71,10 @@ fn common_env(vmjob: &VmafxJob) -> Vec<(String, String)> {
     let spec = &vmjob.spec;
     let mut env = vec![(
         "RESULT_NAME".to_owned(),
-        format!("{}.json", vmjob.metadata.name.as_deref().unwrap_or("result")),
+        format!(
+            "{}.json",
+            vmjob.metadata.name.as_deref().unwrap_or("result")
+        ),
     )];
     if let Some(dir) = &spec.output_dir {
         if let Ok(path) = file_path("spec.outputDir", dir) {
@@ -84,7 +90,10 @@ fn job_object(vmjob: &VmafxJob, name: String, component: &str, spec: JobSpec) ->
         metadata: ObjectMeta {
             name: Some(name),
             namespace: vmjob.metadata.namespace.clone(),
-            labels: Some(labels(vmjob.metadata.name.as_deref().unwrap_or_default(), component)),
+            labels: Some(labels(
+                vmjob.metadata.name.as_deref().unwrap_or_default(),
+                component,
+            )),
             owner_references: crate::pod::owner_reference(vmjob),
             ..ObjectMeta::default()
         },
@@ -99,15 +108,37 @@ pub fn score_job(vmjob: &VmafxJob, placement: &Placement, default_image: &str) -
     let spec = &vmjob.spec;
     let name = vmjob.metadata.name.clone().unwrap_or_default();
     let mut env = common_env(vmjob);
-    env.push(("REFERENCE".into(), file_path("spec.reference", &spec.reference).unwrap_or_default().into()));
-    env.push(("DISTORTED".into(), file_path("spec.distorted", &spec.distorted).unwrap_or_default().into()));
-    env.push(("FRAME_COUNT".into(), spec.frame_count.unwrap_or(0).to_string()));
+    env.push((
+        "REFERENCE".into(),
+        file_path("spec.reference", &spec.reference)
+            .unwrap_or_default()
+            .into(),
+    ));
+    env.push((
+        "DISTORTED".into(),
+        file_path("spec.distorted", &spec.distorted)
+            .unwrap_or_default()
+            .into(),
+    ));
+    env.push((
+        "FRAME_COUNT".into(),
+        spec.frame_count.unwrap_or(0).to_string(),
+    ));
     let backend = match spec.backend {
         crate::crd::Backend::Auto => placement.vendor.map_or("auto", |v| v.backend()),
         other => other.as_str(),
     };
-    let script = if spec.segments > 1 { SCORE_SEGMENT } else { SCORE_WHOLE };
-    let mut command = vec!["/bin/sh".into(), "-c".into(), script.into(), "vmafx-score".into()];
+    let script = if spec.segments > 1 {
+        SCORE_SEGMENT
+    } else {
+        SCORE_WHOLE
+    };
+    let mut command = vec![
+        "/bin/sh".into(),
+        "-c".into(),
+        script.into(),
+        "vmafx-score".into(),
+    ];
     command.push("--backend".into());
     command.push(backend.into());
     if let Some(model) = &spec.model {
@@ -136,7 +167,11 @@ pub fn score_job(vmjob: &VmafxJob, placement: &Placement, default_image: &str) -
     });
     let segmented = spec.segments > 1;
     let job_spec = JobSpec {
-        backoff_limit: Some(if segmented { i32::try_from(spec.segments).unwrap_or(i32::MAX) } else { 0 }),
+        backoff_limit: Some(if segmented {
+            i32::try_from(spec.segments).unwrap_or(i32::MAX)
+        } else {
+            0
+        }),
         completion_mode: segmented.then(|| "Indexed".to_owned()),
         completions: segmented.then(|| i32::try_from(spec.segments).unwrap_or(i32::MAX)),
         parallelism: segmented.then(|| i32::try_from(spec.segments).unwrap_or(i32::MAX)),
@@ -157,7 +192,12 @@ pub fn merge_job(vmjob: &VmafxJob, placement: &Placement, default_image: &str) -
     let spec = &vmjob.spec;
     let name = vmjob.metadata.name.clone().unwrap_or_default();
     let pod = batch_pod_spec(PodParts {
-        command: vec!["/bin/sh".into(), "-c".into(), MERGE.into(), "vmafx-merge".into()],
+        command: vec![
+            "/bin/sh".into(),
+            "-c".into(),
+            MERGE.into(),
+            "vmafx-merge".into(),
+        ],
         image: spec
             .image
             .clone()
@@ -223,16 +263,36 @@ mod tests {
         assert_eq!(pod.automount_service_account_token, Some(false));
         let psc = pod.security_context.as_ref().unwrap();
         assert_eq!(psc.run_as_non_root, Some(true));
-        assert_eq!(psc.seccomp_profile.as_ref().unwrap().type_, "RuntimeDefault");
+        assert_eq!(
+            psc.seccomp_profile.as_ref().unwrap().type_,
+            "RuntimeDefault"
+        );
         let c = &pod.containers[0];
         let sc = c.security_context.as_ref().unwrap();
         assert_eq!(sc.allow_privilege_escalation, Some(false));
         assert_eq!(sc.read_only_root_filesystem, Some(true));
-        assert_eq!(sc.capabilities.as_ref().unwrap().drop.as_deref(), Some(&["ALL".to_owned()][..]));
-        assert_eq!(c.termination_message_policy.as_deref(), Some("FallbackToLogsOnError"));
-        let claim = pod.volumes.as_ref().unwrap().iter().find_map(|v| v.persistent_volume_claim.clone()).unwrap();
+        assert_eq!(
+            sc.capabilities.as_ref().unwrap().drop.as_deref(),
+            Some(&["ALL".to_owned()][..])
+        );
+        assert_eq!(
+            c.termination_message_policy.as_deref(),
+            Some("FallbackToLogsOnError")
+        );
+        let claim = pod
+            .volumes
+            .as_ref()
+            .unwrap()
+            .iter()
+            .find_map(|v| v.persistent_volume_claim.clone())
+            .unwrap();
         assert_eq!(claim.claim_name, "clips");
-        let env: BTreeMap<_, _> = c.env.iter().flatten().map(|e| (e.name.as_str(), e.value.clone().unwrap())).collect();
+        let env: BTreeMap<_, _> = c
+            .env
+            .iter()
+            .flatten()
+            .map(|e| (e.name.as_str(), e.value.clone().unwrap()))
+            .collect();
         assert_eq!(env["REFERENCE"], "/media/ref.y4m");
         assert_eq!(env["DISTORTED"], "/media/dist.y4m");
         assert_eq!(c.image.as_deref(), Some("img"));
@@ -252,8 +312,16 @@ mod tests {
             let job = score_job(&vm, &anywhere(), "img");
             let c = &pod(&job).containers[0];
             let limits = c.resources.as_ref().unwrap().limits.clone().unwrap();
-            let gpus: Vec<_> = limits.keys().filter(|k| k.contains("gpu")).cloned().collect();
-            assert_eq!(gpus, resource.map(|r| vec![r.to_owned()]).unwrap_or_default(), "{backend:?}");
+            let gpus: Vec<_> = limits
+                .keys()
+                .filter(|k| k.contains("gpu"))
+                .cloned()
+                .collect();
+            assert_eq!(
+                gpus,
+                resource.map(|r| vec![r.to_owned()]).unwrap_or_default(),
+                "{backend:?}"
+            );
             let args = c.command.as_ref().unwrap();
             let at = args.iter().position(|a| a == "--backend").unwrap();
             assert_eq!(args[at + 1], backend.as_str());
@@ -273,7 +341,14 @@ mod tests {
         assert_eq!(pod.node_selector.as_ref().unwrap()["pool"], "mi300");
         let c = &pod.containers[0];
         assert_eq!(c.image.as_deref(), Some("vmafx:amd"));
-        assert!(c.resources.as_ref().unwrap().limits.as_ref().unwrap().contains_key("amd.com/gpu"));
+        assert!(c
+            .resources
+            .as_ref()
+            .unwrap()
+            .limits
+            .as_ref()
+            .unwrap()
+            .contains_key("amd.com/gpu"));
         let args = c.command.as_ref().unwrap();
         let at = args.iter().position(|a| a == "--backend").unwrap();
         assert_eq!(args[at + 1], "hip", "auto on an AMD pool runs HIP");
@@ -297,9 +372,16 @@ mod tests {
         let command = c.command.as_ref().unwrap();
         assert!(command[2].contains("--frames \"$start..$end\""));
         assert!(command[2].contains("part-$k.json"));
-        assert!(command.windows(2).any(|w| w == ["--model", "version=vmaf_4k_v0.6.1"]));
+        assert!(command
+            .windows(2)
+            .any(|w| w == ["--model", "version=vmaf_4k_v0.6.1"]));
         assert!(command.windows(2).any(|w| w == ["--feature", "psnr"]));
-        let env: BTreeMap<_, _> = c.env.iter().flatten().map(|e| (e.name.as_str(), e.value.clone().unwrap())).collect();
+        let env: BTreeMap<_, _> = c
+            .env
+            .iter()
+            .flatten()
+            .map(|e| (e.name.as_str(), e.value.clone().unwrap()))
+            .collect();
         assert_eq!(env["FRAME_COUNT"], "1000");
         assert_eq!(env["SEGMENTS"], "4");
         assert_eq!(env["OUTPUT_DIR"], "/media/out");
@@ -307,7 +389,10 @@ mod tests {
         let merge = merge_job(&vm, &anywhere(), "img");
         assert_eq!(merge.metadata.name.as_deref(), Some("film-merge"));
         assert!(merge.metadata.owner_references.is_some());
-        let script = &merge.spec.unwrap().template.spec.unwrap().containers[0].command.clone().unwrap()[2];
+        let script = &merge.spec.unwrap().template.spec.unwrap().containers[0]
+            .command
+            .clone()
+            .unwrap()[2];
         assert!(script.contains("vmafx merge"));
         assert!(script.contains("/dev/termination-log"));
     }
@@ -318,7 +403,10 @@ mod tests {
         let spec = job.spec.unwrap();
         assert_eq!(spec.completion_mode, None);
         assert_eq!(spec.backoff_limit, Some(0));
-        let script = &spec.template.spec.unwrap().containers[0].command.clone().unwrap()[2];
+        let script = &spec.template.spec.unwrap().containers[0]
+            .command
+            .clone()
+            .unwrap()[2];
         assert!(script.contains("/dev/termination-log"));
         assert!(!script.contains("--frames"));
     }

@@ -60,11 +60,19 @@ pub async fn reconcile(vmjob: Arc<VmafxJob>, ctx: Arc<Context>) -> Result<Action
 
     match &decision.create {
         Some(Create::Score(placement)) => {
-            create(&jobs, &score_job(&vmjob, placement, &ctx.settings.job_image)).await?;
+            create(
+                &jobs,
+                &score_job(&vmjob, placement, &ctx.settings.job_image),
+            )
+            .await?;
         }
         Some(Create::Merge) => {
             let placement = placement_of(&vmjob);
-            create(&jobs, &merge_job(&vmjob, &placement, &ctx.settings.job_image)).await?;
+            create(
+                &jobs,
+                &merge_job(&vmjob, &placement, &ctx.settings.job_image),
+            )
+            .await?;
         }
         None => {}
     }
@@ -76,7 +84,14 @@ pub async fn reconcile(vmjob: Arc<VmafxJob>, ctx: Arc<Context>) -> Result<Action
     }
     let reference = vmjob.object_ref(&());
     for note in &decision.events {
-        ctx.event(&reference, note.warning, &note.reason, &note.note, "Reconcile").await;
+        ctx.event(
+            &reference,
+            note.warning,
+            &note.reason,
+            &note.note,
+            "Reconcile",
+        )
+        .await;
     }
     Ok(match decision.requeue {
         Some(after) => Action::requeue(after),
@@ -131,7 +146,10 @@ async fn admission_for(ctx: &Context, namespace: &str, name: &str, now: &str) ->
     let (candidates, pools, unpooled_running) =
         admission_inputs(&all_jobs, &all_nodes, now, ctx.settings.heartbeat_timeout);
     ctx.metrics.set_queue_depth(candidates.len());
-    let free = ctx.settings.max_unpooled_jobs.saturating_sub(unpooled_running);
+    let free = ctx
+        .settings
+        .max_unpooled_jobs
+        .saturating_sub(unpooled_running);
     let mut verdicts = plan(&candidates, &pools, free);
     Ok(verdicts
         .remove(name)
@@ -179,9 +197,12 @@ pub fn admission_inputs(
                 running: jobs
                     .iter()
                     .filter(holds_slot)
-                    .filter(|j| j.status.as_ref().and_then(|s| s.pool.as_deref()) == Some(name.as_str()))
+                    .filter(|j| {
+                        j.status.as_ref().and_then(|s| s.pool.as_deref()) == Some(name.as_str())
+                    })
                     .count() as u32,
-                healthy: status.healthy && is_fresh(status.last_heartbeat.as_deref(), now, heartbeat_timeout),
+                healthy: status.healthy
+                    && is_fresh(status.last_heartbeat.as_deref(), now, heartbeat_timeout),
                 vendor: n.spec.gpu_vendor,
                 capacity: n.spec.capacity,
                 node_selector: n.spec.node_selector.clone(),

@@ -18,7 +18,12 @@ const VMNODES: &str = "/apis/vmafx.dev/v1/namespaces/ns/vmafxnodes";
 const EVENTS: &str = "/apis/events.k8s.io/v1/namespaces/ns/events";
 
 fn context(client: kube::Client) -> Arc<Context> {
-    Arc::new(Context::new(client, Settings::default(), Arc::new(Metrics::default()), Some("test".into())))
+    Arc::new(Context::new(
+        client,
+        Settings::default(),
+        Arc::new(Metrics::default()),
+        Some("test".into()),
+    ))
 }
 
 fn with_status(mut job: VmafxJob, status: VmafxJobStatus) -> VmafxJob {
@@ -44,9 +49,17 @@ async fn a_new_job_is_admitted_and_its_owned_job_created() {
         Expect::not_found("GET", format!("{JOBS}/clip-score")),
         Expect::ok("GET", VMJOBS, list("VmafxJobList", vec![as_json(&vm)])),
         Expect::ok("GET", VMNODES, list("VmafxNodeList", vec![])),
-        Expect::ok("POST", JOBS, json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "clip-score"}})),
+        Expect::ok(
+            "POST",
+            JOBS,
+            json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "clip-score"}}),
+        ),
         Expect::ok("PATCH", format!("{VMJOBS}/clip/status"), as_json(&vm)),
-        Expect::ok("POST", EVENTS, json!({"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "e"}, "eventTime": null})),
+        Expect::ok(
+            "POST",
+            EVENTS,
+            json!({"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "e"}, "eventTime": null}),
+        ),
     ];
     let (client, api) = mock_api(script);
     reconcile(Arc::new(vm), context(client)).await.unwrap();
@@ -57,7 +70,10 @@ async fn a_new_job_is_admitted_and_its_owned_job_created() {
     assert_eq!(owner["kind"], "VmafxJob");
     assert_eq!(owner["uid"], "uid-clip");
     assert_eq!(owner["controller"], true);
-    assert_eq!(owner["blockOwnerDeletion"], true, "deleting the VmafxJob cascades to its Job");
+    assert_eq!(
+        owner["blockOwnerDeletion"], true,
+        "deleting the VmafxJob cascades to its Job"
+    );
     let status = patched_status(&seen);
     assert_eq!(status["phase"], "Pending");
     assert_eq!(status["jobName"], "clip-score");
@@ -94,7 +110,11 @@ async fn a_completed_job_fills_score_and_node() {
         Expect::ok("GET", format!("{JOBS}/clip-score"), job),
         Expect::ok("GET", PODS, list("PodList", vec![pod])),
         Expect::ok("PATCH", format!("{VMJOBS}/clip/status"), as_json(&vm)),
-        Expect::ok("POST", EVENTS, json!({"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "e"}, "eventTime": null})),
+        Expect::ok(
+            "POST",
+            EVENTS,
+            json!({"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "e"}, "eventTime": null}),
+        ),
     ];
     let (client, api) = mock_api(script);
     reconcile(Arc::new(vm), context(client)).await.unwrap();
@@ -133,14 +153,21 @@ async fn a_failed_job_records_the_pods_reason() {
         Expect::ok("GET", format!("{JOBS}/clip-score"), job),
         Expect::ok("GET", PODS, list("PodList", vec![pod])),
         Expect::ok("PATCH", format!("{VMJOBS}/clip/status"), as_json(&vm)),
-        Expect::ok("POST", EVENTS, json!({"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "e"}, "eventTime": null})),
+        Expect::ok(
+            "POST",
+            EVENTS,
+            json!({"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "e"}, "eventTime": null}),
+        ),
     ];
     let (client, api) = mock_api(script);
     reconcile(Arc::new(vm), context(client)).await.unwrap();
     let seen = api.await.unwrap();
     let status = patched_status(&seen);
     assert_eq!(status["phase"], "Failed");
-    assert_eq!(status["reason"], "Error (exit code 1): error: frame sizes differ (1920x1080 vs 1280x720)");
+    assert_eq!(
+        status["reason"],
+        "Error (exit code 1): error: frame sizes differ (1920x1080 vs 1280x720)"
+    );
     assert_eq!(seen[3].2["type"], "Warning");
     assert_eq!(seen[3].2["reason"], "Failed");
 }
@@ -148,9 +175,13 @@ async fn a_failed_job_records_the_pods_reason() {
 #[tokio::test]
 async fn a_lower_priority_job_waits_while_a_higher_one_takes_the_pool() {
     let mut high = vmjob("high", 100);
-    high.metadata.creation_timestamp = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time("2026-01-02T00:00:00Z".parse().unwrap()));
+    high.metadata.creation_timestamp = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+        "2026-01-02T00:00:00Z".parse().unwrap(),
+    ));
     let mut low = vmjob("low", 1);
-    low.metadata.creation_timestamp = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time("2026-01-01T00:00:00Z".parse().unwrap()));
+    low.metadata.creation_timestamp = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+        "2026-01-01T00:00:00Z".parse().unwrap(),
+    ));
     let now = crate::time::now_rfc3339();
     let pool = json!({
         "apiVersion": "vmafx.dev/v1", "kind": "VmafxNode", "metadata": {"name": "h100", "namespace": "ns"},
@@ -160,17 +191,34 @@ async fn a_lower_priority_job_waits_while_a_higher_one_takes_the_pool() {
     // The low-priority job reconciles first, but the one slot belongs to "high".
     let script = vec![
         Expect::not_found("GET", format!("{JOBS}/low-score")),
-        Expect::ok("GET", VMJOBS, list("VmafxJobList", vec![as_json(&low), as_json(&high)])),
+        Expect::ok(
+            "GET",
+            VMJOBS,
+            list("VmafxJobList", vec![as_json(&low), as_json(&high)]),
+        ),
         Expect::ok("GET", VMNODES, list("VmafxNodeList", vec![pool])),
         Expect::ok("PATCH", format!("{VMJOBS}/low/status"), as_json(&low)),
-        Expect::ok("POST", EVENTS, json!({"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "e"}, "eventTime": null})),
+        Expect::ok(
+            "POST",
+            EVENTS,
+            json!({"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "e"}, "eventTime": null}),
+        ),
     ];
     let (client, api) = mock_api(script);
     let action = reconcile(Arc::new(low), context(client)).await.unwrap();
     let seen = api.await.unwrap();
-    assert!(!seen.iter().any(|(m, p, _)| m == "POST" && p == JOBS), "low must not start");
+    assert!(
+        !seen.iter().any(|(m, p, _)| m == "POST" && p == JOBS),
+        "low must not start"
+    );
     let status = patched_status(&seen);
     assert_eq!(status["phase"], "Pending");
-    assert!(status["reason"].as_str().unwrap().contains("capacity"), "{status}");
-    assert_eq!(action, kube::runtime::controller::Action::requeue(super::decide::WAIT_REQUEUE));
+    assert!(
+        status["reason"].as_str().unwrap().contains("capacity"),
+        "{status}"
+    );
+    assert_eq!(
+        action,
+        kube::runtime::controller::Action::requeue(super::decide::WAIT_REQUEUE)
+    );
 }

@@ -88,7 +88,11 @@ pub struct Decision {
 pub const WAIT_REQUEUE: Duration = Duration::from_secs(15);
 
 /// The next step of a VmafxJob.
-pub fn decide(spec: &VmafxJobSpec, current: Option<&VmafxJobStatus>, observed: &Observed) -> Decision {
+pub fn decide(
+    spec: &VmafxJobSpec,
+    current: Option<&VmafxJobStatus>,
+    observed: &Observed,
+) -> Decision {
     let before = current.cloned().unwrap_or_default();
     let mut step = Decision {
         create: None,
@@ -106,7 +110,12 @@ pub fn decide(spec: &VmafxJobSpec, current: Option<&VmafxJobStatus>, observed: &
     }
     match &observed.score {
         None if before.job_name.is_some() => {
-            fail(&mut step, "JobDeleted", "the scoring Job was deleted before it finished", now);
+            fail(
+                &mut step,
+                "JobDeleted",
+                "the scoring Job was deleted before it finished",
+                now,
+            );
         }
         None => admit(&mut step, observed, now),
         Some(score) => match &score.finished {
@@ -115,7 +124,9 @@ pub fn decide(spec: &VmafxJobSpec, current: Option<&VmafxJobStatus>, observed: &
                 let reason = score.failure.clone().unwrap_or_else(|| message.clone());
                 fail(&mut step, "ScoringFailed", &reason, now);
             }
-            Some(Finished::Complete) if spec.segments > 1 => merge_step(&mut step, score, observed.merge.as_ref(), now),
+            Some(Finished::Complete) if spec.segments > 1 => {
+                merge_step(&mut step, score, observed.merge.as_ref(), now)
+            }
             Some(Finished::Complete) => succeed(&mut step, score, now),
         },
     }
@@ -130,8 +141,20 @@ fn admit(step: &mut Decision, observed: &Observed, now: &str) {
             st.pool = placement.pool.clone();
             st.job_name = Some(observed.score_job_name.clone());
             st.reason = None;
-            let where_ = placement.pool.as_deref().map_or("any node".to_owned(), |p| format!("pool {p}"));
-            set_condition(&mut st.conditions, Condition::new("Admitted", true, "Placed", &format!("placed on {where_}"), now));
+            let where_ = placement
+                .pool
+                .as_deref()
+                .map_or("any node".to_owned(), |p| format!("pool {p}"));
+            set_condition(
+                &mut st.conditions,
+                Condition::new(
+                    "Admitted",
+                    true,
+                    "Placed",
+                    &format!("placed on {where_}"),
+                    now,
+                ),
+            );
             step.create = Some(Create::Score(placement.clone()));
         }
         Some(Admission::Wait(why)) => wait(step, why, now),
@@ -143,7 +166,10 @@ fn wait(step: &mut Decision, why: &str, now: &str) {
     let st = &mut step.status;
     st.phase = JobPhase::Pending;
     st.reason = Some(why.to_owned());
-    set_condition(&mut st.conditions, Condition::new("Admitted", false, "WaitingForCapacity", why, now));
+    set_condition(
+        &mut st.conditions,
+        Condition::new("Admitted", false, "WaitingForCapacity", why, now),
+    );
     step.requeue = Some(WAIT_REQUEUE);
 }
 
@@ -151,7 +177,11 @@ fn running(step: &mut Decision, child: &ChildView, now: &str) {
     let st = &mut step.status;
     if child.active > 0 {
         st.phase = JobPhase::Running;
-        st.start_time = st.start_time.clone().or_else(|| child.start_time.clone()).or_else(|| Some(now.to_owned()));
+        st.start_time = st
+            .start_time
+            .clone()
+            .or_else(|| child.start_time.clone())
+            .or_else(|| Some(now.to_owned()));
     }
     if child.node_name.is_some() {
         st.node = child.node_name.clone();
@@ -165,7 +195,11 @@ fn merge_step(step: &mut Decision, score: &ChildView, merge: Option<&ChildView>,
     match merge {
         None => {
             step.status.phase = JobPhase::Running;
-            step.status.start_time = step.status.start_time.clone().or_else(|| score.start_time.clone());
+            step.status.start_time = step
+                .status
+                .start_time
+                .clone()
+                .or_else(|| score.start_time.clone());
             step.create = Some(Create::Merge);
         }
         Some(m) => match &m.finished {
@@ -181,7 +215,12 @@ fn merge_step(step: &mut Decision, score: &ChildView, merge: Option<&ChildView>,
 
 fn succeed(step: &mut Decision, child: &ChildView, now: &str) {
     let Some(text) = child.result.as_deref() else {
-        fail(step, "NoResult", "the Job completed but its pod left no result", now);
+        fail(
+            step,
+            "NoResult",
+            "the Job completed but its pod left no result",
+            now,
+        );
         return;
     };
     match parse_termination_message(text) {
@@ -195,8 +234,14 @@ fn succeed(step: &mut Decision, child: &ChildView, now: &str) {
                 st.node = child.node_name.clone();
             }
             st.start_time = st.start_time.clone().or_else(|| child.start_time.clone());
-            st.completion_time = child.completion_time.clone().or_else(|| Some(now.to_owned()));
-            set_condition(&mut st.conditions, Condition::new("Complete", true, "Scored", "", now));
+            st.completion_time = child
+                .completion_time
+                .clone()
+                .or_else(|| Some(now.to_owned()));
+            set_condition(
+                &mut st.conditions,
+                Condition::new("Complete", true, "Scored", "", now),
+            );
         }
         Err(e) => fail(step, "NoResult", &e, now),
     }
@@ -207,7 +252,10 @@ fn fail(step: &mut Decision, reason: &str, message: &str, now: &str) {
     st.phase = JobPhase::Failed;
     st.reason = Some(message.to_owned());
     st.completion_time = Some(now.to_owned());
-    set_condition(&mut st.conditions, Condition::new("Failed", true, reason, message, now));
+    set_condition(
+        &mut st.conditions,
+        Condition::new("Failed", true, reason, message, now),
+    );
     step.create = None;
     step.requeue = None;
 }
@@ -216,27 +264,53 @@ fn fail(step: &mut Decision, reason: &str, message: &str, now: &str) {
 fn finish(mut step: Decision, before: &VmafxJobStatus) -> Decision {
     let after = &step.status;
     if let Some(Create::Score(p)) = &step.create {
-        let where_ = p.pool.as_deref().map_or("any node".to_owned(), |p| format!("pool {p}"));
-        step.events.push(Note { warning: false, reason: "Admitted".into(), note: format!("scoring Job created, placed on {where_}") });
+        let where_ = p
+            .pool
+            .as_deref()
+            .map_or("any node".to_owned(), |p| format!("pool {p}"));
+        step.events.push(Note {
+            warning: false,
+            reason: "Admitted".into(),
+            note: format!("scoring Job created, placed on {where_}"),
+        });
     }
     if matches!(step.create, Some(Create::Merge)) {
-        step.events.push(Note { warning: false, reason: "Merging".into(), note: "every segment scored; merge Job created".into() });
+        step.events.push(Note {
+            warning: false,
+            reason: "Merging".into(),
+            note: "every segment scored; merge Job created".into(),
+        });
     }
     if after.phase == JobPhase::Pending && after.reason != before.reason {
         if let Some(why) = &after.reason {
-            step.events.push(Note { warning: false, reason: "Waiting".into(), note: why.clone() });
+            step.events.push(Note {
+                warning: false,
+                reason: "Waiting".into(),
+                note: why.clone(),
+            });
         }
     }
     if after.phase != before.phase {
         let note = match after.phase {
             JobPhase::Pending => None,
-            JobPhase::Running => Some(Note { warning: false, reason: "Started".into(), note: format!("scoring on {}", after.node.as_deref().unwrap_or("a node")) }),
+            JobPhase::Running => Some(Note {
+                warning: false,
+                reason: "Started".into(),
+                note: format!("scoring on {}", after.node.as_deref().unwrap_or("a node")),
+            }),
             JobPhase::Succeeded => Some(Note {
                 warning: false,
                 reason: "Succeeded".into(),
-                note: after.score.map_or_else(|| "scored (no VMAF model)".to_owned(), |s| format!("VMAF {s:.6}")),
+                note: after.score.map_or_else(
+                    || "scored (no VMAF model)".to_owned(),
+                    |s| format!("VMAF {s:.6}"),
+                ),
             }),
-            JobPhase::Failed => Some(Note { warning: true, reason: "Failed".into(), note: after.reason.clone().unwrap_or_default() }),
+            JobPhase::Failed => Some(Note {
+                warning: true,
+                reason: "Failed".into(),
+                note: after.reason.clone().unwrap_or_default(),
+            }),
         };
         step.events.extend(note);
     }

@@ -39,7 +39,11 @@ fn reasons(d: &Decision) -> Vec<&str> {
 #[test]
 fn pending_then_running_then_succeeded_with_the_score() {
     // Admitted: the Job is created, the status stays Pending on its pool.
-    let d = decide(&spec(), None, &observed(None, Some(Admission::Admit(on_pool("h100")))));
+    let d = decide(
+        &spec(),
+        None,
+        &observed(None, Some(Admission::Admit(on_pool("h100")))),
+    );
     assert_eq!(d.create, Some(Create::Score(on_pool("h100"))));
     assert_eq!(d.status.phase, JobPhase::Pending);
     assert_eq!(d.status.pool.as_deref(), Some("h100"));
@@ -54,7 +58,11 @@ fn pending_then_running_then_succeeded_with_the_score() {
         node_name: Some("gpu-node-7".into()),
         ..ChildView::default()
     };
-    let d = decide(&spec(), Some(&pending), &observed(Some(running_job.clone()), None));
+    let d = decide(
+        &spec(),
+        Some(&pending),
+        &observed(Some(running_job.clone()), None),
+    );
     assert_eq!(d.create, None);
     assert_eq!(d.status.phase, JobPhase::Running);
     assert_eq!(d.status.node.as_deref(), Some("gpu-node-7"));
@@ -80,10 +88,17 @@ fn pending_then_running_then_succeeded_with_the_score() {
     assert_eq!(d.status.phase, JobPhase::Succeeded);
     assert_eq!(d.status.score, Some(91.234567));
     assert_eq!(d.status.pooled["psnr_y"], 40.5);
-    assert_eq!(d.status.completion_time.as_deref(), Some("2026-01-01T00:01:00Z"));
+    assert_eq!(
+        d.status.completion_time.as_deref(),
+        Some("2026-01-01T00:01:00Z")
+    );
     assert_eq!(reasons(&d), ["Succeeded"]);
     assert_eq!(d.events[0].note, "VMAF 91.234567");
-    assert!(d.status.conditions.iter().any(|c| c.type_ == "Complete" && c.status == "True"));
+    assert!(d
+        .status
+        .conditions
+        .iter()
+        .any(|c| c.type_ == "Complete" && c.status == "True"));
 
     // Terminal: nothing more happens.
     let end = d.status.clone();
@@ -100,16 +115,25 @@ fn a_failed_pod_fails_the_job_with_its_reason() {
         ..VmafxJobStatus::default()
     };
     let failed = ChildView {
-        finished: Some(Finished::Failed("Job has reached the specified backoff limit".into())),
+        finished: Some(Finished::Failed(
+            "Job has reached the specified backoff limit".into(),
+        )),
         failure: Some("Error (exit code 1): error: cannot open /media/dist.y4m".into()),
         ..ChildView::default()
     };
     let d = decide(&spec(), Some(&running), &observed(Some(failed), None));
     assert_eq!(d.status.phase, JobPhase::Failed);
-    assert_eq!(d.status.reason.as_deref(), Some("Error (exit code 1): error: cannot open /media/dist.y4m"));
+    assert_eq!(
+        d.status.reason.as_deref(),
+        Some("Error (exit code 1): error: cannot open /media/dist.y4m")
+    );
     assert_eq!(reasons(&d), ["Failed"]);
     assert!(d.events[0].warning);
-    assert!(d.status.conditions.iter().any(|c| c.type_ == "Failed" && c.reason == "ScoringFailed"));
+    assert!(d
+        .status
+        .conditions
+        .iter()
+        .any(|c| c.type_ == "Failed" && c.reason == "ScoringFailed"));
 }
 
 #[test]
@@ -143,7 +167,10 @@ fn waiting_for_capacity_requeues_and_reports_once() {
     assert_eq!(d.requeue, Some(WAIT_REQUEUE));
     assert_eq!(reasons(&d), ["Waiting"]);
     let again = decide(&spec(), Some(&d.status), &observed(None, Some(wait)));
-    assert!(again.events.is_empty(), "the same wait is not reported twice");
+    assert!(
+        again.events.is_empty(),
+        "the same wait is not reported twice"
+    );
 }
 
 #[test]
@@ -161,7 +188,11 @@ fn a_deleted_job_fails_the_run() {
 fn an_invalid_spec_fails_without_creating_anything() {
     let mut bad = spec();
     bad.reference = "s3://bucket/ref.y4m".into();
-    let d = decide(&bad, None, &observed(None, Some(Admission::Admit(on_pool("p")))));
+    let d = decide(
+        &bad,
+        None,
+        &observed(None, Some(Admission::Admit(on_pool("p")))),
+    );
     assert_eq!(d.create, None);
     assert_eq!(d.status.phase, JobPhase::Failed);
     assert!(d.status.reason.unwrap().contains("\"s3\" is not supported"));

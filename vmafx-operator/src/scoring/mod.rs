@@ -9,6 +9,6 @@ pub mod placement;
 pub mod result;
 
 #[cfg(test)]
-mod decide_tests;
-#[cfg(test)]
 mod controller_tests;
+#[cfg(test)]
+mod decide_tests;

@@ -39,7 +39,11 @@ pub fn child_view(job: &Job, pods: &[Pod]) -> ChildView {
         ..ChildView::default()
     };
     for pod in pods {
-        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("");
+        let phase = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.phase.as_deref())
+            .unwrap_or("");
         if view.node_name.is_none() || phase == "Succeeded" {
             if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) {
                 view.node_name = Some(node);
@@ -58,7 +62,11 @@ pub fn child_view(job: &Job, pods: &[Pod]) -> ChildView {
                 view.result = t.message;
             }
         } else if view.failure.is_none() {
-            view.failure = Some(failure_reason(t.reason.as_deref(), Some(t.exit_code), t.message.as_deref()));
+            view.failure = Some(failure_reason(
+                t.reason.as_deref(),
+                Some(t.exit_code),
+                t.message.as_deref(),
+            ));
         }
     }
     view

@@ -71,7 +71,11 @@ pub fn admission_order(a: &Candidate, b: &Candidate) -> Ordering {
 
 /// Decides every candidate at once, so a higher-priority job is never passed over for a
 /// slot it could use. `pools` empty: the namespace runs at most `unpooled_free` more jobs.
-pub fn plan(candidates: &[Candidate], pools: &[PoolView], unpooled_free: u32) -> BTreeMap<String, Admission> {
+pub fn plan(
+    candidates: &[Candidate],
+    pools: &[PoolView],
+    unpooled_free: u32,
+) -> BTreeMap<String, Admission> {
     let mut order: Vec<&Candidate> = candidates.iter().collect();
     order.sort_by(|a, b| admission_order(a, b));
     let mut free: Vec<(usize, u32)> = pools
@@ -92,7 +96,9 @@ pub fn plan(candidates: &[Candidate], pools: &[PoolView], unpooled_free: u32) ->
                     image: None,
                 })
             } else {
-                Admission::Wait("waiting for capacity: the namespace runs its maximum of jobs".into())
+                Admission::Wait(
+                    "waiting for capacity: the namespace runs its maximum of jobs".into(),
+                )
             }
         } else {
             place_on_pool(candidate, pools, &mut free)
@@ -102,7 +108,11 @@ pub fn plan(candidates: &[Candidate], pools: &[PoolView], unpooled_free: u32) ->
     out
 }
 
-fn place_on_pool(candidate: &Candidate, pools: &[PoolView], free: &mut [(usize, u32)]) -> Admission {
+fn place_on_pool(
+    candidate: &Candidate,
+    pools: &[PoolView],
+    free: &mut [(usize, u32)],
+) -> Admission {
     let fits = |p: &PoolView| candidate.vendor.is_none_or(|v| v == p.vendor);
     if !pools.iter().any(fits) {
         let vendor = candidate.vendor.map_or("any", GpuVendor::as_str);
@@ -228,7 +238,9 @@ mod tests {
         let jobs = [job("j", 0, "2026-01-01T00:00:00Z", Some(GpuVendor::Nvidia))];
         assert!(matches!(&plan(&jobs, &pools, 0)["j"], Admission::Wait(w) if w.contains("full")));
         let only_sick = [pools[0].clone()];
-        assert!(matches!(&plan(&jobs, &only_sick, 0)["j"], Admission::Wait(w) if w.contains("healthy")));
+        assert!(
+            matches!(&plan(&jobs, &only_sick, 0)["j"], Admission::Wait(w) if w.contains("healthy"))
+        );
     }
 
     #[test]
@@ -243,7 +255,10 @@ mod tests {
             job("j3", 1, "2026-01-01T00:00:00Z", None),
         ];
         let plan = plan(&jobs, &pools, 0);
-        let mut used = vec![admitted_pool(&plan, "j1").unwrap(), admitted_pool(&plan, "j2").unwrap()];
+        let mut used = vec![
+            admitted_pool(&plan, "j1").unwrap(),
+            admitted_pool(&plan, "j2").unwrap(),
+        ];
         used.sort();
         assert_eq!(used, ["x", "y"]);
         assert_eq!(admitted_pool(&plan, "j3"), None);

@@ -35,7 +35,11 @@ pub fn parse_termination_message(text: &str) -> Result<ScoreResult, String> {
 
 /// One line for a status out of a failed container's reason, exit code and message (with
 /// FallbackToLogsOnError the message is the tail of its log).
-pub fn failure_reason(reason: Option<&str>, exit_code: Option<i32>, message: Option<&str>) -> String {
+pub fn failure_reason(
+    reason: Option<&str>,
+    exit_code: Option<i32>,
+    message: Option<&str>,
+) -> String {
     let mut out = String::new();
     if let Some(reason) = reason {
         out.push_str(reason);
@@ -81,14 +85,28 @@ mod tests {
 
     #[test]
     fn refuses_garbage_and_empty_results() {
-        assert!(parse_termination_message("error: oops").unwrap_err().contains("not the expected JSON"));
-        assert!(parse_termination_message(r#"{"pooled":{}}"#).unwrap_err().contains("no pooled"));
+        assert!(parse_termination_message("error: oops")
+            .unwrap_err()
+            .contains("not the expected JSON"));
+        assert!(parse_termination_message(r#"{"pooled":{}}"#)
+            .unwrap_err()
+            .contains("no pooled"));
     }
 
     #[test]
     fn failure_reason_keeps_the_log_tail() {
-        let r = failure_reason(Some("Error"), Some(2), Some("a\nb\nc\nerror: cannot open /media/x.y4m\n"));
-        assert_eq!(r, "Error (exit code 2): b | c | error: cannot open /media/x.y4m");
-        assert_eq!(failure_reason(None, None, None), "the scoring pod failed without a message");
+        let r = failure_reason(
+            Some("Error"),
+            Some(2),
+            Some("a\nb\nc\nerror: cannot open /media/x.y4m\n"),
+        );
+        assert_eq!(
+            r,
+            "Error (exit code 2): b | c | error: cannot open /media/x.y4m"
+        );
+        assert_eq!(
+            failure_reason(None, None, None),
+            "the scoring pod failed without a message"
+        );
     }
 }

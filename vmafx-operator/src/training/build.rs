@@ -34,7 +34,10 @@ pub fn training_job(training: &VmafxModelTraining, default_image: &str) -> Job {
     let labels = BTreeMap::from([
         ("app.kubernetes.io/name".to_owned(), "vmafx".to_owned()),
         ("app.kubernetes.io/component".to_owned(), "train".to_owned()),
-        ("app.kubernetes.io/managed-by".to_owned(), "vmafx-operator".to_owned()),
+        (
+            "app.kubernetes.io/managed-by".to_owned(),
+            "vmafx-operator".to_owned(),
+        ),
         ("vmafx.dev/training".to_owned(), name.clone()),
     ]);
     let base_name = spec
@@ -50,19 +53,46 @@ pub fn training_job(training: &VmafxModelTraining, default_image: &str) -> Job {
     };
     // `vmafx train` takes --dataset and -o; the rest of the spec travels as environment
     // (VMAFX_TRAIN_*), so a CLI without those options still runs.
-    let command = vec!["/bin/sh".to_owned(), "-c".to_owned(), TRAIN.to_owned(), "vmafx-train".to_owned()];
+    let command = vec![
+        "/bin/sh".to_owned(),
+        "-c".to_owned(),
+        TRAIN.to_owned(),
+        "vmafx-train".to_owned(),
+    ];
     let env = vec![
-        ("DATASET".to_owned(), file_path("spec.dataSource", &spec.data_source).unwrap_or_default().to_owned()),
-        ("OUTPUT".to_owned(), file_path("spec.output", &spec.output).unwrap_or_default().to_owned()),
+        (
+            "DATASET".to_owned(),
+            file_path("spec.dataSource", &spec.data_source)
+                .unwrap_or_default()
+                .to_owned(),
+        ),
+        (
+            "OUTPUT".to_owned(),
+            file_path("spec.output", &spec.output)
+                .unwrap_or_default()
+                .to_owned(),
+        ),
         ("BASE_NAME".to_owned(), base_name),
         ("VMAFX_TRAIN_BASE_MODEL".to_owned(), base_arg),
-        ("VMAFX_TRAIN_ALGORITHM".to_owned(), spec.algorithm.as_str().to_owned()),
-        ("VMAFX_TRAIN_CHECKPOINT_INTERVAL".to_owned(), spec.checkpoint.interval.to_string()),
-        ("VMAFX_TRAIN_CHECKPOINT_MIN_SAMPLES".to_owned(), spec.checkpoint.min_samples.to_string()),
+        (
+            "VMAFX_TRAIN_ALGORITHM".to_owned(),
+            spec.algorithm.as_str().to_owned(),
+        ),
+        (
+            "VMAFX_TRAIN_CHECKPOINT_INTERVAL".to_owned(),
+            spec.checkpoint.interval.to_string(),
+        ),
+        (
+            "VMAFX_TRAIN_CHECKPOINT_MIN_SAMPLES".to_owned(),
+            spec.checkpoint.min_samples.to_string(),
+        ),
     ];
     let pod = batch_pod_spec(PodParts {
         command,
-        image: spec.image.clone().unwrap_or_else(|| default_image.to_owned()),
+        image: spec
+            .image
+            .clone()
+            .unwrap_or_else(|| default_image.to_owned()),
         env,
         volumes: spec.volumes.clone(),
         vendor: None,

@@ -41,9 +41,21 @@ pub async fn reconcile(training: Arc<VmafxModelTraining>, ctx: Arc<Context>) -> 
         }
         None => None,
     };
-    let step = decide_training(&training.spec, status, view.as_ref(), &job_name, &now_rfc3339());
+    let step = decide_training(
+        &training.spec,
+        status,
+        view.as_ref(),
+        &job_name,
+        &now_rfc3339(),
+    );
     if step.create_job {
-        match jobs.create(&PostParams::default(), &training_job(&training, &ctx.settings.job_image)).await {
+        match jobs
+            .create(
+                &PostParams::default(),
+                &training_job(&training, &ctx.settings.job_image),
+            )
+            .await
+        {
             Ok(_) => {}
             Err(kube::Error::Api(e)) if e.code == 409 => {}
             Err(e) => return Err(e.into()),
@@ -56,7 +68,14 @@ pub async fn reconcile(training: Arc<VmafxModelTraining>, ctx: Arc<Context>) -> 
             .await?;
     }
     if let Some((warning, reason, note)) = &step.event {
-        ctx.event(&training.object_ref(&()), *warning, reason, note, "Reconcile").await;
+        ctx.event(
+            &training.object_ref(&()),
+            *warning,
+            reason,
+            note,
+            "Reconcile",
+        )
+        .await;
     }
     Ok(Action::requeue(Duration::from_secs(300)))
 }

@@ -2,7 +2,9 @@
 
 use serde::Deserialize;
 
-use crate::crd::{set_condition, Condition, TrainingPhase, VmafxModelTrainingSpec, VmafxModelTrainingStatus};
+use crate::crd::{
+    set_condition, Condition, TrainingPhase, VmafxModelTrainingSpec, VmafxModelTrainingStatus,
+};
 use crate::scoring::decide::{ChildView, Finished};
 
 /// What to do next.
@@ -34,13 +36,19 @@ pub fn decide_training(
     let before = current.cloned().unwrap_or_default();
     let mut st = before.clone();
     let mut create_job = false;
-    let terminal = matches!(before.phase, TrainingPhase::Succeeded | TrainingPhase::Failed);
+    let terminal = matches!(
+        before.phase,
+        TrainingPhase::Succeeded | TrainingPhase::Failed
+    );
     if !terminal {
         match (crate::validate::training_spec(spec), job) {
             (Err(e), _) => failed(&mut st, "InvalidSpec", &e.to_string(), now),
-            (Ok(()), None) if before.job_name.is_some() => {
-                failed(&mut st, "JobDeleted", "the training Job was deleted before it finished", now)
-            }
+            (Ok(()), None) if before.job_name.is_some() => failed(
+                &mut st,
+                "JobDeleted",
+                "the training Job was deleted before it finished",
+                now,
+            ),
             (Ok(()), None) => {
                 create_job = true;
                 st.phase = TrainingPhase::Pending;
@@ -54,41 +62,71 @@ pub fn decide_training(
                     failed(&mut st, "TrainingFailed", &why, now)
                 }
                 Some(Finished::Complete) => {
-                    match view.result.as_deref().map(serde_json::from_str::<TrainingResult>) {
+                    match view
+                        .result
+                        .as_deref()
+                        .map(serde_json::from_str::<TrainingResult>)
+                    {
                         Some(Ok(result)) => {
                             st.phase = TrainingPhase::Succeeded;
                             st.samples = Some(result.samples);
                             st.model_version = Some(result.model_version);
-                            set_condition(&mut st.conditions, Condition::new("Complete", true, "Trained", "", now));
+                            set_condition(
+                                &mut st.conditions,
+                                Condition::new("Complete", true, "Trained", "", now),
+                            );
                         }
-                        Some(Err(e)) => failed(&mut st, "NoResult", &format!("unreadable result: {e}"), now),
-                        None => failed(&mut st, "NoResult", "the Job completed but left no result", now),
+                        Some(Err(e)) => {
+                            failed(&mut st, "NoResult", &format!("unreadable result: {e}"), now)
+                        }
+                        None => failed(
+                            &mut st,
+                            "NoResult",
+                            "the Job completed but left no result",
+                            now,
+                        ),
                     }
                 }
             },
         }
     }
-    let event = (st.phase != before.phase || (create_job && current.is_none())).then(|| match st.phase {
-        TrainingPhase::Pending => (false, "Created".to_owned(), format!("training Job {job_name} created")),
-        TrainingPhase::Running => (false, "Started".to_owned(), "training".to_owned()),
-        TrainingPhase::Succeeded => (
-            false,
-            "Succeeded".to_owned(),
-            format!(
-                "model {} from {} samples",
-                st.model_version.as_deref().unwrap_or("?"),
-                st.samples.unwrap_or(0)
+    let event =
+        (st.phase != before.phase || (create_job && current.is_none())).then(|| match st.phase {
+            TrainingPhase::Pending => (
+                false,
+                "Created".to_owned(),
+                format!("training Job {job_name} created"),
             ),
-        ),
-        TrainingPhase::Failed => (true, "Failed".to_owned(), st.reason.clone().unwrap_or_default()),
-    });
-    TrainingStep { create_job, status: st, event }
+            TrainingPhase::Running => (false, "Started".to_owned(), "training".to_owned()),
+            TrainingPhase::Succeeded => (
+                false,
+                "Succeeded".to_owned(),
+                format!(
+                    "model {} from {} samples",
+                    st.model_version.as_deref().unwrap_or("?"),
+                    st.samples.unwrap_or(0)
+                ),
+            ),
+            TrainingPhase::Failed => (
+                true,
+                "Failed".to_owned(),
+                st.reason.clone().unwrap_or_default(),
+            ),
+        });
+    TrainingStep {
+        create_job,
+        status: st,
+        event,
+    }
 }
 
 fn failed(st: &mut VmafxModelTrainingStatus, reason: &str, message: &str, now: &str) {
     st.phase = TrainingPhase::Failed;
     st.reason = Some(message.to_owned());
-    set_condition(&mut st.conditions, Condition::new("Failed", true, reason, message, now));
+    set_condition(
+        &mut st.conditions,
+        Condition::new("Failed", true, reason, message, now),
+    );
 }
 
 #[cfg(test)]
@@ -137,8 +175,14 @@ mod tests {
         let step = decide_training(&spec(), Some(&step.status), Some(&done), "m-train", NOW);
         assert_eq!(step.status.phase, TrainingPhase::Succeeded);
         assert_eq!(step.status.samples, Some(4200));
-        assert_eq!(step.status.model_version.as_deref(), Some("vmaf_v0.6.1-3f2a9c0d11ee"));
-        assert_eq!(step.event.unwrap().2, "model vmaf_v0.6.1-3f2a9c0d11ee from 4200 samples");
+        assert_eq!(
+            step.status.model_version.as_deref(),
+            Some("vmaf_v0.6.1-3f2a9c0d11ee")
+        );
+        assert_eq!(
+            step.event.unwrap().2,
+            "model vmaf_v0.6.1-3f2a9c0d11ee from 4200 samples"
+        );
     }
 
     #[test]
@@ -155,7 +199,10 @@ mod tests {
         };
         let step = decide_training(&spec(), Some(&running), Some(&failed), "m-train", NOW);
         assert_eq!(step.status.phase, TrainingPhase::Failed);
-        assert_eq!(step.status.reason.as_deref(), Some("Error (exit code 2): error: dataset has no scores"));
+        assert_eq!(
+            step.status.reason.as_deref(),
+            Some("Error (exit code 2): error: dataset has no scores")
+        );
         assert!(step.event.unwrap().0);
 
         let mut bad = spec();
@@ -168,7 +215,13 @@ mod tests {
             finished: Some(Finished::Complete),
             ..ChildView::default()
         };
-        let step = decide_training(&spec(), Some(&running), Some(&done_no_result), "m-train", NOW);
+        let step = decide_training(
+            &spec(),
+            Some(&running),
+            Some(&done_no_result),
+            "m-train",
+            NOW,
+        );
         assert_eq!(step.status.phase, TrainingPhase::Failed);
     }
 
@@ -177,9 +230,14 @@ mod tests {
         let training = VmafxModelTraining::new("m", spec());
         let job = crate::training::build::training_job(&training, "img");
         let c = &job.spec.unwrap().template.spec.unwrap().containers[0];
-        assert!(c.command.as_ref().unwrap()[2].contains("vmafx train --dataset \"$DATASET\" -o \"$OUTPUT\""));
-        let env: std::collections::BTreeMap<_, _> =
-            c.env.iter().flatten().map(|e| (e.name.as_str(), e.value.clone().unwrap())).collect();
+        assert!(c.command.as_ref().unwrap()[2]
+            .contains("vmafx train --dataset \"$DATASET\" -o \"$OUTPUT\""));
+        let env: std::collections::BTreeMap<_, _> = c
+            .env
+            .iter()
+            .flatten()
+            .map(|e| (e.name.as_str(), e.value.clone().unwrap()))
+            .collect();
         assert_eq!(env["DATASET"], "/data/set.json");
         assert_eq!(env["OUTPUT"], "/data/model.json");
         assert_eq!(env["VMAFX_TRAIN_CHECKPOINT_INTERVAL"], "1000");
