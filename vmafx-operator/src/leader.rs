@@ -157,4 +157,70 @@ mod tests {
             Claim::Take
         );
     }
+
+    const LEASES: &str = "/apis/coordination.k8s.io/v1/namespaces/ops/leases";
+
+    fn lease_json(holder: &str, renewed: jiff::Timestamp) -> serde_json::Value {
+        serde_json::json!({
+            "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+            "metadata": {"name": "lead", "namespace": "ops", "resourceVersion": "7"},
+            "spec": {"holderIdentity": holder, "leaseDurationSeconds": 15, "renewTime": MicroTime(renewed), "leaseTransitions": 2}
+        })
+    }
+
+    #[tokio::test]
+    async fn takes_a_missing_lease() {
+        use crate::test_support::{mock_api, Expect};
+        let (client, api) = mock_api(vec![
+            Expect::not_found("GET", format!("{LEASES}/lead")),
+            Expect::ok("POST", LEASES, lease_json("me", jiff::Timestamp::now())),
+        ]);
+        assert!(LeaseLock::new(client, "ops", "lead", "me")
+            .try_lead()
+            .await
+            .unwrap());
+        let seen = api.await.unwrap();
+        assert_eq!(seen[1].2["spec"]["holderIdentity"], "me");
+        assert_eq!(seen[1].2["spec"]["leaseTransitions"], 1);
+    }
+
+    #[tokio::test]
+    async fn waits_while_another_holds_it_and_loses_races() {
+        use crate::test_support::{mock_api, Expect};
+        let (client, api) = mock_api(vec![Expect::ok(
+            "GET",
+            format!("{LEASES}/lead"),
+            lease_json("other", jiff::Timestamp::now()),
+        )]);
+        assert!(!LeaseLock::new(client, "ops", "lead", "me")
+            .try_lead()
+            .await
+            .unwrap());
+        api.await.unwrap();
+
+        // Expired: taken with the resourceVersion read; a 409 means another replica won.
+        let expired = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(60);
+        let conflict = Expect {
+            method: "PUT",
+            path: format!("{LEASES}/lead"),
+            status: 409,
+            body: serde_json::json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "reason": "Conflict", "code": 409, "message": "conflict"}),
+        };
+        let (client, api) = mock_api(vec![
+            Expect::ok(
+                "GET",
+                format!("{LEASES}/lead"),
+                lease_json("other", expired),
+            ),
+            conflict,
+        ]);
+        assert!(!LeaseLock::new(client, "ops", "lead", "me")
+            .try_lead()
+            .await
+            .unwrap());
+        let seen = api.await.unwrap();
+        assert_eq!(seen[1].2["metadata"]["resourceVersion"], "7");
+        assert_eq!(seen[1].2["spec"]["holderIdentity"], "me");
+        assert_eq!(seen[1].2["spec"]["leaseTransitions"], 3);
+    }
 }

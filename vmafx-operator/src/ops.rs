@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 
 use crate::metrics::Metrics;
 
-/// Readiness: set once the API server answered and the controllers run.
+/// Readiness: set once the API server answered (followers included), cleared on shutdown.
 #[derive(Default)]
 pub struct Readiness(AtomicBool);
 

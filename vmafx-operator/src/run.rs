@@ -78,6 +78,9 @@ pub async fn run(config: Config) -> Result<()> {
     }
 
     let client = connect(config.startup_timeout).await?;
+    // Ready once the API server answers, leader or not: a follower that never became
+    // ready would stall every rolling update behind the old leader.
+    ready.set(true);
     if config.leader_election {
         lead(&client, &config, &metrics).await?;
     } else {
@@ -89,7 +92,6 @@ pub async fn run(config: Config) -> Result<()> {
         metrics.clone(),
         Some(config.identity.clone()),
     ));
-    ready.set(true);
     controllers(client, ctx, config.graceful_shutdown).await;
     ready.set(false);
     Ok(())
