@@ -160,3 +160,78 @@ fn spec_changes_are_refused_on_update() {
         .expect_err("a changed spec passed");
     assert!(errors.to_string().contains("immutable"), "{errors}");
 }
+
+/// Every `x-kubernetes-validations` rule with the schema node it sits on.
+fn rules(schema: &Value, out: &mut Vec<(String, Value)>) {
+    if let Some(list) = schema
+        .get("x-kubernetes-validations")
+        .and_then(Value::as_array)
+    {
+        for rule in list {
+            out.push((
+                rule["rule"].as_str().unwrap_or_default().to_owned(),
+                schema.clone(),
+            ));
+        }
+    }
+    for key in ["properties", "items", "additionalProperties"] {
+        match schema.get(key) {
+            Some(Value::Object(map)) if key == "properties" => {
+                map.values().for_each(|s| rules(s, out))
+            }
+            Some(s @ Value::Object(_)) => rules(s, out),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn cel_rules_stay_within_scope_and_cost_budget() {
+    use kube::core::cel::{analyze_rule, compile_schema, ScopeContext, WarningKind};
+    let mut checked = 0;
+    for crd in all_crds() {
+        let mut found = Vec::new();
+        rules(&schema_of(&crd.spec.names.kind), &mut found);
+        for (rule, node) in found {
+            let warnings = analyze_rule(&rule, &compile_schema(&node), ScopeContext::CrdValidation);
+            let serious: Vec<_> = warnings
+                .iter()
+                .filter(|w| match w.kind {
+                    WarningKind::CostExceeded => true,
+                    // The analyzer does not know variables bound by macros such as
+                    // exists(v, ...); the rules use `v` for exactly that.
+                    WarningKind::WrongScope => !w.message.contains("variable 'v'"),
+                    _ => false,
+                })
+                .collect();
+            assert!(
+                serious.is_empty(),
+                "{}: {rule}: {serious:?}",
+                crd.spec.names.kind
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(
+        checked,
+        5 + 1 + 3,
+        "rules: VmafxJob 5, VmafxNode 1, VmafxModelTraining 3"
+    );
+    // The estimator does flag what it should: a nested loop over unbounded lists.
+    let unbounded = serde_json::json!({
+        "type": "object",
+        "properties": {"xs": {"type": "array", "items": {"type": "string"}}}
+    });
+    let warnings = analyze_rule(
+        "self.xs.all(a, self.xs.all(b, a.contains(b)))",
+        &compile_schema(&unbounded),
+        ScopeContext::CrdValidation,
+    );
+    assert!(
+        warnings.iter().any(|w| matches!(
+            w.kind,
+            WarningKind::CostExceeded | WarningKind::MissingBounds
+        )),
+        "{warnings:?}"
+    );
+}
