@@ -196,8 +196,24 @@ async fn controllers(client: Client, ctx: Arc<Context>, grace: Duration) {
     tokio::select! {
         () = all_three => tracing::info!("controllers stopped"),
         () = async {
-            let _ = tokio::signal::ctrl_c().await;
+            shutdown_signal().await;
             tokio::time::sleep(grace).await;
         } => tracing::warn!(grace_s = grace.as_secs(), "graceful shutdown ran out of time"),
+    }
+}
+
+/// SIGTERM (what the kubelet sends) or SIGINT.
+async fn shutdown_signal() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(term) => term,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot watch SIGTERM; only SIGINT stops the operator");
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
     }
 }
