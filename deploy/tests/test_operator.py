@@ -10,7 +10,8 @@
    openAPIV3Schema (jsonschema): valid ones pass, `# schema:` ones fail on the field
    they name. (`# expect:` samples break CEL rules, which jsonschema cannot evaluate;
    the Rust tests run them through kube's CEL checker.)
-3. With operator.enabled=false nothing of the operator renders.
+3. With operator.enabled=false nothing of the operator renders; bad values are refused;
+   helm lint --strict passes with the operator; its checkov skips are documented.
 Rendered manifests are written to --render-dir (for checkov).
 
 Usage: test_operator.py --helm PATH --render-dir DIR
@@ -214,6 +215,22 @@ def main() -> int:
         expect(result.returncode != 0 and "certManager.issuer" in result.stderr, result.stderr[-400:])
 
     h.check("bad operator values are refused with a clear message", refused)
+
+    def lint():
+        for sets in (["operator.enabled=true"], webhook + ["operator.webhook.caBundle=Y2E="]):
+            args = [options.helm, "lint", str(CHART), "--strict"] + [f"--set={s}" for s in sets]
+            result = subprocess.run(args, capture_output=True, text=True)
+            expect(result.returncode == 0, result.stdout[-600:] + result.stderr[-600:])
+
+    h.check("helm lint --strict with the operator (and its webhook)", lint)
+
+    def skips_documented():
+        text = (ROOT / "docs" / "operator.md").read_text()
+        template = (CHART / "templates" / "operator-deployment.yaml").read_text()
+        for check in ("CKV_K8S_38", "CKV_K8S_43"):
+            expect(check in template and check in text, f"{check}: annotated and documented")
+
+    h.check("the operator's checkov skips are documented", skips_documented)
     check_samples(h)
     log(f"operator: {stats['validated']} manifests valid against the Kubernetes schemas (strict)")
     return h.summary("operator tests")
