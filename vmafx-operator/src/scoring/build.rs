@@ -26,33 +26,34 @@ pub fn merge_job_name(vmjob: &str) -> String {
 }
 
 // Scripts get paths and options as environment and arguments, never spliced into the
-// text, so no spec field is ever parsed by the shell. Each ends by writing the pooled means
+// text, so no spec field is ever parsed by the shell. TERMINATION_LOG is unset in the
+// pods (the kubelet's default path); the tests point it at a file. Each ends by writing the pooled means
 // of vmafx's JSON report as the termination message, which must stay under the kubelet's
 // 4 KiB: means only.
 
 /// The whole clip in one pod.
-const SCORE_WHOLE: &str = r#"set -eu
+pub(crate) const SCORE_WHOLE: &str = r#"set -eu
 result="${OUTPUT_DIR:-/tmp}/$RESULT_NAME"
 vmafx -r "$REFERENCE" -d "$DISTORTED" --json -q -o "$result" "$@"
-jq -c '{pooled: (.pooled_metrics | map_values(.mean))}' "$result" > /dev/termination-log
+jq -c '{pooled: (.pooled_metrics | map_values(.mean))}' "$result" > "${TERMINATION_LOG:-/dev/termination-log}"
 "#;
 
 /// One frame range of an Indexed Job: pod K scores [K*N/S, (K+1)*N/S).
-const SCORE_SEGMENT: &str = r#"set -eu
+pub(crate) const SCORE_SEGMENT: &str = r#"set -eu
 k=$JOB_COMPLETION_INDEX
 start=$((k * FRAME_COUNT / SEGMENTS)); end=$(((k + 1) * FRAME_COUNT / SEGMENTS))
 vmafx -r "$REFERENCE" -d "$DISTORTED" --json -q --frames "$start..$end" -o "$OUTPUT_DIR/part-$k.json" "$@"
 "#;
 
 /// Merges the parts in index order.
-const MERGE: &str = r#"set -eu
+pub(crate) const MERGE: &str = r#"set -eu
 parts=""
 k=0
 while [ "$k" -lt "$SEGMENTS" ]; do parts="$parts $OUTPUT_DIR/part-$k.json"; k=$((k + 1)); done
 result="$OUTPUT_DIR/$RESULT_NAME"
 # The part list is meant to split.
 vmafx merge -o "$result" $parts
-jq -c '{pooled: (.pooled_metrics | map_values(.mean))}' "$result" > /dev/termination-log
+jq -c '{pooled: (.pooled_metrics | map_values(.mean))}' "$result" > "${TERMINATION_LOG:-/dev/termination-log}"
 "#;
 
 fn labels(vmjob: &str, component: &str) -> BTreeMap<String, String> {

@@ -12,3 +12,5 @@ pub mod result;
 mod controller_tests;
 #[cfg(test)]
 mod decide_tests;
+#[cfg(test)]
+pub(crate) mod script_tests;

@@ -19,12 +19,12 @@ pub fn training_job_name(training: &str) -> String {
 // Trains, then leaves {"samples": N, "modelVersion": "..."} as the termination message:
 // the sample count from the dataset (a JSON array or object with `samples`, else CSV rows
 // after the header) and a version naming the model by the hash of its bytes.
-const TRAIN: &str = r#"set -eu
+pub(crate) const TRAIN: &str = r#"set -eu
 vmafx train --dataset "$DATASET" -o "$OUTPUT" "$@"
 samples=$(jq 'if type == "array" then length elif type == "object" and has("samples") then (.samples | length) else error("csv") end' "$DATASET" 2>/dev/null \
   || echo $(($(wc -l < "$DATASET") - 1)))
 version="$BASE_NAME-$(sha256sum "$OUTPUT" | cut -c1-12)"
-jq -cn --argjson samples "$samples" --arg version "$version" '{samples: $samples, modelVersion: $version}' > /dev/termination-log
+jq -cn --argjson samples "$samples" --arg version "$version" '{samples: $samples, modelVersion: $version}' > "${TERMINATION_LOG:-/dev/termination-log}"
 "#;
 
 /// The Job of `training`; `default_image` when the spec names none.
@@ -118,5 +118,60 @@ pub fn training_job(training: &VmafxModelTraining, default_image: &str) -> Job {
             ..JobSpec::default()
         }),
         status: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TRAIN;
+    use crate::scoring::script_tests::{has_jq, Sandbox};
+
+    #[test]
+    fn the_script_trains_and_reports_samples_and_version() {
+        assert!(
+            has_jq(),
+            "jq is needed (the runtime image has it; deploy/ci.sh installs it)"
+        );
+        let sb = Sandbox::new("train");
+        let dataset = sb.path("set.json");
+        std::fs::write(&dataset, r#"[{"score": 1}, {"score": 2}, {"score": 3}]"#).unwrap();
+        let model = sb.path("model.json");
+        let env = [
+            ("DATASET", dataset.display().to_string()),
+            ("OUTPUT", model.display().to_string()),
+            ("BASE_NAME", "vmaf_v0.6.1".to_owned()),
+        ];
+        let out = sb.run(TRAIN, &env, &[]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            sb.read("args.log").trim(),
+            format!(
+                "train --dataset {} -o {}",
+                dataset.display(),
+                model.display()
+            )
+        );
+        let message: serde_json::Value = serde_json::from_str(&sb.read("termination-log")).unwrap();
+        assert_eq!(message["samples"], 3);
+        let version = message["modelVersion"].as_str().unwrap();
+        assert!(
+            version.starts_with("vmaf_v0.6.1-") && version.len() == "vmaf_v0.6.1-".len() + 12,
+            "{version}"
+        );
+
+        // A CSV dataset counts its rows after the header.
+        std::fs::write(&dataset, "ref,dist,score\na,b,1\nc,d,2\n").unwrap();
+        let out = sb.run(TRAIN, &env, &[]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let message: serde_json::Value = serde_json::from_str(&sb.read("termination-log")).unwrap();
+        assert_eq!(message["samples"], 2);
     }
 }
