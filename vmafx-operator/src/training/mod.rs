@@ -3,3 +3,6 @@
 pub mod build;
 pub mod controller;
 pub mod decide;
+
+#[cfg(test)]
+mod controller_tests;
