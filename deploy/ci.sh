@@ -18,7 +18,9 @@
 #  5. deploy/tests/test_planned_values.py: `vmafx deploy values` for every vendor,
 #     validated against values.schema.json, rendered and validated (skipped while
 #     target/release/vmafx is not built; VMAFX_REQUIRE_DEPLOY_VALUES=1 fails instead);
-#  6. checkov over every rendered manifest: no failed check allowed (reasoned skips
+#  6. deploy/tests/test_operator.py: the operator's chart objects and CRDs for every
+#     vendor, validated the same way, and the sample resources against the CRD schemas;
+#  7. checkov over every rendered manifest: no failed check allowed (reasoned skips
 #     are annotations in the chart, listed in docs/k8s-deployment.md).
 # Ends with one "deploy: N passed, N failed" line.
 set -euo pipefail
@@ -132,6 +134,12 @@ phase "planned values tests"
 "$VENV/bin/python" deploy/tests/test_planned_values.py --helm "$HELM4" --render-dir "$CACHE/rendered" \
     | tee "$log/planned-values.txt" || status=1
 count "$log/planned-values.txt"
+
+phase "operator chart and resource tests"
+# Renders into rendered/operator so that checkov below covers the operator too.
+"$VENV/bin/python" deploy/tests/test_operator.py --helm "$HELM4" --render-dir "$CACHE/rendered/operator" \
+    | tee "$log/operator.txt" || status=1
+count "$log/operator.txt"
 
 phase "checkov"
 # Every check runs; a failed one fails CI. CKV_K8S_43 (image digest) is skipped by an
