@@ -1,0 +1,129 @@
+//! A trained regressor and its libvmaf-format JSON model file.
+
+use serde_json::{json, Map, Value};
+use vmafx::model::ModelFeature;
+
+use crate::libsvm::{SvrModel, SvrParams};
+use crate::normalise::{NormRange, Normalisation};
+
+/// One fitted model: features, normalisation, the nu-SVR and the score clip.
+#[derive(Debug)]
+pub struct TrainedModel {
+    /// The inputs, named and configured as the base model's file does.
+    pub features: Vec<ModelFeature>,
+    /// The range the normalisation was fitted to (recorded in `param_dict`).
+    pub range: NormRange,
+    /// The fitted `linear_rescale` maps.
+    pub normalisation: Normalisation,
+    /// The solver's settings.
+    pub params: SvrParams,
+    /// The fitted nu-SVR.
+    pub svr: SvrModel,
+    /// Scores are clipped to this range, as libvmaf's `score_clip` does.
+    pub score_clip: Option<(f64, f64)>,
+}
+
+impl TrainedModel {
+    /// The model's score for one row of raw (not normalised) feature values, computed
+    /// as libvmaf computes it from the model file: normalise, libsvm's prediction,
+    /// map back, clip.
+    pub fn predict(&self, row: &[f64]) -> f64 {
+        let raw = self.raw(row);
+        match self.score_clip {
+            Some((lo, hi)) => raw.clamp(lo, hi),
+            None => raw,
+        }
+    }
+
+    /// The prediction mapped back to the score's scale, before clipping.
+    pub(crate) fn raw(&self, row: &[f64]) -> f64 {
+        let output = self.svr.predict(&self.normalisation.features(row));
+        self.normalisation.denormalise(output)
+    }
+
+    /// The `model_dict` of a libvmaf model file, with `model_type`.
+    fn model_dict(&self, model_type: &str) -> Value {
+        let mut dict = Map::new();
+        dict.insert("model_type".into(), json!(model_type));
+        let names: Vec<&str> = self.features.iter().map(|f| f.name.as_str()).collect();
+        dict.insert("feature_names".into(), json!(names));
+        if self
+            .features
+            .iter()
+            .any(|f| !f.options.is_empty() || !f.text_options.is_empty())
+        {
+            let options: Vec<Value> = self.features.iter().map(feature_options).collect();
+            dict.insert("feature_opts_dicts".into(), Value::Array(options));
+        }
+        dict.insert("norm_type".into(), json!("linear_rescale"));
+        dict.insert("slopes".into(), json!(self.normalisation.slopes));
+        dict.insert("intercepts".into(), json!(self.normalisation.intercepts));
+        if let Some((lo, hi)) = self.score_clip {
+            dict.insert("score_clip".into(), json!([lo, hi]));
+        }
+        dict.insert("model".into(), json!(self.svr.text()));
+        Value::Object(dict)
+    }
+
+    /// The `param_dict` libvmaf's toolkit keeps beside a model: how it was trained.
+    fn param_dict(&self, bootstrap_models: Option<usize>) -> Value {
+        let mut dict = Map::new();
+        dict.insert("C".into(), json!(self.params.c));
+        dict.insert("nu".into(), json!(self.params.nu));
+        dict.insert("gamma".into(), json!(self.params.gamma));
+        dict.insert("norm_type".into(), json!(self.range.name()));
+        if let Some((lo, hi)) = self.score_clip {
+            dict.insert("score_clip".into(), json!([lo, hi]));
+        }
+        if let Some(count) = bootstrap_models {
+            dict.insert("num_models".into(), json!(count));
+        }
+        Value::Object(dict)
+    }
+
+    /// The model as a libvmaf JSON model file (`model_type` `LIBSVMNUSVR`).
+    pub fn to_json(&self) -> String {
+        let file = json!({
+            "param_dict": self.param_dict(None),
+            "model_dict": self.model_dict("LIBSVMNUSVR"),
+        });
+        pretty(&file)
+    }
+}
+
+/// A bootstrap collection as libvmaf's vmaf_b_v0.6.3 stores one: `"0"` trained on every
+/// pair, `"1"`.. on resampled pairs, all `BOOTSTRAP_LIBSVMNUSVR`.
+pub fn bootstrap_json(models: &[TrainedModel]) -> String {
+    let mut file = Map::new();
+    for (i, model) in models.iter().enumerate() {
+        file.insert(
+            i.to_string(),
+            json!({
+                "param_dict": model.param_dict(Some(models.len())),
+                "model_dict": model.model_dict("BOOTSTRAP_LIBSVMNUSVR"),
+            }),
+        );
+    }
+    pretty(&Value::Object(file))
+}
+
+fn feature_options(feature: &ModelFeature) -> Value {
+    let mut options = Map::new();
+    for (key, value) in &feature.options {
+        options.insert(key.clone(), json!(value));
+    }
+    for (key, value) in &feature.text_options {
+        let value = match value.as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            text => json!(text),
+        };
+        options.insert(key.clone(), value);
+    }
+    Value::Object(options)
+}
+
+fn pretty(value: &Value) -> String {
+    // Serialising a `Value` built here cannot fail; the fallback keeps this total.
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+}
