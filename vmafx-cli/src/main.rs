@@ -6,6 +6,7 @@ mod model_spec;
 mod output;
 mod preset;
 mod request;
+mod train;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -17,6 +18,9 @@ use args::Args;
 use console::{errln, outln};
 
 fn main() -> ExitCode {
+    if let Some(status) = train::dispatch() {
+        return status;
+    }
     match Args::from_command_line().and_then(|args| run(&args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => console::fail(&error),

@@ -6,7 +6,7 @@ use vmafx::{Model, PoolMethod};
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::extract::PairFeatures;
-use crate::metrics::Agreement;
+use crate::metrics::{std_dev, Agreement};
 
 /// What an evaluation found.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,11 +49,17 @@ pub fn evaluate(dataset: &Dataset, predicted: Vec<f64>) -> Result<Evaluation> {
             dataset.pairs.len()
         )));
     }
+    let errors: Vec<f64> = predicted
+        .iter()
+        .zip(&dataset.pairs)
+        .map(|(p, pair)| p - pair.score)
+        .collect();
+    let spread = std_dev(&errors);
     let agreement = |indices: &[usize]| {
         let p: Vec<f64> = indices.iter().map(|&i| predicted[i]).collect();
         let s: Vec<f64> = indices.iter().map(|&i| dataset.pairs[i].score).collect();
         let d: Vec<Option<f64>> = indices.iter().map(|&i| dataset.pairs[i].score_std).collect();
-        Agreement::of(&p, &s, &d)
+        Agreement::with_error_spread(&p, &s, &d, Some(spread))
     };
     let all: Vec<usize> = (0..predicted.len()).collect();
     let overall = agreement(&all);

@@ -19,7 +19,8 @@ pub struct Agreement {
     /// Root mean squared error, in the score's units.
     pub rmse: f64,
     /// Fraction of pairs whose error exceeds twice their score's standard deviation (the
-    /// dataset's `score_std`), or, without it, twice the errors' own standard deviation.
+    /// dataset's `score_std`), or, without it, twice the standard deviation of the
+    /// prediction errors (over the whole dataset when evaluating a dataset's groups).
     pub outlier_ratio: f64,
 }
 
@@ -27,11 +28,23 @@ impl Agreement {
     /// Compares predictions with subjective scores; `score_std` is per pair, where known.
     /// The slices must have one entry per pair each.
     pub fn of(predicted: &[f64], subjective: &[f64], score_std: &[Option<f64>]) -> Agreement {
+        Agreement::with_error_spread(predicted, subjective, score_std, None)
+    }
+
+    /// As [`Agreement::of`], with the error spread that stands in for a missing
+    /// `score_std` given (`None`: these errors' own standard deviation), so a group's
+    /// outliers are judged against the whole dataset's errors.
+    pub fn with_error_spread(
+        predicted: &[f64],
+        subjective: &[f64],
+        score_std: &[Option<f64>],
+        error_spread: Option<f64>,
+    ) -> Agreement {
         let count = predicted.len().min(subjective.len());
         let (predicted, subjective) = (&predicted[..count], &subjective[..count]);
         let errors: Vec<f64> = predicted.iter().zip(subjective).map(|(p, s)| p - s).collect();
         let rmse = (errors.iter().map(|e| e * e).sum::<f64>() / count.max(1) as f64).sqrt();
-        let spread = std_dev(&errors);
+        let spread = error_spread.unwrap_or_else(|| std_dev(&errors));
         let outliers = errors
             .iter()
             .enumerate()
@@ -111,7 +124,8 @@ fn kendall_tau_b(x: &[f64], y: &[f64]) -> Option<f64> {
         .then(|| (concordant - discordant) as f64 / (pairs_x * pairs_y).sqrt())
 }
 
-fn std_dev(values: &[f64]) -> f64 {
+/// The sample standard deviation (0 for fewer than two values).
+pub fn std_dev(values: &[f64]) -> f64 {
     let n = values.len();
     if n < 2 {
         return 0.0;
