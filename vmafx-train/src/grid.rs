@@ -46,25 +46,30 @@ pub struct CvResult {
 /// Assigns every sample to one of `folds` folds, whole groups at a time (groups sorted
 /// by name, dealt round-robin). Refuses fewer groups than folds.
 pub fn group_folds(samples: &Samples, folds: usize) -> Result<Vec<usize>> {
-    if folds < 2 {
-        return Err(Error::Training(format!(
-            "cross-validation needs at least 2 folds, got {folds}"
-        )));
-    }
     let groups = samples.distinct_groups();
-    if samples.len() < folds || groups.len() < folds {
-        return Err(Error::Training(format!(
-            "{} pairs in {} content groups cannot fill {folds} folds: every fold needs a \
-             group of its own (use fewer folds or add contents)",
-            samples.len(),
-            groups.len()
-        )));
-    }
+    check_folds(samples.len(), groups.len(), folds)?;
     Ok(samples
         .groups
         .iter()
         .map(|g| groups.iter().position(|x| x == g).unwrap_or(0) % folds)
         .collect())
+}
+
+/// Refuses a fold count that `pairs` pairs in `groups` content groups cannot fill
+/// (every fold needs a group of its own), or fewer than two folds.
+pub fn check_folds(pairs: usize, groups: usize, folds: usize) -> Result<()> {
+    if folds < 2 {
+        return Err(Error::Training(format!(
+            "cross-validation needs at least 2 folds, got {folds}"
+        )));
+    }
+    if pairs < folds || groups < folds {
+        return Err(Error::Training(format!(
+            "{pairs} pairs in {groups} content groups cannot fill {folds} folds: every fold \
+             needs a group of its own (use fewer folds or add contents)"
+        )));
+    }
+    Ok(())
 }
 
 /// Out-of-fold predictions of one setting: each fold predicted by a model trained (its

@@ -28,6 +28,10 @@ fn train(args: &TrainArgs) -> Result<()> {
     let started = Instant::now();
     let pool: PoolMethod = args.data.pool.parse()?;
     let dataset = Dataset::load(&args.data.dataset)?;
+    if args.grid_search {
+        // Before the slow part: a fold count the dataset cannot fill.
+        vmafx_train::grid::check_folds(dataset.pairs.len(), dataset.groups().len(), args.folds)?;
+    }
     let base = load_model(&args.features)?;
     let mut features = FeatureSet::of_model(base)?;
     if !args.feature.is_empty() {
