@@ -27,7 +27,8 @@ struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("vmafx-cli-train-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("vmafx-cli-train-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Scratch(dir)
@@ -69,22 +70,40 @@ fn bad_datasets_are_refused_with_the_reason() {
         json!([{"reference": sample(SAMPLE_REF), "distorted": "nowhere.y4m", "score": 50}]),
     );
     let message = refusal(&["train", "--dataset", &missing, "-o", &model]);
-    assert!(message.contains("distorted file") && message.contains("nowhere.y4m does not exist"), "{message}");
+    assert!(
+        message.contains("distorted file") && message.contains("nowhere.y4m does not exist"),
+        "{message}"
+    );
 
     let wordy = dir.dataset(
         "wordy.json",
         json!([{"reference": sample(SAMPLE_REF), "distorted": sample(SAMPLE_DIST), "score": "excellent"}]),
     );
     let message = refusal(&["train", "--dataset", &wordy, "-o", &model]);
-    assert!(message.contains("score \"excellent\" is not a number"), "{message}");
+    assert!(
+        message.contains("score \"excellent\" is not a number"),
+        "{message}"
+    );
 
     let twice = json!([
         {"reference": sample(SAMPLE_REF), "distorted": sample(SAMPLE_DIST), "score": 50, "group": "a"},
         {"reference": sample(SAMPLE_REF), "distorted": sample(SAMPLE_DIST), "score": 60, "group": "b"}
     ]);
     let two = dir.dataset("two.json", twice);
-    let message = refusal(&["train", "--dataset", &two, "-o", &model, "--grid-search", "--folds", "5"]);
-    assert!(message.contains("2 pairs in 2 content groups cannot fill 5 folds"), "{message}");
+    let message = refusal(&[
+        "train",
+        "--dataset",
+        &two,
+        "-o",
+        &model,
+        "--grid-search",
+        "--folds",
+        "5",
+    ]);
+    assert!(
+        message.contains("2 pairs in 2 content groups cannot fill 5 folds"),
+        "{message}"
+    );
 
     // The same pair twice: every feature is the same for both, so none can be rescaled.
     let message = refusal(&["train", "--dataset", &two, "-o", &model, "--no-cache"]);
@@ -92,10 +111,24 @@ fn bad_datasets_are_refused_with_the_reason() {
         message.contains("feature VMAF_integer_feature_adm2_score is constant"),
         "{message}"
     );
-    assert!(!Path::new(&model).exists(), "no model is written on failure");
+    assert!(
+        !Path::new(&model).exists(),
+        "no model is written on failure"
+    );
 
-    let message = refusal(&["train", "--dataset", &two, "-o", &model, "--feature", "psnr_y"]);
-    assert!(message.contains("feature \"psnr_y\" is not one of model vmaf_v0.6.1's"), "{message}");
+    let message = refusal(&[
+        "train",
+        "--dataset",
+        &two,
+        "-o",
+        &model,
+        "--feature",
+        "psnr_y",
+    ]);
+    assert!(
+        message.contains("feature \"psnr_y\" is not one of model vmaf_v0.6.1's"),
+        "{message}"
+    );
 }
 
 /// The conformance pairs as a dataset, libvmaf's vmaf_v0.6.1 scores as the scores.
@@ -145,34 +178,105 @@ fn conformance_dataset(dir: &Scratch) -> Option<String> {
 #[test]
 fn a_trained_model_scores_evaluates_and_plots() {
     let dir = Scratch::new("good");
-    let Some(dataset) = conformance_dataset(&dir) else { return };
+    let Some(dataset) = conformance_dataset(&dir) else {
+        return;
+    };
     let model = dir.file("model.json");
     let plot = dir.file("fit.png");
-    let out = vmafx(&["train", "--dataset", &dataset, "-o", &model, "--grid-search", "--folds", "3", "--plot", &plot]);
+    let out = vmafx(&[
+        "train",
+        "--dataset",
+        &dataset,
+        "-o",
+        &model,
+        "--grid-search",
+        "--folds",
+        "3",
+        "--plot",
+        &plot,
+    ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("grid search (224 settings, 3 folds by content)"), "{stdout}");
-    assert!(stdout.contains("trained on 15 pairs (6 features"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("grid search (224 settings, 3 folds by content)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("trained on 15 pairs (6 features"),
+        "{stdout}"
+    );
     let png = std::fs::read(&plot).unwrap();
     assert_eq!(&png[1..4], b"PNG");
     let cache = dir.0.join("model.json.features");
-    assert_eq!(std::fs::read_dir(cache).unwrap().count(), 15, "one cached file per pair");
+    assert_eq!(
+        std::fs::read_dir(cache).unwrap().count(),
+        15,
+        "one cached file per pair"
+    );
 
-    let out = vmafx(&["evaluate", "--dataset", &dataset, "-m", &format!("path={model}")]);
+    let out = vmafx(&[
+        "evaluate",
+        "--dataset",
+        &dataset,
+        "-m",
+        &format!("path={model}"),
+    ]);
     let table = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let overall = table.lines().find(|l| l.starts_with("overall")).unwrap();
     let plcc: f64 = overall.split_whitespace().nth(2).unwrap().parse().unwrap();
     assert!(plcc > 0.95, "{table}");
 
-    let out = vmafx(&["-r", SAMPLE_REF, "-d", SAMPLE_DIST, "-m", &format!("path={model}"), "-q"]);
+    let out = vmafx(&[
+        "-r",
+        SAMPLE_REF,
+        "-d",
+        SAMPLE_DIST,
+        "-m",
+        &format!("path={model}"),
+        "-q",
+    ]);
     let summary = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && summary.contains("vmaf: "), "{summary}");
+    assert!(
+        out.status.success() && summary.contains("vmaf: "),
+        "{summary}"
+    );
 
     let boot = dir.file("boot.json");
-    let out = vmafx(&["train", "--dataset", &dataset, "-o", &boot, "--bootstrap", "4"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = vmafx(&["-r", SAMPLE_REF, "-d", SAMPLE_DIST, "-m", &format!("path={boot}"), "-q"]);
+    let out = vmafx(&[
+        "train",
+        "--dataset",
+        &dataset,
+        "-o",
+        &boot,
+        "--bootstrap",
+        "4",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = vmafx(&[
+        "-r",
+        SAMPLE_REF,
+        "-d",
+        SAMPLE_DIST,
+        "-m",
+        &format!("path={boot}"),
+        "-q",
+    ]);
     let summary = String::from_utf8_lossy(&out.stdout);
-    assert!(summary.contains("ci.p95: [") && summary.contains("stddev: "), "{summary}");
+    assert!(
+        summary.contains("ci.p95: [") && summary.contains("stddev: "),
+        "{summary}"
+    );
 }

@@ -71,7 +71,8 @@ impl FeatureCache {
     }
 
     fn file(&self, key: &str) -> PathBuf {
-        self.dir.join(format!("{:016x}.json", fnv1a(key.as_bytes())))
+        self.dir
+            .join(format!("{:016x}.json", fnv1a(key.as_bytes())))
     }
 }
 
@@ -121,7 +122,9 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("vmafx-train-cache-{}", std::process::id()));
         let cache = FeatureCache::open(&dir).unwrap();
         let frames = vec![vec![1.5, 2.0], vec![0.25, -3.0]];
-        cache.put("key one", &["a".into(), "b".into()], &frames).unwrap();
+        cache
+            .put("key one", &["a".into(), "b".into()], &frames)
+            .unwrap();
         assert_eq!(cache.get("key one"), Some(frames));
         assert_eq!(cache.get("key two"), None);
         std::fs::remove_dir_all(&dir).unwrap();

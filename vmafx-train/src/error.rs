@@ -35,11 +35,11 @@ pub enum Error {
         distorted: PathBuf,
         /// The library's error.
         #[source]
-        source: vmafx::Error,
+        source: Box<vmafx::Error>,
     },
     /// An error of the VMAF library outside a pair (model loading, options).
     #[error(transparent)]
-    Vmafx(#[from] vmafx::Error),
+    Vmafx(Box<vmafx::Error>),
     /// Training data or settings that cannot produce a model.
     #[error("cannot train: {0}")]
     Training(String),
@@ -57,6 +57,12 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+}
+
+impl From<vmafx::Error> for Error {
+    fn from(error: vmafx::Error) -> Self {
+        Error::Vmafx(Box::new(error))
+    }
 }
 
 impl Error {

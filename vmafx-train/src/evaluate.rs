@@ -21,7 +21,11 @@ pub struct Evaluation {
 
 /// Each pair's score: the model's prediction for each frame's features, pooled as
 /// `vmafx` pools its `vmaf` score.
-pub fn predict_pairs(model: &Model, features: &[PairFeatures], pool: PoolMethod) -> Result<Vec<f64>> {
+pub fn predict_pairs(
+    model: &Model,
+    features: &[PairFeatures],
+    pool: PoolMethod,
+) -> Result<Vec<f64>> {
     features
         .iter()
         .enumerate()
@@ -58,7 +62,10 @@ pub fn evaluate(dataset: &Dataset, predicted: Vec<f64>) -> Result<Evaluation> {
     let agreement = |indices: &[usize]| {
         let p: Vec<f64> = indices.iter().map(|&i| predicted[i]).collect();
         let s: Vec<f64> = indices.iter().map(|&i| dataset.pairs[i].score).collect();
-        let d: Vec<Option<f64>> = indices.iter().map(|&i| dataset.pairs[i].score_std).collect();
+        let d: Vec<Option<f64>> = indices
+            .iter()
+            .map(|&i| dataset.pairs[i].score_std)
+            .collect();
         Agreement::with_error_spread(&p, &s, &d, Some(spread))
     };
     let all: Vec<usize> = (0..predicted.len()).collect();

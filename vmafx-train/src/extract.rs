@@ -187,18 +187,17 @@ fn extract_pair(
         }
     }
     // Pairs already run in parallel, so each is scored on one thread.
-    let scorer = ScorerBuilder::new()
-        .model(features.base.clone())
-        .threads(1);
-    let outcome = ScoreJob::new(&pair.reference, &pair.distorted, pair.input).run(scorer, |_| {})?;
+    let scorer = ScorerBuilder::new().model(features.base.clone()).threads(1);
+    let outcome =
+        ScoreJob::new(&pair.reference, &pair.distorted, pair.input).run(scorer, |_| {})?;
     let report = outcome.report;
     let indices = features
         .columns()
         .iter()
         .map(|column| {
-            report.metric_index(column).ok_or_else(|| {
-                Error::Training(format!("the report has no column {column:?}"))
-            })
+            report
+                .metric_index(column)
+                .ok_or_else(|| Error::Training(format!("the report has no column {column:?}")))
         })
         .collect::<Result<Vec<_>>>()?;
     let frames: Vec<Vec<f64>> = report

@@ -108,7 +108,9 @@ pub fn grid_search(
         .iter()
         .flat_map(|&c| {
             grid.nu.iter().flat_map(move |&nu| {
-                grid.gamma.iter().map(move |&gamma| SvrParams { c, nu, gamma })
+                grid.gamma
+                    .iter()
+                    .map(move |&gamma| SvrParams { c, nu, gamma })
             })
         })
         .collect();

@@ -42,7 +42,11 @@ impl Agreement {
     ) -> Agreement {
         let count = predicted.len().min(subjective.len());
         let (predicted, subjective) = (&predicted[..count], &subjective[..count]);
-        let errors: Vec<f64> = predicted.iter().zip(subjective).map(|(p, s)| p - s).collect();
+        let errors: Vec<f64> = predicted
+            .iter()
+            .zip(subjective)
+            .map(|(p, s)| p - s)
+            .collect();
         let rmse = (errors.iter().map(|e| e * e).sum::<f64>() / count.max(1) as f64).sqrt();
         let spread = error_spread.unwrap_or_else(|| std_dev(&errors));
         let outliers = errors

@@ -64,12 +64,21 @@ impl Canvas {
 
 /// Writes the plot of `predicted` against `subjective`, one point per pair, coloured by
 /// `groups` (one entry per pair).
-pub fn scatter_png(path: &Path, subjective: &[f64], predicted: &[f64], groups: &[String]) -> Result<()> {
+pub fn scatter_png(
+    path: &Path,
+    subjective: &[f64],
+    predicted: &[f64],
+    groups: &[String],
+) -> Result<()> {
     let fail = |reason: String| Error::Plot {
         path: path.to_owned(),
         reason,
     };
-    let values = subjective.iter().chain(predicted).copied().filter(|v| v.is_finite());
+    let values = subjective
+        .iter()
+        .chain(predicted)
+        .copied()
+        .filter(|v| v.is_finite());
     let lo = values.clone().fold(f64::INFINITY, f64::min);
     let hi = values.fold(f64::NEG_INFINITY, f64::max);
     if !(lo.is_finite() && hi.is_finite()) {
@@ -86,7 +95,11 @@ pub fn scatter_png(path: &Path, subjective: &[f64], predicted: &[f64], groups: &
     let mut canvas = Canvas::new();
     for tenth in 0..=10 {
         let v = lo + (hi - lo) * f64::from(tenth) / 10.0;
-        let colour = if tenth == 0 || tenth == 10 { [0, 0, 0] } else { [225, 225, 225] };
+        let colour = if tenth == 0 || tenth == 10 {
+            [0, 0, 0]
+        } else {
+            [225, 225, 225]
+        };
         canvas.line(to_px(v, lo), to_px(v, hi), colour);
         canvas.line(to_px(lo, v), to_px(hi, v), colour);
     }
@@ -95,7 +108,9 @@ pub fn scatter_png(path: &Path, subjective: &[f64], predicted: &[f64], groups: &
     names.sort();
     names.dedup();
     for (i, (&s, &p)) in subjective.iter().zip(predicted).enumerate() {
-        let group = groups.get(i).and_then(|g| names.iter().position(|n| *n == g));
+        let group = groups
+            .get(i)
+            .and_then(|g| names.iter().position(|n| *n == g));
         canvas.dot(to_px(s, p), PALETTE[group.unwrap_or(0) % PALETTE.len()]);
     }
     let file = std::fs::File::create(path)

@@ -54,8 +54,14 @@ impl Samples {
     }
 
     /// One sample per pair: its features pooled over its frames, its subjective score.
-    pub fn pooled(dataset: &Dataset, features: &[PairFeatures], pool: PoolMethod) -> Result<Samples> {
-        let width = features.first().map_or(0, |f| f.frames.first().map_or(0, Vec::len));
+    pub fn pooled(
+        dataset: &Dataset,
+        features: &[PairFeatures],
+        pool: PoolMethod,
+    ) -> Result<Samples> {
+        let width = features
+            .first()
+            .map_or(0, |f| f.frames.first().map_or(0, Vec::len));
         if let Some(i) = features.iter().position(|f| f.frames.is_empty()) {
             return Err(Error::Training(format!("pair {i} has no frames")));
         }

@@ -96,7 +96,11 @@ fn fit_with(
         .iter()
         .map(|row| normalisation.features(row))
         .collect();
-    let targets: Vec<f64> = samples.scores.iter().map(|&s| normalisation.score(s)).collect();
+    let targets: Vec<f64> = samples
+        .scores
+        .iter()
+        .map(|&s| normalisation.score(s))
+        .collect();
     let svr = SvrModel::train(&rows, &targets, options.params)?;
     Ok(TrainedModel {
         features: features.to_vec(),

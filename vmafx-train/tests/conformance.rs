@@ -65,7 +65,9 @@ fn frame_samples(x: &Extracted, indices: &[usize]) -> Samples {
 
 #[test]
 fn extracted_features_equal_libvmafs_and_come_back_from_the_cache() {
-    let Some(x) = extracted("features") else { return };
+    let Some(x) = extracted("features") else {
+        return;
+    };
     let mut worst = 0.0f64;
     for (pair, golden) in x.values.iter().zip(&x.golden) {
         assert_eq!(pair.frames.len(), golden.frames.len(), "{}", golden.name);
@@ -91,7 +93,9 @@ fn extracted_features_equal_libvmafs_and_come_back_from_the_cache() {
 
 #[test]
 fn reaches_plcc_above_0_99_on_held_out_pairs_and_loads_in_vmafx() {
-    let Some(x) = extracted("heldout") else { return };
+    let Some(x) = extracted("heldout") else {
+        return;
+    };
     let held_out: Vec<usize> = (0..x.golden.len()).filter(|i| i % 3 == 1).collect();
     let trained_on: Vec<usize> = (0..x.golden.len()).filter(|i| i % 3 != 1).collect();
     let train_set = frame_samples(&x, &trained_on);
@@ -147,7 +151,9 @@ fn reaches_plcc_above_0_99_on_held_out_pairs_and_loads_in_vmafx() {
 
 #[test]
 fn libsvm_tools_predict_the_exported_support_vectors_alike() {
-    let Some(x) = extracted("svmpredict") else { return };
+    let Some(x) = extracted("svmpredict") else {
+        return;
+    };
     let Ok(tool) = which("svm-predict") else {
         assert!(
             std::env::var("CI").is_err(),
@@ -203,12 +209,19 @@ fn libsvm_tools_predict_the_exported_support_vectors_alike() {
 
 #[test]
 fn bootstrap_models_load_with_their_statistics() {
-    let Some(x) = extracted("bootstrap") else { return };
+    let Some(x) = extracted("bootstrap") else {
+        return;
+    };
     let all: Vec<usize> = (0..x.golden.len()).collect();
     let samples = frame_samples(&x, &all);
     let members = 5;
-    let models = train_bootstrap(&samples, x.features.features(), &TrainOptions::default(), members)
-        .unwrap();
+    let models = train_bootstrap(
+        &samples,
+        x.features.features(),
+        &TrainOptions::default(),
+        members,
+    )
+    .unwrap();
     assert_eq!(models.len(), members + 1);
     let loaded = Model::from_json_str("boot", &vmafx_train::bootstrap_json(&models)).unwrap();
     assert!(loaded.is_bootstrap());
@@ -222,7 +235,10 @@ fn bootstrap_models_load_with_their_statistics() {
         for (score, member) in b.models.iter().zip(&models[1..]) {
             assert!((score - member.predict(row)).abs() <= 1e-9);
         }
-        assert!(b.ci_p95_lo <= b.bagging && b.bagging <= b.ci_p95_hi, "{b:?}");
+        assert!(
+            b.ci_p95_lo <= b.bagging && b.bagging <= b.ci_p95_hi,
+            "{b:?}"
+        );
         spread = spread.max(b.stddev);
     }
     assert!(spread > 0.0, "resampled members differ somewhere");
@@ -233,8 +249,19 @@ fn bootstrap_models_load_with_their_statistics() {
         .run(scorer, |_| {})
         .unwrap()
         .report;
-    for name in ["vmaf", "vmaf_0001", "vmaf_0005", "vmaf_bagging", "vmaf_stddev", "vmaf_ci_p95_lo", "vmaf_ci_p95_hi"] {
-        assert!(report.pooled_score(name, PoolMethod::Mean).is_some(), "{name}");
+    for name in [
+        "vmaf",
+        "vmaf_0001",
+        "vmaf_0005",
+        "vmaf_bagging",
+        "vmaf_stddev",
+        "vmaf_ci_p95_lo",
+        "vmaf_ci_p95_hi",
+    ] {
+        assert!(
+            report.pooled_score(name, PoolMethod::Mean).is_some(),
+            "{name}"
+        );
     }
 }
 
@@ -248,8 +275,14 @@ fn pooled_training_with_grouped_grid_search() {
         gamma: vec![0.04, 0.16],
     };
     let started = Instant::now();
-    let results = grid_search(&samples, x.features.features(), &TrainOptions::default(), &grid, 3)
-        .unwrap();
+    let results = grid_search(
+        &samples,
+        x.features.features(),
+        &TrainOptions::default(),
+        &grid,
+        3,
+    )
+    .unwrap();
     eprintln!(
         "grid search, 12 settings x 3 folds by content: {:.3} s; best {:?}",
         started.elapsed().as_secs_f64(),
@@ -259,18 +292,34 @@ fn pooled_training_with_grouped_grid_search() {
     assert!(results.windows(2).all(|w| w[0].rmse <= w[1].rmse));
     // Fifteen pairs, each fold's contents unseen in training: a loose bar.
     assert!(results[0].plcc.unwrap() > 0.8, "{:?}", results[0]);
-    let error = grid_search(&samples, x.features.features(), &TrainOptions::default(), &grid, 40)
-        .unwrap_err()
-        .to_string();
-    assert!(error.contains("15 pairs in 11 content groups cannot fill 40 folds"), "{error}");
+    let error = grid_search(
+        &samples,
+        x.features.features(),
+        &TrainOptions::default(),
+        &grid,
+        40,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.contains("15 pairs in 11 content groups cannot fill 40 folds"),
+        "{error}"
+    );
 }
 
 #[test]
 fn a_constant_feature_is_refused_by_name() {
-    let Some(x) = extracted("constant") else { return };
+    let Some(x) = extracted("constant") else {
+        return;
+    };
     let all: Vec<usize> = (0..x.golden.len()).collect();
     let mut samples = frame_samples(&x, &all);
-    let motion = x.features.columns().iter().position(|c| c == "integer_motion2").unwrap();
+    let motion = x
+        .features
+        .columns()
+        .iter()
+        .position(|c| c == "integer_motion2")
+        .unwrap();
     for row in &mut samples.rows {
         row[motion] = 0.0;
     }

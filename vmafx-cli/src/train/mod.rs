@@ -4,7 +4,6 @@ mod args;
 mod report;
 mod run;
 
-use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -13,7 +12,7 @@ use clap::Parser;
 /// them; `None` leaves the command line to the scoring flags.
 pub fn dispatch() -> Option<ExitCode> {
     let first = std::env::args_os().nth(1)?;
-    if first != OsString::from("train") && first != OsString::from("evaluate") {
+    if first != "train" && first != "evaluate" {
         return None;
     }
     let cli = match args::TrainCli::try_parse() {

@@ -55,8 +55,13 @@ fn train(args: &TrainArgs) -> Result<()> {
         },
     };
     if args.grid_search {
-        let results =
-            vmafx_train::grid_search(&samples, features.features(), &options, &Grid::default(), args.folds)?;
+        let results = vmafx_train::grid_search(
+            &samples,
+            features.features(),
+            &options,
+            &Grid::default(),
+            args.folds,
+        )?;
         let best = &results[0];
         outln!(
             "grid search ({} settings, {} folds by content): best C {} nu {} gamma {}, \
@@ -160,7 +165,9 @@ fn extract_all(
     let cache = if args.no_cache {
         None
     } else {
-        Some(FeatureCache::open(args.cache.as_deref().unwrap_or(default_cache))?)
+        Some(FeatureCache::open(
+            args.cache.as_deref().unwrap_or(default_cache),
+        )?)
     };
     let options = ExtractOptions {
         cache,
@@ -192,16 +199,23 @@ fn progress_bar(quiet: bool, pairs: usize) -> Option<ProgressBar> {
 }
 
 fn parse_clip(text: &str) -> Result<(f64, f64)> {
-    let parsed = text
-        .split_once(':')
-        .and_then(|(lo, hi)| Some((lo.trim().parse::<f64>().ok()?, hi.trim().parse::<f64>().ok()?)));
+    let parsed = text.split_once(':').and_then(|(lo, hi)| {
+        Some((
+            lo.trim().parse::<f64>().ok()?,
+            hi.trim().parse::<f64>().ok()?,
+        ))
+    });
     match parsed {
         Some((lo, hi)) if lo.is_finite() && hi.is_finite() && lo < hi => Ok((lo, hi)),
         _ => bail!("--score-clip must be MIN:MAX with MIN < MAX, got {text:?}"),
     }
 }
 
-fn plot_evaluation(path: &Path, dataset: &Dataset, evaluation: &vmafx_train::Evaluation) -> Result<()> {
+fn plot_evaluation(
+    path: &Path,
+    dataset: &Dataset,
+    evaluation: &vmafx_train::Evaluation,
+) -> Result<()> {
     let subjective: Vec<f64> = dataset.pairs.iter().map(|p| p.score).collect();
     let groups: Vec<String> = dataset.pairs.iter().map(|p| p.group.clone()).collect();
     vmafx_train::plot::scatter_png(path, &subjective, &evaluation.predicted, &groups)?;

@@ -43,12 +43,21 @@ fn reads_json_with_paths_relative_to_the_file() {
     assert_eq!((first.score, first.group.as_str()), (73.2, "bbb"));
     assert_eq!(first.input, InputKind::Y4m);
     let second = &dataset.pairs[1];
-    assert_eq!(second.group, "ref.y4m", "the group defaults to the reference");
+    assert_eq!(
+        second.group, "ref.y4m",
+        "the group defaults to the reference"
+    );
     let InputKind::Raw(format) = second.input else {
         panic!("raw geometry gives a raw input");
     };
-    assert_eq!((format.width(), format.height(), format.bit_depth()), (64, 32, 10));
-    assert_eq!(dataset.groups(), vec!["bbb".to_owned(), "ref.y4m".to_owned()]);
+    assert_eq!(
+        (format.width(), format.height(), format.bit_depth()),
+        (64, 32, 10)
+    );
+    assert_eq!(
+        dataset.groups(),
+        vec!["bbb".to_owned(), "ref.y4m".to_owned()]
+    );
 }
 
 #[test]
@@ -77,7 +86,10 @@ fn refuses_missing_files_by_name() {
         "missing.json",
         r#"{"pairs": [{"reference": "ref.y4m", "distorted": "gone.y4m", "score": 1}]}"#,
     );
-    assert!(error.contains("pair 0: distorted file") && error.contains("gone.y4m does not exist"), "{error}");
+    assert!(
+        error.contains("pair 0: distorted file") && error.contains("gone.y4m does not exist"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -87,7 +99,10 @@ fn refuses_non_numeric_scores() {
         r#"{"pairs": [{"reference": "ref.y4m", "distorted": "dist.y4m", "score": "good"}]}"#,
     );
     assert!(error.contains("score \"good\" is not a number"), "{error}");
-    let error = load_error("text.csv", "reference,distorted,score\nref.y4m,dist.y4m,n/a\n");
+    let error = load_error(
+        "text.csv",
+        "reference,distorted,score\nref.y4m,dist.y4m,n/a\n",
+    );
     assert!(error.contains("score \"n/a\" is not a number"), "{error}");
     let error = load_error(
         "nan.json",
@@ -100,7 +115,10 @@ fn refuses_non_numeric_scores() {
 fn refuses_malformed_files() {
     let error = load_error("empty.json", r#"{"pairs": []}"#);
     assert!(error.contains("no pairs"), "{error}");
-    let error = load_error("typo.json", r#"{"pairs": [{"reference": "ref.y4m", "distorted": "dist.y4m", "scor": 1}]}"#);
+    let error = load_error(
+        "typo.json",
+        r#"{"pairs": [{"reference": "ref.y4m", "distorted": "dist.y4m", "scor": 1}]}"#,
+    );
     assert!(error.contains("not a dataset JSON file"), "{error}");
     let error = load_error("short.csv", "reference,distorted\nref.y4m,dist.y4m\n");
     assert!(error.contains("CSV row 2"), "{error}");
@@ -108,5 +126,8 @@ fn refuses_malformed_files() {
         "raw.json",
         r#"{"pairs": [{"reference": "ref.y4m", "distorted": "dist.y4m", "score": 1, "width": 64}]}"#,
     );
-    assert!(error.contains("raw input needs width, height and pixel_format"), "{error}");
+    assert!(
+        error.contains("raw input needs width, height and pixel_format"),
+        "{error}"
+    );
 }

@@ -58,7 +58,9 @@ extern "C" {
     pub fn svm_load_model(file_name: *const c_char) -> *mut SvmModel;
     pub fn svm_predict(model: *const SvmModel, x: *const SvmNode) -> c_double;
     pub fn svm_free_and_destroy_model(model: *mut *mut SvmModel);
-    pub fn svm_check_parameter(prob: *const SvmProblem, param: *const SvmParameter)
-        -> *const c_char;
+    pub fn svm_check_parameter(
+        prob: *const SvmProblem,
+        param: *const SvmParameter,
+    ) -> *const c_char;
     pub fn svm_set_print_string_function(print: Option<extern "C" fn(*const c_char)>);
 }

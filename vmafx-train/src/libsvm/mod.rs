@@ -126,7 +126,9 @@ impl SvrModel {
             .map_err(|e| Error::io(format!("cannot write {}", scratch.path.display()), e))?;
         let name = scratch.c_path()?;
         let model = {
-            let _guard = FILE_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let _guard = FILE_LOCK
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             // SAFETY: `name` is a NUL-terminated path.
             unsafe { ffi::svm_load_model(name.as_ptr()) }
         };
@@ -170,7 +172,9 @@ impl std::fmt::Debug for SvrModel {
 fn check_params(params: SvrParams) -> Result<()> {
     let SvrParams { c, nu, gamma } = params;
     if !(c.is_finite() && c > 0.0) {
-        return Err(Error::Training(format!("C must be a positive number, got {c}")));
+        return Err(Error::Training(format!(
+            "C must be a positive number, got {c}"
+        )));
     }
     if !(nu > 0.0 && nu <= 1.0) {
         return Err(Error::Training(format!("nu must be in (0, 1], got {nu}")));
@@ -207,7 +211,9 @@ fn save(model: *const ffi::SvmModel) -> Result<String> {
     let scratch = Scratch::new()?;
     let name = scratch.c_path()?;
     let status = {
-        let _guard = FILE_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _guard = FILE_LOCK
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         // SAFETY: `model` is live and `name` a NUL-terminated path.
         unsafe { ffi::svm_save_model(name.as_ptr(), model) }
     };
@@ -229,10 +235,8 @@ struct Scratch {
 impl Scratch {
     fn new() -> Result<Scratch> {
         let n = SCRATCH_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!(
-            "vmafx-train-{}-{n}.libsvm",
-            std::process::id()
-        ));
+        let path =
+            std::env::temp_dir().join(format!("vmafx-train-{}-{n}.libsvm", std::process::id()));
         Ok(Scratch { path })
     }
 

@@ -30,7 +30,10 @@ fn fits_a_smooth_function() {
         .fold(0.0, f64::max);
     assert!(worst < 0.05, "worst training error {worst}");
     let text = model.text();
-    assert!(text.starts_with("svm_type nu_svr\nkernel_type rbf\ngamma 1\n"), "{text}");
+    assert!(
+        text.starts_with("svm_type nu_svr\nkernel_type rbf\ngamma 1\n"),
+        "{text}"
+    );
     assert!(text.contains("\nrho ") && text.contains("\nSV\n"), "{text}");
 }
 
@@ -49,7 +52,10 @@ fn refuses_bad_parameters_and_data() {
     let (rows, targets) = smooth_samples();
     for (c, nu, gamma) in [(0.0, 0.5, 1.0), (1.0, 1.5, 1.0), (1.0, 0.5, -1.0)] {
         let params = SvrParams { c, nu, gamma };
-        assert!(SvrModel::train(&rows, &targets, params).is_err(), "{params:?}");
+        assert!(
+            SvrModel::train(&rows, &targets, params).is_err(),
+            "{params:?}"
+        );
     }
     assert!(SvrModel::train(&rows, &targets[1..], SvrParams::default()).is_err());
     assert!(SvrModel::train(&[], &[], SvrParams::default()).is_err());
