@@ -92,19 +92,23 @@ impl TrainedModel {
 }
 
 /// A bootstrap collection as libvmaf's vmaf_b_v0.6.3 stores one: `"0"` trained on every
-/// pair, `"1"`.. on resampled pairs, all `BOOTSTRAP_LIBSVMNUSVR`.
+/// pair, `"1"`.. on resampled pairs, all `BOOTSTRAP_LIBSVMNUSVR`. The keys are written
+/// in numeric order: libvmaf reads the members in file order and stops at the first key
+/// out of sequence (`"10"` after `"1"` would end the collection there).
 pub fn bootstrap_json(models: &[TrainedModel]) -> String {
-    let mut file = Map::new();
-    for (i, model) in models.iter().enumerate() {
-        file.insert(
-            i.to_string(),
-            json!({
+    let entries: Vec<String> = models
+        .iter()
+        .enumerate()
+        .map(|(i, model)| {
+            let entry = json!({
                 "param_dict": model.param_dict(Some(models.len())),
                 "model_dict": model.model_dict("BOOTSTRAP_LIBSVMNUSVR"),
-            }),
-        );
-    }
-    pretty(&Value::Object(file))
+            });
+            let indented = pretty(&entry).replace('\n', "\n  ");
+            format!("  \"{i}\": {indented}")
+        })
+        .collect();
+    format!("{{\n{}\n}}", entries.join(",\n"))
 }
 
 fn feature_options(feature: &ModelFeature) -> Value {

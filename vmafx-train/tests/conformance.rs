@@ -214,7 +214,7 @@ fn bootstrap_models_load_with_their_statistics() {
     };
     let all: Vec<usize> = (0..x.golden.len()).collect();
     let samples = frame_samples(&x, &all);
-    let members = 5;
+    let members = 11;
     let models = train_bootstrap(
         &samples,
         x.features.features(),
@@ -223,7 +223,11 @@ fn bootstrap_models_load_with_their_statistics() {
     )
     .unwrap();
     assert_eq!(models.len(), members + 1);
-    let loaded = Model::from_json_str("boot", &vmafx_train::bootstrap_json(&models)).unwrap();
+    let text = vmafx_train::bootstrap_json(&models);
+    // libvmaf reads members in file order, so "10" must follow "9", not "1".
+    let at = |key: &str| text.find(&format!("\"{key}\": {{")).unwrap();
+    assert!(at("1") < at("2") && at("9") < at("10") && at("10") < at("11"));
+    let loaded = Model::from_json_str("boot", &text).unwrap();
     assert!(loaded.is_bootstrap());
     assert_eq!(loaded.bootstrap_count(), members);
     let mut spread = 0.0f64;
@@ -252,7 +256,7 @@ fn bootstrap_models_load_with_their_statistics() {
     for name in [
         "vmaf",
         "vmaf_0001",
-        "vmaf_0005",
+        "vmaf_0011",
         "vmaf_bagging",
         "vmaf_stddev",
         "vmaf_ci_p95_lo",
