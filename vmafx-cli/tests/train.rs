@@ -116,6 +116,24 @@ fn bad_datasets_are_refused_with_the_reason() {
         "no model is written on failure"
     );
 
+    let broken = dir.file("broken.y4m");
+    std::fs::write(&broken, "not a video\n").unwrap();
+    let unreadable = dir.dataset(
+        "unreadable.json",
+        json!([{"reference": sample(SAMPLE_REF), "distorted": broken, "score": 50}]),
+    );
+    let message = refusal(&[
+        "train",
+        "--dataset",
+        &unreadable,
+        "-o",
+        &model,
+        "--no-cache",
+    ]);
+    assert!(
+        message.contains("feature extraction failed: pair 0 (") && message.contains("broken.y4m"),
+        "{message}"
+    );
     let message = refusal(&[
         "train",
         "--dataset",

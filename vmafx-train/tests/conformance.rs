@@ -83,12 +83,27 @@ fn extracted_features_equal_libvmafs_and_come_back_from_the_cache() {
     let cache = FeatureCache::open(&x._scratch.path("cache")).unwrap();
     let files = std::fs::read_dir(cache.dir()).unwrap().count();
     assert_eq!(files, x.dataset.pairs.len(), "one cache file per pair");
+    // As after an interruption: one entry missing, one damaged. Both are extracted
+    // again, the rest come from the cache, and the values are the same.
+    let mut files: Vec<_> = std::fs::read_dir(cache.dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    std::fs::remove_file(&files[0]).unwrap();
+    std::fs::write(&files[1], b"{\"key\": \"trunc").unwrap();
     let options = ExtractOptions {
         cache: Some(cache),
         jobs: 1,
     };
     let again = extract(&x.dataset, &x.features, &options, &|_| {}).unwrap();
     assert_eq!(again, x.values);
+    assert!(files[0].is_file(), "the missing entry is written again");
+    let repaired = std::fs::read_to_string(&files[1]).unwrap();
+    assert!(
+        repaired.contains("\"frames\""),
+        "the damaged entry is replaced"
+    );
 }
 
 #[test]
