@@ -200,6 +200,29 @@ fn a_trained_model_scores_evaluates_and_plots() {
         return;
     };
     let model = dir.file("model.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_vmafx"))
+        .args(["train", "--dataset", &dataset, "-o", &model])
+        .env("VMAFX_LIBSVM", "/nonexistent/libsvm.so.3")
+        .output()
+        .unwrap();
+    let message = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "trained without libsvm");
+    assert!(
+        message.contains("libsvm could not be loaded")
+            && message.contains("apt-get install libsvm3"),
+        "{message}"
+    );
+    match vmafx_train::libsvm::available() {
+        Ok(()) => {}
+        Err(error) => {
+            assert!(
+                std::env::var("VMAFX_REQUIRE_LIBSVM").as_deref() != Ok("1"),
+                "{error}"
+            );
+            eprintln!("skipped: {error}");
+            return;
+        }
+    }
     let plot = dir.file("fit.png");
     let out = vmafx(&[
         "train",

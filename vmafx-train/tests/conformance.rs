@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Instant;
 
-use common::{corpus_dir, golden_pairs, write_dataset, GoldenPair, Scratch};
+use common::{corpus_dir, golden_pairs, libsvm_present, write_dataset, GoldenPair, Scratch};
 use vmafx::{Model, PoolMethod};
 use vmafx_train::{
     extract, grid_search, train, train_bootstrap, Dataset, ExtractOptions, FeatureCache,
@@ -108,6 +108,9 @@ fn extracted_features_equal_libvmafs_and_come_back_from_the_cache() {
 
 #[test]
 fn reaches_plcc_above_0_99_on_held_out_pairs_and_loads_in_vmafx() {
+    if !libsvm_present() {
+        return;
+    }
     let Some(x) = extracted("heldout") else {
         return;
     };
@@ -166,6 +169,9 @@ fn reaches_plcc_above_0_99_on_held_out_pairs_and_loads_in_vmafx() {
 
 #[test]
 fn libsvm_tools_predict_the_exported_support_vectors_alike() {
+    if !libsvm_present() {
+        return;
+    }
     let Some(x) = extracted("svmpredict") else {
         return;
     };
@@ -224,6 +230,9 @@ fn libsvm_tools_predict_the_exported_support_vectors_alike() {
 
 #[test]
 fn bootstrap_models_load_with_their_statistics() {
+    if !libsvm_present() {
+        return;
+    }
     let Some(x) = extracted("bootstrap") else {
         return;
     };
@@ -286,6 +295,9 @@ fn bootstrap_models_load_with_their_statistics() {
 
 #[test]
 fn pooled_training_with_grouped_grid_search() {
+    if !libsvm_present() {
+        return;
+    }
     let Some(x) = extracted("grid") else { return };
     let samples = Samples::pooled(&x.dataset, &x.values, PoolMethod::Mean).unwrap();
     let grid = Grid {

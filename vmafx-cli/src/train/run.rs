@@ -28,6 +28,8 @@ fn train(args: &TrainArgs) -> Result<()> {
     let started = Instant::now();
     let pool: PoolMethod = args.data.pool.parse()?;
     let dataset = Dataset::load(&args.data.dataset)?;
+    // Before the slow part: libsvm, which only training needs, must be there.
+    vmafx_train::libsvm::available()?;
     if args.grid_search {
         // Before the slow part: a fold count the dataset cannot fill.
         vmafx_train::grid::check_folds(dataset.pairs.len(), dataset.groups().len(), args.folds)?;

@@ -1,9 +1,12 @@
-//! The declarations of Debian's `libsvm/svm.h` (libsvm 3.x) that the trainer calls.
+//! libsvm's C interface (`svm.h` of libsvm 3.x), opened at run time.
 //!
+//! The library is loaded on first use, so building needs no libsvm and only training
+//! does: Debian's `libsvm3` package (`libsvm.so.3`), or the file `VMAFX_LIBSVM` names.
 //! The model struct stays opaque: models go through libsvm's own text format
 //! (`svm_save_model` / `svm_load_model`), which is also what a VMAF model file embeds.
 
 use std::os::raw::{c_char, c_double, c_int};
+use std::sync::OnceLock;
 
 /// `svm_type` of nu-SVR.
 pub const NU_SVR: c_int = 4;
@@ -52,15 +55,68 @@ pub struct SvmModel {
     _opaque: [u8; 0],
 }
 
-extern "C" {
-    pub fn svm_train(prob: *const SvmProblem, param: *const SvmParameter) -> *mut SvmModel;
-    pub fn svm_save_model(file_name: *const c_char, model: *const SvmModel) -> c_int;
-    pub fn svm_load_model(file_name: *const c_char) -> *mut SvmModel;
-    pub fn svm_predict(model: *const SvmModel, x: *const SvmNode) -> c_double;
-    pub fn svm_free_and_destroy_model(model: *mut *mut SvmModel);
-    pub fn svm_check_parameter(
-        prob: *const SvmProblem,
-        param: *const SvmParameter,
-    ) -> *const c_char;
-    pub fn svm_set_print_string_function(print: Option<extern "C" fn(*const c_char)>);
+/// The entry points the trainer calls.
+pub struct Api {
+    pub train: unsafe extern "C" fn(*const SvmProblem, *const SvmParameter) -> *mut SvmModel,
+    pub save_model: unsafe extern "C" fn(*const c_char, *const SvmModel) -> c_int,
+    pub load_model: unsafe extern "C" fn(*const c_char) -> *mut SvmModel,
+    pub predict: unsafe extern "C" fn(*const SvmModel, *const SvmNode) -> c_double,
+    pub free_and_destroy_model: unsafe extern "C" fn(*mut *mut SvmModel),
+    pub check_parameter:
+        unsafe extern "C" fn(*const SvmProblem, *const SvmParameter) -> *const c_char,
+    /// Kept so the function pointers above stay valid for the life of the process.
+    _library: libloading::Library,
+}
+
+/// The names tried, in order, when `VMAFX_LIBSVM` is unset.
+const CANDIDATES: [&str; 4] = ["libsvm.so.3", "libsvm.so", "libsvm.3.dylib", "libsvm.dylib"];
+
+static API: OnceLock<Result<Api, String>> = OnceLock::new();
+
+extern "C" fn discard_output(_: *const c_char) {}
+
+/// libsvm, loaded on first use; the error says what was tried and how to install it.
+pub fn api() -> Result<&'static Api, String> {
+    API.get_or_init(load).as_ref().map_err(Clone::clone)
+}
+
+fn load() -> Result<Api, String> {
+    let names: Vec<String> = match std::env::var_os("VMAFX_LIBSVM") {
+        Some(path) => vec![path.to_string_lossy().into_owned()],
+        None => CANDIDATES.iter().map(|s| (*s).to_owned()).collect(),
+    };
+    let mut failures = Vec::new();
+    for name in &names {
+        // SAFETY: loading libsvm runs no initialisation code with preconditions.
+        match unsafe { libloading::Library::new(name) } {
+            Ok(library) => return bind(library).map_err(|e| format!("{name}: {e}")),
+            Err(error) => failures.push(format!("{name}: {error}")),
+        }
+    }
+    Err(format!(
+        "libsvm could not be loaded ({}); install it (Debian: apt-get install libsvm3) or set \
+         VMAFX_LIBSVM to the library file",
+        failures.join("; ")
+    ))
+}
+
+fn bind(library: libloading::Library) -> Result<Api, libloading::Error> {
+    // SAFETY: the symbols are libsvm 3.x's, with the signatures `svm.h` declares.
+    unsafe {
+        let api = Api {
+            train: *library.get(b"svm_train\0")?,
+            save_model: *library.get(b"svm_save_model\0")?,
+            load_model: *library.get(b"svm_load_model\0")?,
+            predict: *library.get(b"svm_predict\0")?,
+            free_and_destroy_model: *library.get(b"svm_free_and_destroy_model\0")?,
+            check_parameter: *library.get(b"svm_check_parameter\0")?,
+            _library: library,
+        };
+        let set_print: libloading::Symbol<
+            unsafe extern "C" fn(Option<extern "C" fn(*const c_char)>),
+        > = api._library.get(b"svm_set_print_string_function\0")?;
+        // libsvm reports solver progress on stdout unless told otherwise.
+        set_print(Some(discard_output));
+        Ok(api)
+    }
 }

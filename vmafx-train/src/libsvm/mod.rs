@@ -1,5 +1,5 @@
-//! nu-SVR with an RBF kernel through Debian's libsvm, the solver libvmaf's own training
-//! toolkit uses (through libsvm's Python binding).
+//! nu-SVR with an RBF kernel through libsvm (Debian's `libsvm3`, opened at run time), the
+//! solver libvmaf's own training toolkit uses (through libsvm's Python binding).
 //!
 //! A trained model lives as libsvm's model text, exactly what a VMAF model file embeds
 //! under `model`, and is predicted from that text: the numbers a model file carries are
@@ -10,7 +10,7 @@ mod ffi;
 use std::ffi::{CStr, CString};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, Once};
+use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 
@@ -40,6 +40,12 @@ impl Default for SvrParams {
 pub struct SvrModel {
     text: String,
     model: *mut ffi::SvmModel,
+    api: &'static ffi::Api,
+}
+
+/// Whether libsvm can be loaded (see [`SvrModel::train`]); the error says why not.
+pub fn available() -> Result<()> {
+    ffi::api().map(|_| ()).map_err(Error::Svm)
 }
 
 // libsvm only reads a loaded model while predicting.
@@ -49,10 +55,7 @@ unsafe impl Sync for SvrModel {}
 /// `svm_save_model` and `svm_load_model` switch the process's C locale while they run,
 /// which is not safe with other threads doing the same.
 static FILE_LOCK: Mutex<()> = Mutex::new(());
-static QUIET: Once = Once::new();
 static SCRATCH_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-extern "C" fn discard_output(_: *const std::os::raw::c_char) {}
 
 impl SvrModel {
     /// Fits a nu-SVR on `samples` (one row of normalised features each) against
@@ -69,7 +72,7 @@ impl SvrModel {
             return Err(Error::Training("no samples".to_owned()));
         }
         check_params(params)?;
-        QUIET.call_once(|| unsafe { ffi::svm_set_print_string_function(Some(discard_output)) });
+        let api = ffi::api().map_err(Error::Svm)?;
         let mut rows: Vec<Vec<ffi::SvmNode>> = samples.iter().map(|row| nodes(row)).collect();
         let mut row_pointers: Vec<*mut ffi::SvmNode> =
             rows.iter_mut().map(|row| row.as_mut_ptr()).collect();
@@ -99,7 +102,7 @@ impl SvrModel {
         };
         // SAFETY: `problem` points into `y`, `row_pointers` and `rows`, which outlive
         // both calls; every node row ends with index -1.
-        let refusal = unsafe { ffi::svm_check_parameter(&problem, &parameter) };
+        let refusal = unsafe { (api.check_parameter)(&problem, &parameter) };
         if !refusal.is_null() {
             // SAFETY: libsvm returns a static NUL-terminated message.
             let message = unsafe { CStr::from_ptr(refusal) };
@@ -107,13 +110,13 @@ impl SvrModel {
         }
         // SAFETY: as above. A model from svm_train points into the problem's rows, so
         // it is saved and destroyed before they go.
-        let mut trained = unsafe { ffi::svm_train(&problem, &parameter) };
+        let mut trained = unsafe { (api.train)(&problem, &parameter) };
         if trained.is_null() {
             return Err(Error::Svm("svm_train returned no model".to_owned()));
         }
-        let text = save(trained);
+        let text = save(api, trained);
         // SAFETY: `trained` came from svm_train and is destroyed once.
-        unsafe { ffi::svm_free_and_destroy_model(&mut trained) };
+        unsafe { (api.free_and_destroy_model)(&mut trained) };
         drop(rows);
         SvrModel::from_text(&text?)
     }
@@ -121,6 +124,7 @@ impl SvrModel {
     /// Loads libsvm model text (as `svm-train` writes it, or as a VMAF model file
     /// embeds it).
     pub fn from_text(text: &str) -> Result<SvrModel> {
+        let api = ffi::api().map_err(Error::Svm)?;
         let scratch = Scratch::new()?;
         std::fs::write(&scratch.path, text)
             .map_err(|e| Error::io(format!("cannot write {}", scratch.path.display()), e))?;
@@ -130,7 +134,7 @@ impl SvrModel {
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             // SAFETY: `name` is a NUL-terminated path.
-            unsafe { ffi::svm_load_model(name.as_ptr()) }
+            unsafe { (api.load_model)(name.as_ptr()) }
         };
         if model.is_null() {
             return Err(Error::Svm("libsvm cannot read the model text".to_owned()));
@@ -138,6 +142,7 @@ impl SvrModel {
         Ok(SvrModel {
             text: text.to_owned(),
             model,
+            api,
         })
     }
 
@@ -150,14 +155,14 @@ impl SvrModel {
     pub fn predict(&self, row: &[f64]) -> f64 {
         let nodes = nodes(row);
         // SAFETY: the model is live until drop; `nodes` ends with index -1.
-        unsafe { ffi::svm_predict(self.model, nodes.as_ptr()) }
+        unsafe { (self.api.predict)(self.model, nodes.as_ptr()) }
     }
 }
 
 impl Drop for SvrModel {
     fn drop(&mut self) {
         // SAFETY: the model came from svm_load_model and is destroyed once.
-        unsafe { ffi::svm_free_and_destroy_model(&mut self.model) };
+        unsafe { (self.api.free_and_destroy_model)(&mut self.model) };
     }
 }
 
@@ -207,7 +212,7 @@ fn nodes(row: &[f64]) -> Vec<ffi::SvmNode> {
 }
 
 /// Saves a model through libsvm and reads its text back.
-fn save(model: *const ffi::SvmModel) -> Result<String> {
+fn save(api: &ffi::Api, model: *const ffi::SvmModel) -> Result<String> {
     let scratch = Scratch::new()?;
     let name = scratch.c_path()?;
     let status = {
@@ -215,7 +220,7 @@ fn save(model: *const ffi::SvmModel) -> Result<String> {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         // SAFETY: `model` is live and `name` a NUL-terminated path.
-        unsafe { ffi::svm_save_model(name.as_ptr(), model) }
+        unsafe { (api.save_model)(name.as_ptr(), model) }
     };
     if status != 0 {
         return Err(Error::Svm(format!(

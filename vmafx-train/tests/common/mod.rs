@@ -111,3 +111,18 @@ impl Drop for Scratch {
 pub fn write_dataset(path: &Path, records: &[Value]) {
     std::fs::write(path, json!({ "pairs": records }).to_string()).unwrap();
 }
+
+/// Whether libsvm can be loaded; its absence fails when `VMAFX_REQUIRE_LIBSVM=1`.
+pub fn libsvm_present() -> bool {
+    match vmafx_train::libsvm::available() {
+        Ok(()) => true,
+        Err(error) => {
+            assert!(
+                std::env::var("VMAFX_REQUIRE_LIBSVM").as_deref() != Ok("1"),
+                "{error}"
+            );
+            eprintln!("skipped: {error}");
+            false
+        }
+    }
+}
