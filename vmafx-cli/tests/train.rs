@@ -105,6 +105,29 @@ fn bad_datasets_are_refused_with_the_reason() {
         "{message}"
     );
 
+    let message = refusal(&[
+        "train",
+        "--dataset",
+        &two,
+        "-o",
+        &model,
+        "--feature",
+        "psnr_y",
+    ]);
+    assert!(
+        message.contains("feature \"psnr_y\" is not one of model vmaf_v0.6.1's"),
+        "{message}"
+    );
+
+    if let Err(error) = vmafx_train::libsvm::available() {
+        assert!(
+            std::env::var("VMAFX_REQUIRE_LIBSVM").as_deref() != Ok("1"),
+            "{error}"
+        );
+        eprintln!("skipped the cases past extraction: {error}");
+        return;
+    }
+
     // The same pair twice: every feature is the same for both, so none can be rescaled.
     let message = refusal(&["train", "--dataset", &two, "-o", &model, "--no-cache"]);
     assert!(
@@ -132,19 +155,6 @@ fn bad_datasets_are_refused_with_the_reason() {
     ]);
     assert!(
         message.contains("feature extraction failed: pair 0 (") && message.contains("broken.y4m"),
-        "{message}"
-    );
-    let message = refusal(&[
-        "train",
-        "--dataset",
-        &two,
-        "-o",
-        &model,
-        "--feature",
-        "psnr_y",
-    ]);
-    assert!(
-        message.contains("feature \"psnr_y\" is not one of model vmaf_v0.6.1's"),
         "{message}"
     );
 }
@@ -208,8 +218,7 @@ fn a_trained_model_scores_evaluates_and_plots() {
     let message = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "trained without libsvm");
     assert!(
-        message.contains("libsvm could not be loaded")
-            && message.contains("apt-get install libsvm3"),
+        message.contains("libsvm: cannot be loaded") && message.contains("apt-get install libsvm3"),
         "{message}"
     );
     match vmafx_train::libsvm::available() {

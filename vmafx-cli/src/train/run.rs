@@ -28,8 +28,6 @@ fn train(args: &TrainArgs) -> Result<()> {
     let started = Instant::now();
     let pool: PoolMethod = args.data.pool.parse()?;
     let dataset = Dataset::load(&args.data.dataset)?;
-    // Before the slow part: libsvm, which only training needs, must be there.
-    vmafx_train::libsvm::available()?;
     if args.grid_search {
         // Before the slow part: a fold count the dataset cannot fill.
         vmafx_train::grid::check_folds(dataset.pairs.len(), dataset.groups().len(), args.folds)?;
@@ -39,6 +37,8 @@ fn train(args: &TrainArgs) -> Result<()> {
     if !args.feature.is_empty() {
         features = features.select(&args.feature)?;
     }
+    // Before the slow part: libsvm, which only training needs, must be there.
+    vmafx_train::libsvm::available()?;
     let default_cache = cache_beside(&args.output);
     let values = extract_all(&dataset, &features, &args.data, &default_cache)?;
     let extracted = started.elapsed();

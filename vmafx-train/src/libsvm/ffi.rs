@@ -94,7 +94,7 @@ fn load() -> Result<Api, String> {
         }
     }
     Err(format!(
-        "libsvm could not be loaded ({}); install it (Debian: apt-get install libsvm3) or set \
+        "cannot be loaded ({}); install it (Debian: apt-get install libsvm3) or set \
          VMAFX_LIBSVM to the library file",
         failures.join("; ")
     ))
