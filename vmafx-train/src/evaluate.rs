@@ -89,3 +89,48 @@ pub fn evaluate(dataset: &Dataset, predicted: Vec<f64>) -> Result<Evaluation> {
         groups,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use vmafx::io::InputKind;
+
+    use super::*;
+    use crate::dataset::Pair;
+
+    fn pair(score: f64, group: &str, score_std: Option<f64>) -> Pair {
+        Pair {
+            reference: PathBuf::from("r.y4m"),
+            distorted: PathBuf::from("d.y4m"),
+            score,
+            group: group.to_owned(),
+            input: InputKind::Y4m,
+            score_std,
+        }
+    }
+
+    #[test]
+    fn statistics_per_group_and_overall() {
+        let dataset = Dataset {
+            path: PathBuf::from("data.json"),
+            pairs: vec![
+                pair(10.0, "x", None),
+                pair(20.0, "y", Some(0.1)),
+                pair(30.0, "x", None),
+                pair(40.0, "y", Some(0.1)),
+            ],
+        };
+        let evaluation = evaluate(&dataset, vec![11.0, 20.0, 29.0, 41.0]).unwrap();
+        assert_eq!(evaluation.overall.count, 4);
+        assert!((evaluation.overall.rmse - 0.75f64.sqrt()).abs() < 1e-12);
+        let names: Vec<&str> = evaluation.groups.iter().map(|(g, _)| g.as_str()).collect();
+        assert_eq!(names, ["x", "y"]);
+        let (_, y) = &evaluation.groups[1];
+        assert_eq!(y.count, 2);
+        assert_eq!(y.plcc, Some(1.0));
+        // Pair 3 misses by 1 where its score's deviation is 0.1.
+        assert_eq!(y.outlier_ratio, 0.5);
+        assert!(evaluate(&dataset, vec![1.0]).is_err());
+    }
+}

@@ -131,3 +131,63 @@ fn pretty(value: &Value) -> String {
     // Serialising a `Value` built here cannot fail; the fallback keeps this total.
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::samples::Samples;
+    use crate::train::{train, train_bootstrap, TrainOptions};
+
+    /// vmaf_v0.6.1's features with synthetic values and a smooth score.
+    fn synthetic() -> (Vec<ModelFeature>, Samples) {
+        let features = vmafx::Model::builtin("vmaf_v0.6.1")
+            .unwrap()
+            .features()
+            .to_vec();
+        let mut rows = Vec::new();
+        let mut scores = Vec::new();
+        for i in 0..40usize {
+            let t = i as f64 / 39.0;
+            let row: Vec<f64> = (0..features.len())
+                .map(|f| t * (1.0 + f as f64 * 0.1) + ((i * (f + 3)) % 7) as f64 * 0.01)
+                .collect();
+            scores.push(20.0 + 70.0 * t * t);
+            rows.push(row);
+        }
+        let groups = (0..40).map(|i| format!("g{}", i % 5)).collect();
+        let width = features.len();
+        (features, Samples::new(rows, scores, groups, width).unwrap())
+    }
+
+    #[test]
+    fn the_written_file_loads_and_predicts_as_the_trainer() {
+        if crate::libsvm::available().is_err() {
+            eprintln!("skipped: no libsvm");
+            return;
+        }
+        let (features, samples) = synthetic();
+        let model = train(&samples, &features, &TrainOptions::default()).unwrap();
+        let json = model.to_json();
+        let file: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(file["model_dict"]["model_type"], "LIBSVMNUSVR");
+        assert_eq!(file["model_dict"]["norm_type"], "linear_rescale");
+        assert_eq!(file["param_dict"]["norm_type"], "clip_0to1");
+        assert_eq!(file["model_dict"]["score_clip"], json!([0.0, 100.0]));
+        assert!(file["model_dict"].get("feature_opts_dicts").is_none());
+        let loaded = vmafx::Model::from_json_str("synthetic", &json).unwrap();
+        for row in &samples.rows {
+            assert_eq!(loaded.predict(row).unwrap().score, model.predict(row));
+        }
+        let members = train_bootstrap(&samples, &features, &TrainOptions::default(), 3).unwrap();
+        let loaded = vmafx::Model::from_json_str("boot", &bootstrap_json(&members)).unwrap();
+        assert_eq!(loaded.bootstrap_count(), 3);
+    }
+
+    #[test]
+    fn options_of_the_base_model_are_written_per_feature() {
+        let neg = vmafx::Model::builtin("vmaf_v0.6.1neg").unwrap();
+        let written: Vec<Value> = neg.features().iter().map(feature_options).collect();
+        assert_eq!(written[0], json!({"adm_enhn_gain_limit": 1.0}));
+        assert_eq!(written[1], json!({}));
+    }
+}

@@ -124,3 +124,43 @@ pub fn scatter_png(
         .map_err(|e| fail(e.to_string()))?;
     writer.finish().map_err(|e| fail(e.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_land_where_their_scores_say_in_their_group_colour() {
+        let path =
+            std::env::temp_dir().join(format!("vmafx-train-plot-{}.png", std::process::id()));
+        let subjective = [20.0, 50.0, 80.0];
+        let predicted = [20.0, 60.0, 80.0];
+        let groups = ["b".to_owned(), "a".to_owned(), "b".to_owned()];
+        scatter_png(&path, &subjective, &predicted, &groups).unwrap();
+        let decoder = png::Decoder::new(std::fs::File::open(&path).unwrap());
+        let mut reader = decoder.read_info().unwrap();
+        let mut pixels = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut pixels).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!((info.width, info.height), (SIZE as u32, SIZE as u32));
+        // The range is 20..80 padded by 5% (17..83); group "a" sorts first.
+        let at = |x: f64, y: f64| {
+            let span = (SIZE - 2 * MARGIN) as f64;
+            let px = (MARGIN as f64 + (x - 17.0) / 66.0 * span).round() as usize;
+            let py = ((SIZE - MARGIN) as f64 - (y - 17.0) / 66.0 * span).round() as usize;
+            let i = (py * SIZE + px) * 3;
+            [pixels[i], pixels[i + 1], pixels[i + 2]]
+        };
+        assert_eq!(at(50.0, 60.0), PALETTE[0]);
+        assert_eq!(at(20.0, 20.0), PALETTE[1]);
+        assert_eq!(at(80.0, 80.0), PALETTE[1]);
+        assert_eq!(at(46.7, 66.5), [255, 255, 255], "between the grid lines");
+    }
+
+    #[test]
+    fn refuses_nothing_to_plot() {
+        let path = std::env::temp_dir().join("vmafx-train-never-written.png");
+        let error = scatter_png(&path, &[], &[], &[]).unwrap_err().to_string();
+        assert!(error.contains("nothing to plot"), "{error}");
+    }
+}
