@@ -161,8 +161,7 @@ mod tests {
 
     #[test]
     fn the_written_file_loads_and_predicts_as_the_trainer() {
-        if crate::libsvm::available().is_err() {
-            eprintln!("skipped: no libsvm");
+        if !crate::libsvm::present_for_tests() {
             return;
         }
         let (features, samples) = synthetic();

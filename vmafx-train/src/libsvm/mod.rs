@@ -257,5 +257,22 @@ impl Drop for Scratch {
     }
 }
 
+/// For tests: whether libsvm is there; its absence fails when `VMAFX_REQUIRE_LIBSVM=1`
+/// (as in CI) and otherwise skips, saying why.
+#[cfg(test)]
+pub(crate) fn present_for_tests() -> bool {
+    match available() {
+        Ok(()) => true,
+        Err(error) => {
+            assert!(
+                std::env::var("VMAFX_REQUIRE_LIBSVM").as_deref() != Ok("1"),
+                "{error}"
+            );
+            eprintln!("skipped: {error}");
+            false
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -1,20 +1,5 @@
 use super::*;
 
-/// Whether libsvm is there to test; its absence fails when `VMAFX_REQUIRE_LIBSVM=1`.
-fn libsvm_present() -> bool {
-    match available() {
-        Ok(()) => true,
-        Err(error) => {
-            assert!(
-                std::env::var("VMAFX_REQUIRE_LIBSVM").as_deref() != Ok("1"),
-                "{error}"
-            );
-            eprintln!("skipped: {error}");
-            false
-        }
-    }
-}
-
 /// A smooth function of two inputs on a grid in [0, 1]^2.
 fn smooth_samples() -> (Vec<Vec<f64>>, Vec<f64>) {
     let mut rows = Vec::new();
@@ -31,7 +16,7 @@ fn smooth_samples() -> (Vec<Vec<f64>>, Vec<f64>) {
 
 #[test]
 fn fits_a_smooth_function() {
-    if !libsvm_present() {
+    if !present_for_tests() {
         return;
     }
     let (rows, targets) = smooth_samples();
@@ -57,7 +42,7 @@ fn fits_a_smooth_function() {
 
 #[test]
 fn reloaded_text_predicts_the_same() {
-    if !libsvm_present() {
+    if !present_for_tests() {
         return;
     }
     let (rows, targets) = smooth_samples();
@@ -70,7 +55,7 @@ fn reloaded_text_predicts_the_same() {
 
 #[test]
 fn refuses_bad_parameters_and_data() {
-    if !libsvm_present() {
+    if !present_for_tests() {
         return;
     }
     let (rows, targets) = smooth_samples();
