@@ -78,8 +78,10 @@ fn extracted_features_equal_libvmafs_and_come_back_from_the_cache() {
             }
         }
     }
-    // The golden JSON prints six decimals.
-    assert!(worst <= 5e-7, "worst feature delta {worst}");
+    eprintln!("features against libvmaf's golden JSON: worst |delta| {worst:e}");
+    // The golden JSON prints six decimals: half a unit of the last one, and the
+    // parsing's own rounding, is equality.
+    assert!(worst <= 5e-7 + 1e-12, "worst feature delta {worst}");
     let cache = FeatureCache::open(&x._scratch.path("cache")).unwrap();
     let files = std::fs::read_dir(cache.dir()).unwrap().count();
     assert_eq!(files, x.dataset.pairs.len(), "one cache file per pair");
