@@ -128,7 +128,8 @@ fn parse_csv(text: &str) -> std::result::Result<Vec<Record>, String> {
         .deserialize::<CsvRecord>()
         .enumerate()
         .map(|(i, row)| {
-            row.map(CsvRecord::into_record)
+            row.map_err(|e| e.to_string())
+                .and_then(CsvRecord::into_record)
                 .map_err(|e| format!("CSV row {}: {e}", i + 2))
         })
         .collect()
@@ -155,19 +156,30 @@ struct CsvRecord {
 }
 
 impl CsvRecord {
-    fn into_record(self) -> Record {
+    fn into_record(self) -> std::result::Result<Record, String> {
         let given = |cell: Option<String>| cell.filter(|s| !s.is_empty());
-        Record {
+        fn whole<T: std::str::FromStr>(
+            cell: Option<String>,
+            what: &str,
+        ) -> std::result::Result<Option<T>, String> {
+            cell.filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse::<T>()
+                        .map_err(|_| format!("{what} {s:?} is not a whole number"))
+                })
+                .transpose()
+        }
+        Ok(Record {
+            width: whole(self.width, "width")?,
+            height: whole(self.height, "height")?,
+            bit_depth: whole(self.bit_depth, "bit_depth")?,
             reference: self.reference,
             distorted: self.distorted,
             score: ScoreField::Text(self.score),
             group: given(self.group),
-            width: given(self.width).map(|s| s.parse().unwrap_or(0)),
-            height: given(self.height).map(|s| s.parse().unwrap_or(0)),
             pixel_format: given(self.pixel_format),
-            bit_depth: given(self.bit_depth).map(|s| s.parse().unwrap_or(0)),
             score_std: given(self.score_std).map(ScoreField::Text),
-        }
+        })
     }
 }
 

@@ -120,6 +120,14 @@ fn refuses_malformed_files() {
         r#"{"pairs": [{"reference": "ref.y4m", "distorted": "dist.y4m", "scor": 1}]}"#,
     );
     assert!(error.contains("not a dataset JSON file"), "{error}");
+    let error = load_error(
+        "wide.csv",
+        "reference,distorted,score,width,height,pixel_format\nref.y4m,dist.y4m,1,wide,64,420\n",
+    );
+    assert!(
+        error.contains("CSV row 2: width \"wide\" is not a whole number"),
+        "{error}"
+    );
     let error = load_error("short.csv", "reference,distorted\nref.y4m,dist.y4m\n");
     assert!(error.contains("CSV row 2"), "{error}");
     let error = load_error(
