@@ -19,7 +19,16 @@ type MakeItem = fn(String) -> Item;
 /// Scores a distorted video against its reference: VMAF and companion metrics,
 /// equal to libvmaf's.
 #[derive(Debug, Parser)]
-#[command(name = "vmafx", disable_help_flag = true, disable_version_flag = true)]
+#[command(
+    name = "vmafx",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    after_help = "Other commands (each has its own --help):\n  \
+        vmafx merge PART... -o OUT      join the parts of a run split with --frames\n  \
+        vmafx deploy values ...         plan Helm values from this machine's speed\n  \
+        vmafx train --dataset D -o M    fit a VMAF model to your subjective scores\n  \
+        vmafx evaluate --dataset D -m M how well a model predicts a dataset"
+)]
 pub struct Args {
     /// Reference video: .y4m, or raw planar .yuv with -w -h -p -b; `-` reads stdin.
     #[arg(short = 'r', long = "reference", required_unless_present_any = ["version", "list_models", "list_backends"])]

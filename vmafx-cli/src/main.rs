@@ -9,6 +9,7 @@ mod model_spec;
 mod output;
 mod preset;
 mod request;
+mod train;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -20,6 +21,9 @@ use args::Args;
 use console::{errln, outln};
 
 fn main() -> ExitCode {
+    if let Some(status) = train::dispatch() {
+        return status;
+    }
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let command = argv.get(1).cloned().unwrap_or_default();
     let outcome = if command == "deploy" {

@@ -20,6 +20,7 @@ pub const COMMAND: &str = "merge";
 #[derive(Debug, Parser)]
 #[command(
     name = "vmafx merge",
+    bin_name = "vmafx merge",
     about = "Merges the parts written by `vmafx ... --frames START..END -o PART` into \
              the report of one run over the whole video",
     disable_version_flag = true
