@@ -42,7 +42,7 @@ jq -c '{pooled: (.pooled_metrics | map_values(.mean))}' "$result" > "${TERMINATI
 pub(crate) const SCORE_SEGMENT: &str = r#"set -eu
 k=$JOB_COMPLETION_INDEX
 start=$((k * FRAME_COUNT / SEGMENTS)); end=$(((k + 1) * FRAME_COUNT / SEGMENTS))
-vmafx -r "$REFERENCE" -d "$DISTORTED" --json -q --frames "$start..$end" -o "$OUTPUT_DIR/part-$k.json" "$@"
+vmafx -r "$REFERENCE" -d "$DISTORTED" -q --frames "$start..$end" -o "$OUTPUT_DIR/part-$k.json" "$@"
 "#;
 
 /// Merges the parts in index order.
@@ -52,7 +52,7 @@ k=0
 while [ "$k" -lt "$SEGMENTS" ]; do parts="$parts $OUTPUT_DIR/part-$k.json"; k=$((k + 1)); done
 result="$OUTPUT_DIR/$RESULT_NAME"
 # The part list is meant to split.
-vmafx merge -o "$result" $parts
+vmafx merge --json -o "$result" $parts
 jq -c '{pooled: (.pooled_metrics | map_values(.mean))}' "$result" > "${TERMINATION_LOG:-/dev/termination-log}"
 "#;
 

@@ -182,7 +182,7 @@ fn a_segment_scores_its_frame_range_and_the_merge_takes_parts_in_order() {
     let d = sb.dir.display();
     assert_eq!(
         merge,
-        format!("merge -o {d}/film.json {d}/part-0.json {d}/part-1.json {d}/part-2.json {d}/part-3.json")
+        format!("merge --json -o {d}/film.json {d}/part-0.json {d}/part-1.json {d}/part-2.json {d}/part-3.json")
     );
     assert_eq!(
         parse_termination_message(&sb.read("termination-log"))
