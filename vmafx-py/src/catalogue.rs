@@ -54,7 +54,7 @@ pub(crate) fn features(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
             entry.set_item("options", options)?;
             let outputs: Vec<&str> = metric.outputs.iter().map(|o| o.report).collect();
             entry.set_item("outputs", outputs)?;
-            let temporal = matches!(metric.timing, vmafx::metrics::Timing::Temporal);
+            let temporal = matches!(metric.timing, vmafx::metrics::Timing::Temporal(_));
             entry.set_item("temporal", temporal)?;
             Ok(entry)
         })

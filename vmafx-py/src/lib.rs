@@ -9,7 +9,6 @@
 
 mod catalogue;
 mod errors;
-mod model_spec;
 mod options;
 mod planes;
 mod report;

@@ -4,8 +4,7 @@
 use pyo3::prelude::*;
 use vmafx::{BackendKind, ReportOrder, ScorerBuilder};
 
-use crate::errors::{error, invalid, Kind};
-use crate::model_spec;
+use crate::errors::{error, invalid, IntoPyResult, Kind};
 
 /// The model scored when the caller names none, as libvmaf's CLI does.
 pub(crate) const DEFAULT_MODEL: &str = "vmaf_v0.6.1";
@@ -54,7 +53,7 @@ impl RunOptions {
         let default_model = [DEFAULT_MODEL.to_string()];
         let models = self.models.as_deref().unwrap_or(&default_model);
         for spec in models {
-            let (name, model) = model_spec::load(spec)?;
+            let (name, model) = vmafx::model::load_spec(spec).py_err()?;
             builder = builder.named_model(name, model);
         }
         if models.is_empty() && self.features.is_empty() {

@@ -17,7 +17,6 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 mod ffi_util;
-mod model_spec;
 mod options;
 mod picture;
 mod report;

@@ -6,7 +6,6 @@ use std::ffi::c_char;
 use vmafx::{ChromaSubsampling, FrameFormat, Percentile, PoolMethod, ReportOrder, ScorerBuilder};
 
 use crate::ffi_util::{c_text, c_text_array, guard_status, write_out};
-use crate::model_spec;
 use crate::status::{FfiError, VmafxStatus};
 
 /// Chroma layout of a video: one of the `VMAFX_CHROMA_*` values.
@@ -273,7 +272,7 @@ impl RunOptions {
                 specs.push(DEFAULT_MODEL);
             }
             for spec in specs {
-                let (name, model) = model_spec::load(spec)?;
+                let (name, model) = vmafx::model::load_spec(spec)?;
                 primary_metric.get_or_insert_with(|| name.clone());
                 builder = builder.named_model(name, model);
             }

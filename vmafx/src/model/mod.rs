@@ -17,6 +17,7 @@ mod json;
 mod name;
 mod overrides;
 mod predict;
+mod spec;
 mod svm;
 
 #[cfg(test)]
@@ -33,6 +34,7 @@ use crate::{Error, Result};
 
 pub use file::MAX_MODEL_FILE_BYTES;
 pub use name::{check_name, MAX_NAME_LEN};
+pub use spec::load_spec;
 
 /// One input feature of a model, as the model file names and configures it.
 #[derive(Clone, Debug, PartialEq)]

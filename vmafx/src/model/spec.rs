@@ -1,21 +1,23 @@
-//! Model strings as C callers write them: a built-in version name, or libvmaf's
-//! `--model` syntax `version=NAME|path=FILE[:name=LABEL][:disable_clip][:enable_transform]`.
+//! Model strings as the C API and the Python package take them: a built-in version
+//! name, or libvmaf's `--model` syntax
+//! `version=NAME|path=FILE[:name=LABEL][:disable_clip][:enable_transform]`.
 
 use std::path::Path;
 
-use vmafx::model::ModelOptions;
-use vmafx::Model;
+use super::{check_name, Model, ModelOptions};
+use crate::error::{Error, Result};
 
-use crate::status::{FfiError, VmafxStatus};
-
-/// Loads the model a string names; returns it with the name its score is reported under.
-pub(crate) fn load(spec: &str) -> Result<(String, Model), FfiError> {
+/// Loads the model `spec` names; returns it with the name its score is reported under
+/// (`vmaf` unless `name=` gives another). A malformed string is [`Error::Model`];
+/// a model that cannot be found or read keeps its own error.
+pub fn load_spec(spec: &str) -> Result<(String, Model)> {
     if !spec.contains('=') && !spec.contains(':') {
-        let model = Model::builtin(spec)?;
-        return Ok((vmafx::DEFAULT_MODEL_NAME.to_string(), model));
+        return Ok((crate::DEFAULT_MODEL_NAME.to_string(), Model::builtin(spec)?));
     }
-    let bad =
-        |reason: String| FfiError::new(VmafxStatus::Model, format!("model {spec:?}: {reason}"));
+    let bad = |reason: String| Error::Model {
+        name: format!("{spec:?}"),
+        reason,
+    };
     let mut model = None;
     let mut name = None;
     let mut options = ModelOptions::default();
@@ -40,20 +42,21 @@ pub(crate) fn load(spec: &str) -> Result<(String, Model), FfiError> {
             "name" => {
                 let label = text()?;
                 // The name becomes an XML attribute and a CSV column: refuse markup.
-                vmafx::model::check_name(label).map_err(|e| bad(e.to_string()))?;
+                check_name(label).map_err(|e| bad(e.to_string()))?;
                 name = Some(label.to_string());
             }
             "disable_clip" => options.disable_clip = flag()?,
             "enable_transform" => options.enable_transform = flag()?,
             _ => {
                 return Err(bad(format!(
-                    "unknown key {key:?} (expected version, path, name, disable_clip, enable_transform)"
+                    "unknown key {key:?} (expected version, path, name, disable_clip, \
+                     enable_transform)"
                 )))
             }
         }
     }
     let model = model.ok_or_else(|| bad("needs version= or path=".to_string()))?;
-    let name = name.unwrap_or_else(|| vmafx::DEFAULT_MODEL_NAME.to_string());
+    let name = name.unwrap_or_else(|| crate::DEFAULT_MODEL_NAME.to_string());
     Ok((name, model.with_options(options)))
 }
 
@@ -63,40 +66,39 @@ mod tests {
 
     #[test]
     fn accepts_bare_names_and_libvmaf_syntax() {
-        let (name, model) = load("vmaf_v0.6.1").unwrap();
+        let (name, model) = load_spec("vmaf_v0.6.1").unwrap();
         assert_eq!((name.as_str(), model.name()), ("vmaf", "vmaf_v0.6.1"));
-        let (name, model) = load("version=vmaf_v0.6.1neg:name=neg:disable_clip").unwrap();
+        let (name, model) = load_spec("version=vmaf_v0.6.1neg:name=neg:disable_clip").unwrap();
         assert_eq!((name.as_str(), model.name()), ("neg", "vmaf_v0.6.1neg"));
         assert!(model.options().disable_clip);
         assert!(!model.options().enable_transform);
     }
 
     #[test]
-    fn rejects_bad_strings() {
+    fn malformed_strings_are_model_errors() {
         for spec in [
-            "no_such_model",
             "name=x",
             "version=",
             "version=vmaf_v0.6.1:colour=blue",
             "version=vmaf_v0.6.1:disable_clip=maybe",
-            "path=/nonexistent/model.json",
             "version=vmaf_v0.6.1:name=a\"/><x",
             "version=vmaf_v0.6.1:name=a,b",
-            "path=/dev/zero",
         ] {
-            let error = load(spec).err().unwrap();
-            assert_eq!(error.status, VmafxStatus::Model, "{spec}");
+            let error = load_spec(spec).err().unwrap();
+            assert!(matches!(error, Error::Model { .. }), "{spec}: {error}");
         }
+        let error = load_spec("version=vmaf_v0.6.1:name=a\"/><x").err().unwrap();
+        assert!(error.to_string().contains("letters, digits"), "{error}");
     }
 
     #[test]
-    fn names_that_would_break_reports_say_why() {
-        let error = load("version=vmaf_v0.6.1:name=a\"/><x").err().unwrap();
-        assert_eq!(error.status, VmafxStatus::Model);
+    fn models_that_cannot_be_found_keep_their_own_error() {
+        let unknown = load_spec("no_such_model").err().unwrap();
+        assert!(matches!(unknown, Error::UnknownModel(..)), "{unknown}");
+        let missing = load_spec("path=/nonexistent/model.json").err().unwrap();
         assert!(
-            error.message.contains("letters, digits"),
-            "{}",
-            error.message
+            matches!(missing, Error::ModelFile { .. } | Error::Io { .. }),
+            "{missing}"
         );
     }
 }
