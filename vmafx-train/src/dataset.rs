@@ -224,7 +224,8 @@ fn resolve(record: Record, base: &Path) -> std::result::Result<Pair, String> {
     })
 }
 
-/// Y4M unless the record gives raw geometry, which must then be complete.
+/// Read by content (Y4M natively, compressed video through ffmpeg) unless the record
+/// gives raw geometry, which must then be complete.
 fn input_kind(record: &Record) -> std::result::Result<InputKind, String> {
     let given = [
         record.width.is_some(),
@@ -232,7 +233,7 @@ fn input_kind(record: &Record) -> std::result::Result<InputKind, String> {
         record.pixel_format.is_some(),
     ];
     if given.iter().all(|g| !g) && record.bit_depth.is_none() {
-        return Ok(InputKind::Y4m);
+        return Ok(InputKind::Auto);
     }
     let (Some(width), Some(height), Some(pixel_format)) =
         (record.width, record.height, record.pixel_format.as_deref())

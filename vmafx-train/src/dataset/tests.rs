@@ -41,7 +41,7 @@ fn reads_json_with_paths_relative_to_the_file() {
     let first = &dataset.pairs[0];
     assert_eq!(first.reference, dir.0.join("ref.y4m"));
     assert_eq!((first.score, first.group.as_str()), (73.2, "bbb"));
-    assert_eq!(first.input, InputKind::Y4m);
+    assert_eq!(first.input, InputKind::Auto);
     let second = &dataset.pairs[1];
     assert_eq!(
         second.group, "ref.y4m",
