@@ -532,7 +532,8 @@ void vmafx_report_free(struct VmafxReport *report);
  * `reference_path` and fills `*result`.
  *
  * With `options->raw_format` set (non-zero width and height), both inputs are raw
- * planar YUV of that geometry (`.yuv` files need it). Otherwise each input is read by
+ * planar YUV of that geometry (`.yuv` files need it); two `.y4m` files are still read
+ * as Y4M, and a `.y4m` beside a raw input is `VMAFX_STATUS_MISMATCH`. Otherwise each input is read by
  * its content: Y4M as it is, any other video (mp4, mkv, webm, ivf, ...) decoded by an
  * `ffmpeg` child process found through `VMAFX_FFMPEG` or `PATH`, keeping its pixel
  * format and bit depth. "-" reads standard input (at most one of the two). `options`

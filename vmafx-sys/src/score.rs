@@ -15,7 +15,8 @@ use crate::status::{FfiError, VmafxStatus};
 /// `reference_path` and fills `*result`.
 ///
 /// With `options->raw_format` set (non-zero width and height), both inputs are raw
-/// planar YUV of that geometry (`.yuv` files need it). Otherwise each input is read by
+/// planar YUV of that geometry (`.yuv` files need it); two `.y4m` files are still read
+/// as Y4M, and a `.y4m` beside a raw input is `VMAFX_STATUS_MISMATCH`. Otherwise each input is read by
 /// its content: Y4M as it is, any other video (mp4, mkv, webm, ivf, ...) decoded by an
 /// `ffmpeg` child process found through `VMAFX_FFMPEG` or `PATH`, keeping its pixel
 /// format and bit depth. "-" reads standard input (at most one of the two). `options`
@@ -75,6 +76,8 @@ pub unsafe extern "C" fn vmafx_score(
 }
 
 /// Raw YUV of the options' geometry when one is given, else each input by its content.
+/// A `.y4m` file carries its own geometry: two of them are read as Y4M even with a
+/// geometry given, and one beside a raw input is a mismatch, as it always was here.
 fn input_kind(reference: &Path, distorted: &Path, run: &RunOptions) -> Result<InputKind, FfiError> {
     if reference.as_os_str() == "-" && distorted.as_os_str() == "-" {
         return Err(FfiError::invalid(
@@ -101,7 +104,24 @@ fn input_kind(reference: &Path, distorted: &Path, run: &RunOptions) -> Result<In
              compressed video)",
         ));
     }
-    Ok(InputKind::Raw(geometry.to_format("options->raw_format")?))
+    let y4m_name = |p: &Path| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("y4m"))
+    };
+    match (y4m_name(reference), y4m_name(distorted)) {
+        (true, true) => Ok(InputKind::Auto),
+        (false, false) => Ok(InputKind::Raw(geometry.to_format("options->raw_format")?)),
+        _ => Err(FfiError::new(
+            VmafxStatus::Mismatch,
+            format!(
+                "{} and {}: one is Y4M, the other raw YUV of options->raw_format; give both \
+                 in one form",
+                reference.display(),
+                distorted.display()
+            ),
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -130,5 +150,8 @@ mod tests {
             kind(&run, "a.yuv", "b.yuv").unwrap(),
             InputKind::Raw(_)
         ));
+        assert_eq!(kind(&run, "a.y4m", "b.y4m").unwrap(), InputKind::Auto);
+        let mixed = kind(&run, "a.y4m", "b.yuv").unwrap_err();
+        assert_eq!(mixed.status, VmafxStatus::Mismatch);
     }
 }
