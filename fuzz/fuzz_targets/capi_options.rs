@@ -66,6 +66,8 @@ fuzz_target!(|data: &[u8]| {
         skip_distorted_frames: 0,
         max_frames: 0,
         pool_percentile: 0.0,
+        frame_start: 0,
+        frame_end: 0,
     };
     // SAFETY: `options` is a writable VmafxOptions.
     let status = unsafe { vmafx_options_init(&mut options) };
