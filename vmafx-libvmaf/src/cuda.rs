@@ -141,8 +141,9 @@ pub unsafe extern "C" fn vmaf_cuda_preallocate_pictures(
     }
 }
 
-/// A host picture of the geometry `vmaf_cuda_preallocate_pictures` prepared. Returns 0,
-/// -EINVAL (NULL arguments, nothing prepared) or -ENOMEM.
+/// A host picture of the geometry `vmaf_cuda_preallocate_pictures` prepared: the same
+/// as `vmaf_fetch_preallocated_picture`, since device pictures are not offered. Returns
+/// 0, -EINVAL (NULL arguments, nothing prepared) or -ENOMEM.
 ///
 /// # Safety
 /// `vmaf` NULL or live; `pic` NULL or writable.
@@ -151,13 +152,8 @@ pub unsafe extern "C" fn vmaf_cuda_fetch_preallocated_picture(
     vmaf: *mut VmafContext,
     pic: *mut VmafPicture,
 ) -> i32 {
-    // SAFETY: as the caller promises.
-    unsafe {
-        with_context(vmaf, |context| {
-            let pic = pic.as_mut().ok_or_else(|| Failure::null("pic"))?;
-            context.fetch_preallocated(pic)
-        })
-    }
+    // SAFETY: as the caller promises, which is what the host variant needs.
+    unsafe { crate::context::vmaf_fetch_preallocated_picture(vmaf, pic) }
 }
 
 #[cfg(test)]

@@ -221,8 +221,31 @@ pub unsafe extern "C" fn vmaf_feature_score_pooled(
 }
 
 /// The collection's output names: bagging, stddev, 95% interval low and high.
-fn collection_names(collection: &VmafModelCollection) -> [String; 4] {
-    ["bagging", "stddev", "ci_p95_lo", "ci_p95_hi"].map(|s| format!("{}_{s}", collection.name))
+/// Writes a collection's four statistics to `score`, each value from `value_of` called
+/// with the statistic's output name (`<collection>_bagging`, ...).
+///
+/// # Safety
+/// `model_collection` NULL or live; `score` NULL or writable.
+unsafe fn store_collection_score(
+    model_collection: *mut VmafModelCollection,
+    score: *mut VmafModelCollectionScore,
+    mut value_of: impl FnMut(&str) -> Outcome<f64>,
+) -> Outcome {
+    // SAFETY: NULL or live, as the caller promises.
+    let collection =
+        unsafe { model_collection.as_ref() }.ok_or_else(|| Failure::null("model_collection"))?;
+    if score.is_null() {
+        return Err(Failure::null("score"));
+    }
+    let mut values = [0.0; 4];
+    for (value, statistic) in values
+        .iter_mut()
+        .zip(["bagging", "stddev", "ci_p95_lo", "ci_p95_hi"])
+    {
+        *value = value_of(&format!("{}_{statistic}", collection.name))?;
+    }
+    // SAFETY: checked non-NULL above; writable as the caller promises.
+    unsafe { store(score, collection_score(values), "score") }
 }
 
 fn collection_score(values: [f64; 4]) -> VmafModelCollectionScore {
@@ -251,18 +274,9 @@ pub unsafe extern "C" fn vmaf_score_at_index_model_collection(
     // SAFETY: as the caller promises.
     unsafe {
         with_context(vmaf, |context| {
-            let collection = model_collection
-                .as_ref()
-                .ok_or_else(|| Failure::null("model_collection"))?;
-            if score.is_null() {
-                return Err(Failure::null("score"));
-            }
-            let names = collection_names(collection);
-            let mut values = [0.0; 4];
-            for (value, name) in values.iter_mut().zip(&names) {
-                *value = feature_at(context, name, index)?;
-            }
-            store(score, collection_score(values), "score")
+            store_collection_score(model_collection, score, |name| {
+                feature_at(context, name, index)
+            })
         })
     }
 }
@@ -284,20 +298,11 @@ pub unsafe extern "C" fn vmaf_score_pooled_model_collection(
     // SAFETY: as the caller promises.
     unsafe {
         with_context(vmaf, |context| {
-            let collection = model_collection
-                .as_ref()
-                .ok_or_else(|| Failure::null("model_collection"))?;
-            if score.is_null() {
-                return Err(Failure::null("score"));
-            }
-            let names = collection_names(collection);
-            let mut values = [0.0; 4];
-            for (value, name) in values.iter_mut().zip(&names) {
-                *value = pool(context, pool_method, index_low, index_high, |i| {
+            store_collection_score(model_collection, score, |name| {
+                pool(context, pool_method, index_low, index_high, |i| {
                     feature_at(context, name, i)
-                })?;
-            }
-            store(score, collection_score(values), "score")
+                })
+            })
         })
     }
 }
