@@ -61,11 +61,6 @@ fn source_pixel_format(ffmpeg: &Path, input: &Path) -> Option<String> {
     decode::y4m_pixel_format(info.pixel_format.as_deref()?)
 }
 
-/// ffmpeg's complaint, cleaned for a client (see [`decode::complaint`]).
-fn complaint(stderr: &str, label: &str) -> String {
-    decode::complaint(stderr, label)
-}
-
 /// An ffmpeg process decoding one input to Y4M; killed and reaped when dropped.
 struct Decoder<'a> {
     child: Arc<Mutex<Child>>,
@@ -146,7 +141,7 @@ impl<'a> Decoder<'a> {
             .take()
             .and_then(|t| t.join().ok())
             .unwrap_or_default();
-        let stderr = complaint(&stderr, self.label);
+        let stderr = decode::complaint(&stderr, self.label);
         match status {
             Some(s) if !s.success() && s.code().is_some() => Some(format!(
                 "ffmpeg could not decode the {}: {}",
@@ -285,17 +280,6 @@ mod tests {
                 .position(|a| a == "-protocol_whitelist")
                 .unwrap()
                 < input_at
-        );
-    }
-
-    #[test]
-    fn complaints_name_roles_not_paths() {
-        let refused = "[hls @ 0x1] Format not on whitelist 'mov'\ncache:pipe:0: Invalid argument";
-        assert!(complaint(refused, "reference").contains("not in a container"));
-        let noisy = "[cache @ 0x2] Inner protocol failed to seekback end : -38\n    Last message repeated 4 times\ncache:pipe:0: Invalid data found when processing input";
-        assert_eq!(
-            complaint(noisy, "reference"),
-            "input: Invalid data found when processing input"
         );
     }
 
