@@ -64,21 +64,8 @@ echo "== meson setup and compile (C99 and C++11, warnings are errors)"
 meson setup "$build" "$root" >"$work/meson-setup.log" || { cat "$work/meson-setup.log"; exit 1; }
 meson compile -C "$build"
 
-echo "== meson test"
-meson test -C "$build" --print-errorlogs
-grep -h -E '^[a-z_]+: [0-9]+ passed, [0-9]+ failed$' "$build/meson-logs/testlog.txt" | sort -u
-
-if [ "$valgrind" = 1 ]; then
-    echo "== meson test under valgrind (memcheck: errors and definite leaks fail)"
-    meson test -C "$build" --print-errorlogs --timeout-multiplier 4 \
-        --wrapper 'valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite'
-    log=$build/meson-logs/testlog-valgrind.txt
-    runs=$(grep -c 'ERROR SUMMARY' "$log" || true)
-    clean=$(grep -c 'ERROR SUMMARY: 0 errors' "$log" || true)
-    lost=$(grep -c -E 'definitely lost: [1-9]' "$log" || true)
-    echo "valgrind: $runs processes, $clean with 0 errors, $lost with definite leaks"
-    [ "$runs" -gt 0 ] && [ "$runs" = "$clean" ] && [ "$lost" = 0 ]
-fi
+. "$root/ffi-tests/meson-tests.sh"
+run_meson_tests "$build" "$valgrind" 4
 
 echo "== the C API and the CLI agree on the sample pair"
 ref=$root/samples/testsrc2_352x288.ref.y4m
