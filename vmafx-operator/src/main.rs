@@ -2,15 +2,19 @@
 //! docs/operator.md), or with `--print-crds` prints the CRDs, or with `--write-crds DIR`
 //! writes them one file each (how deploy/helm/vmafx/crds/ is regenerated).
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use vmafx_operator::config::Config;
 use vmafx_operator::crd::{all_crds, crd_file_name, crd_yaml};
 use vmafx_operator::error::Result;
 
+// Output goes through `write!`, never `print!`: a closed pipe (`--print-crds | head`) is
+// an error to report, not a panic.
 fn print_crds() -> Result<()> {
+    let mut out = std::io::stdout().lock();
     for crd in all_crds() {
-        print!("---\n{}", crd_yaml(&crd)?);
+        write!(out, "---\n{}", crd_yaml(&crd)?)?;
     }
     Ok(())
 }
@@ -19,9 +23,14 @@ fn write_crds(dir: &str) -> Result<()> {
     for crd in all_crds() {
         let path = std::path::Path::new(dir).join(crd_file_name(&crd));
         std::fs::write(&path, crd_yaml(&crd)?)?;
-        println!("wrote {}", path.display());
+        writeln!(std::io::stdout(), "wrote {}", path.display())?;
     }
     Ok(())
+}
+
+/// One line on stderr; nothing more can be done when stderr itself is closed.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 fn init_logging(level: &str) {
@@ -45,16 +54,20 @@ fn main() -> ExitCode {
         Some("--write-crds") => match args.get(1) {
             Some(dir) => write_crds(dir),
             None => {
-                eprintln!("usage: vmafx-operator --write-crds DIR");
+                say("usage: vmafx-operator --write-crds DIR");
                 return ExitCode::from(2);
             }
         },
-        Some("--help" | "-h") => {
-            println!("usage: vmafx-operator [--print-crds | --write-crds DIR]\nsettings: VMAFX_OPERATOR_* environment variables (docs/operator.md)");
-            Ok(())
-        }
+        Some("--help" | "-h") => writeln!(
+            std::io::stdout(),
+            "usage: vmafx-operator [--print-crds | --write-crds DIR]\nsettings: \
+                 VMAFX_OPERATOR_* environment variables (docs/operator.md)"
+        )
+        .map_err(Into::into),
         Some(other) => {
-            eprintln!("vmafx-operator: unknown argument {other:?} (try --help)");
+            say(&format!(
+                "vmafx-operator: unknown argument {other:?} (try --help)"
+            ));
             return ExitCode::from(2);
         }
         None => serve(),
@@ -62,7 +75,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("vmafx-operator: {e}");
+            say(&format!("vmafx-operator: {e}"));
             ExitCode::FAILURE
         }
     }
