@@ -318,3 +318,11 @@ fn parts_keep_values_bit_for_bit() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_endless_device_named_as_a_part_is_refused_not_read_whole() {
+    let error = Part::read(std::path::Path::new("/dev/zero")).unwrap_err();
+    assert!(error.to_string().contains("larger than"), "{error}");
+    let error = Part::read(&std::env::temp_dir()).unwrap_err();
+    assert!(error.to_string().contains("directory"), "{error}");
+}

@@ -7,6 +7,7 @@
 pub mod decode;
 mod seek;
 pub mod sync;
+pub mod text;
 pub mod y4m;
 pub mod yuv;
 

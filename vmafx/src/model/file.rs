@@ -1,10 +1,9 @@
 //! Reading a model file with a bound on its size, so that a device (`/dev/zero`), a pipe
 //! that never ends or a large unrelated file is refused instead of read whole.
 
-use std::fs::File;
-use std::io::Read;
 use std::path::Path;
 
+use crate::io::text::{read_text_at_most, TextReadError};
 use crate::{Error, Result};
 
 /// Largest model file accepted: 64 MiB. libvmaf's largest built-in model (a bootstrap
@@ -13,45 +12,28 @@ pub const MAX_MODEL_FILE_BYTES: u64 = 64 << 20;
 
 /// Reads `path` as UTF-8 text of at most [`MAX_MODEL_FILE_BYTES`].
 pub(super) fn read_bounded(path: &Path) -> Result<String> {
-    let io_error = |source| Error::ModelFile {
-        path: path.to_owned(),
-        source,
-    };
-    let too_large = || Error::Model {
+    let refused = |reason: String| Error::Model {
         name: path.display().to_string(),
-        reason: format!(
+        reason,
+    };
+    read_text_at_most(path, MAX_MODEL_FILE_BYTES).map_err(|error| match error {
+        TextReadError::Io(source) => Error::ModelFile {
+            path: path.to_owned(),
+            source,
+        },
+        TextReadError::Directory => refused("is a directory, not a model file".to_owned()),
+        TextReadError::TooLarge => refused(format!(
             "the file is larger than {} MiB, the most a model file may hold",
             MAX_MODEL_FILE_BYTES >> 20
-        ),
-    };
-    let file = File::open(path).map_err(io_error)?;
-    let metadata = file.metadata().map_err(io_error)?;
-    if metadata.is_dir() {
-        return Err(Error::Model {
-            name: path.display().to_string(),
-            reason: "is a directory, not a model file".to_owned(),
-        });
-    }
-    // A regular file's size is known up front; devices and pipes report none, so the
-    // read itself stops one byte past the limit.
-    if metadata.is_file() && metadata.len() > MAX_MODEL_FILE_BYTES {
-        return Err(too_large());
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_MODEL_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io_error)?;
-    if bytes.len() as u64 > MAX_MODEL_FILE_BYTES {
-        return Err(too_large());
-    }
-    String::from_utf8(bytes).map_err(|_| Error::Model {
-        name: path.display().to_string(),
-        reason: "the file is not UTF-8 text".to_owned(),
+        )),
+        TextReadError::NotUtf8 => refused("the file is not UTF-8 text".to_owned()),
     })
 }
 
 #[cfg(test)]
 mod tests {
+    use std::fs::File;
+
     use super::*;
     use crate::Model;
 

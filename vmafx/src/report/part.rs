@@ -11,12 +11,18 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::io::text::{read_text_at_most, TextReadError};
 
 /// The `format` field of every part.
 pub const PART_FORMAT: &str = "vmafx-part";
 
 /// The layout version parts are written in; merging refuses other versions.
 pub const PART_FORMAT_VERSION: u32 = 1;
+
+/// Largest part file read: 4 GiB, far above a part of a long 4K video with every
+/// metric (a few hundred bytes per frame), so that `/dev/zero` or an unrelated huge file
+/// named as a part is refused instead of read whole.
+pub const MAX_PART_BYTES: u64 = 4 << 30;
 
 /// One extractor's whole-run counters (such as `psnr`'s summed squared errors) and the
 /// request, in `--feature` syntax, that rebuilds the extractor to turn them into
@@ -194,8 +200,14 @@ impl Part {
 
     /// Reads the part at `path`.
     pub fn read(path: &Path) -> Result<Self> {
-        let text = fs::read_to_string(path)
-            .map_err(|e| Error::io(format!("cannot read part {}", path.display()), e))?;
+        let refused =
+            |reason: &str| Error::InvalidInput(format!("part {}: {reason}", path.display()));
+        let text = read_text_at_most(path, MAX_PART_BYTES).map_err(|error| match error {
+            TextReadError::Io(e) => Error::io(format!("cannot read part {}", path.display()), e),
+            TextReadError::Directory => refused("is a directory"),
+            TextReadError::TooLarge => refused("is larger than 4 GiB, more than any part holds"),
+            TextReadError::NotUtf8 => refused("is not UTF-8 text"),
+        })?;
         Self::from_json(&text).map_err(|e| match e {
             Error::InvalidInput(m) => Error::InvalidInput(format!("{}: {m}", path.display())),
             other => other,
