@@ -10,6 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use vmafx::io::text::{read_text_at_most, TextReadError};
 use vmafx::io::InputKind;
 use vmafx::{ChromaSubsampling, FrameFormat};
 
@@ -76,19 +77,30 @@ struct JsonFile {
     pairs: Vec<Record>,
 }
 
+/// Largest dataset file read: 256 MiB (a million pairs of long paths), so that a
+/// device or an unrelated huge file is refused instead of read whole.
+pub const MAX_DATASET_BYTES: u64 = 256 << 20;
+
 impl Dataset {
     /// Reads a dataset: CSV when the name ends in `.csv`, JSON otherwise. Every input
     /// file must exist; scores must be finite numbers.
     pub fn load(path: &Path) -> Result<Dataset> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::io(format!("cannot read dataset {}", path.display()), e))?;
-        let is_csv = path
-            .extension()
-            .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"));
         let fail = |reason: String| Error::Dataset {
             path: path.to_owned(),
             reason,
         };
+        let text = read_text_at_most(path, MAX_DATASET_BYTES).map_err(|error| match error {
+            TextReadError::Io(e) => Error::io(format!("cannot read dataset {}", path.display()), e),
+            TextReadError::Directory => fail("is a directory".to_owned()),
+            TextReadError::TooLarge => fail(format!(
+                "is larger than {} MiB, more than a dataset of file names holds",
+                MAX_DATASET_BYTES >> 20
+            )),
+            TextReadError::NotUtf8 => fail("is not UTF-8 text".to_owned()),
+        })?;
+        let is_csv = path
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"));
         let records = if is_csv {
             parse_csv(&text).map_err(fail)?
         } else {

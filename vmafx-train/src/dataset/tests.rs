@@ -139,3 +139,9 @@ fn refuses_malformed_files() {
         "{error}"
     );
 }
+
+#[test]
+fn an_endless_device_is_refused_as_a_dataset() {
+    let error = Dataset::load(Path::new("/dev/zero")).unwrap_err();
+    assert!(error.to_string().contains("larger than"), "{error}");
+}
