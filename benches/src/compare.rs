@@ -132,7 +132,7 @@ pub fn run(config: &CompareConfig, table: &mut impl Write) -> Result<Vec<Row>> {
 }
 
 /// The cached pair of `clip`, generated with progress on stderr when missing.
-fn prepare(clip: &ClipSpec, cache_dir: &Path) -> Result<ClipPair> {
+pub(crate) fn prepare(clip: &ClipSpec, cache_dir: &Path) -> Result<ClipPair> {
     let name = clip.name();
     let pair = cached_pair(clip, cache_dir, |done| {
         if done % 10 == 0 || done == clip.frames {
@@ -154,6 +154,43 @@ fn measure(
     stem: &Path,
     values: &RunValues<'_>,
 ) -> Result<Measurement> {
+    let timed = time_command(who, template, repeat, stem, values)?;
+    let vmaf = if uses(template, "out") {
+        Some(pooled_vmaf(&timed.report)?)
+    } else {
+        None
+    };
+    Ok(Measurement {
+        best: timed.best,
+        median: timed.median,
+        peak_rss: timed.peak_rss,
+        vmaf,
+    })
+}
+
+/// What [`time_command`] measured over its runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timed {
+    /// The fastest run.
+    pub best: Duration,
+    /// The median run.
+    pub median: Duration,
+    /// The largest peak resident set of any run, in bytes.
+    pub peak_rss: u64,
+    /// Where `{out}` pointed: the report of the last run, if the command wrote one.
+    pub report: PathBuf,
+}
+
+/// Runs `template`, filled with `values`, `repeat` times (at least once), logging each
+/// command line on stderr under `who`; `stem` names its log (`.log`) and its report
+/// (`{out}`, `.json`).
+pub fn time_command(
+    who: &str,
+    template: &str,
+    repeat: usize,
+    stem: &Path,
+    values: &RunValues<'_>,
+) -> Result<Timed> {
     let report = stem.with_extension("json");
     let log = stem.with_extension("log");
     let values = RunValues {
@@ -161,24 +198,21 @@ fn measure(
         ..values.clone()
     };
     let command = fill(template, &values)?;
-    let mut costs: Vec<RunCost> = Vec::with_capacity(repeat);
-    for attempt in 1..=repeat {
+    let mut walls: Vec<Duration> = Vec::with_capacity(repeat);
+    let mut peak_rss = 0;
+    for attempt in 1..=repeat.max(1) {
         eprintln!("{who} run {attempt}/{repeat}: {command}");
         let _ = std::fs::remove_file(&report);
-        costs.push(run_measured(&command, &log)?);
+        let cost: RunCost = run_measured(&command, &log)?;
+        walls.push(cost.wall);
+        peak_rss = peak_rss.max(cost.peak_rss);
     }
-    let vmaf = if uses(template, "out") {
-        Some(pooled_vmaf(&report)?)
-    } else {
-        None
-    };
-    let mut walls: Vec<Duration> = costs.iter().map(|c| c.wall).collect();
     walls.sort();
-    Ok(Measurement {
+    Ok(Timed {
         best: walls[0],
         median: walls[walls.len() / 2],
-        peak_rss: costs.iter().map(|c| c.peak_rss).max().unwrap_or(0),
-        vmaf,
+        peak_rss,
+        report,
     })
 }
 
@@ -193,7 +227,7 @@ pub fn pooled_vmaf(report: &Path) -> Result<f64> {
         .with_context(|| format!("{} has no pooled_metrics.vmaf.mean", report.display()))
 }
 
-fn path_str(path: &Path) -> &str {
+pub(crate) fn path_str(path: &Path) -> &str {
     path.to_str().unwrap_or_default()
 }
 

@@ -2,7 +2,7 @@
 //! baseline command on them (see `benches/README.md`).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -10,6 +10,8 @@ use vmafx_bench::backends;
 use vmafx_bench::compare::{self, CompareConfig, DEFAULT_VMAFX_COMMAND};
 use vmafx_bench::gen::{generate_pair, ClipSpec};
 use vmafx_bench::size::parse_size_with_frames;
+use vmafx_bench::table::{self, Environment, TableConfig};
+use vmafx_bench::template;
 
 #[derive(Parser)]
 #[command(name = "vmafx-bench", version, about = "Benchmark tools for vmafx")]
@@ -71,6 +73,48 @@ enum Command {
         /// Where clips are cached and run logs written (default: the temp dir).
         #[arg(long)]
         cache_dir: Option<PathBuf>,
+    },
+    /// Run vmafx and libvmaf's `vmaf` side by side on generated clips for each scenario
+    /// (VMAF alone, VMAF + companions, VMAF v1, the AOM CTC preset) and write the
+    /// markdown table kept in docs/benchmarks.md.
+    Table {
+        /// libvmaf's `vmaf` tool, built with its built-in models.
+        #[arg(long)]
+        libvmaf: PathBuf,
+        /// How that libvmaf was built, for the record (compiler, build type, options).
+        #[arg(long, default_value = "build not described")]
+        libvmaf_build: String,
+        /// Scenarios, comma-separated: vmaf, companions, v1, aom_ctc.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "vmaf,companions,v1,aom_ctc"
+        )]
+        scenarios: Vec<String>,
+        /// Clip sizes, each optionally with its frame count as SIZE:FRAMES.
+        #[arg(long, value_delimiter = ',', default_value = "1080p:48,2160p:12")]
+        sizes: Vec<String>,
+        /// Frames of each clip without its own count.
+        #[arg(long, default_value_t = 48)]
+        frames: u64,
+        /// Bit depths, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "8,10")]
+        bit_depths: Vec<u8>,
+        /// Thread counts, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,2")]
+        threads: Vec<usize>,
+        /// Runs of each command per cell (the best is shown).
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+        /// The vmafx executable (default: `vmafx` next to this program).
+        #[arg(long)]
+        vmafx: Option<PathBuf>,
+        /// Where clips are cached and run logs written (default: the temp dir).
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
+        /// Write the page here instead of to stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Score the same in-memory synthetic frames on a GPU backend and on the CPU in one
     /// process and print fps of each, their ratio and the pooled VMAF of both.
@@ -163,6 +207,62 @@ fn main() -> Result<()> {
                 }
             }
         }
+        Command::Table {
+            libvmaf,
+            libvmaf_build,
+            scenarios,
+            sizes,
+            frames,
+            bit_depths,
+            threads,
+            repeat,
+            vmafx,
+            cache_dir,
+            out,
+        } => {
+            let mut clips = Vec::new();
+            for text in &sizes {
+                let (width, height, own) = parse_size_with_frames(text)?;
+                for &bit_depth in &bit_depths {
+                    clips.push(ClipSpec {
+                        width,
+                        height,
+                        frames: own.unwrap_or(frames),
+                        bit_depth,
+                    });
+                }
+            }
+            let config = TableConfig {
+                scenarios: scenarios
+                    .iter()
+                    .map(|name| table::scenario(name))
+                    .collect::<Result<_>>()?,
+                clips,
+                threads,
+                repeat,
+                vmafx: vmafx.map_or_else(default_vmafx, Ok)?,
+                libvmaf,
+                cache_dir: cache_dir.unwrap_or_else(|| std::env::temp_dir().join("vmafx-bench")),
+            };
+            let cells = table::run(&config)?;
+            let env = Environment {
+                machine: machine_summary(),
+                vmafx_version: first_line_of(&config.vmafx, &["--version"]),
+                libvmaf_version: first_line_of(&config.libvmaf, &["--version"]),
+                rustc: first_line_of(Path::new("rustc"), &["--version"]),
+                libvmaf_build,
+                date: first_line_of(Path::new("date"), &["-u", "+%Y-%m-%d %H:%M UTC"]),
+            };
+            let command_line: Vec<String> = std::env::args()
+                .map(|a| template::shell_quote(&a))
+                .collect();
+            let page = table::markdown(&cells, &env, &command_line.join(" "));
+            match out {
+                Some(path) => std::fs::write(&path, page)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => std::io::stdout().lock().write_all(page.as_bytes())?,
+            }
+        }
         Command::Gen {
             width,
             height,
@@ -226,6 +326,24 @@ fn main() -> Result<()> {
 fn default_vmafx() -> Result<PathBuf> {
     let exe = std::env::current_exe().context("locating this program")?;
     Ok(exe.with_file_name("vmafx"))
+}
+
+/// The first non-empty line `program args` prints (stdout, else stderr), or `unknown`.
+fn first_line_of(program: &Path, args: &[&str]) -> String {
+    let Ok(output) = std::process::Command::new(program).args(args).output() else {
+        return "unknown".to_string();
+    };
+    [&output.stdout, &output.stderr]
+        .iter()
+        .flat_map(|bytes| {
+            String::from_utf8_lossy(bytes)
+                .lines()
+                .map(str::trim)
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
+        .find(|line| !line.is_empty())
+        .unwrap_or_else(|| "unknown".to_string())
 }
 
 /// The processor model, core count and any `VMAFX_CPU` cap, for the record.

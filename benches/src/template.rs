@@ -73,8 +73,8 @@ pub fn fill(template: &str, values: &RunValues<'_>) -> Result<String> {
     Ok(out)
 }
 
-/// `text` as one `sh` word.
-fn shell_quote(text: &str) -> String {
+/// `text` as one `sh` word: unchanged when plain, else single-quoted.
+pub fn shell_quote(text: &str) -> String {
     let plain = !text.is_empty()
         && text
             .chars()
