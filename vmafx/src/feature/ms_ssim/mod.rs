@@ -29,9 +29,8 @@ use crate::error::{Error, Result};
 use crate::feature::frame_check::check_pair;
 use crate::feature::options::OptionValues;
 use crate::feature::ssim::filter::WINDOW;
-use crate::feature::ssim::luma::luma_to_f32;
 use crate::feature::ssim::map::SsimScratch;
-use crate::feature::ssim::vector::{decimate, ssim_means, DecimateScratch};
+use crate::feature::ssim::vector::{decimate, luma_to_f32, ssim_means, DecimateScratch};
 use crate::feature::ssim::{max_db, to_db};
 use crate::frame::{FrameFormat, FrameView};
 
@@ -176,8 +175,8 @@ impl MsSsimExtractor {
     ) -> Result<MsSsimComponents> {
         check_pair(&self.format, reference, distorted)?;
         let bpc = self.format.bit_depth();
-        luma_to_f32(&reference.luma(), bpc, &mut self.reference[0]);
-        luma_to_f32(&distorted.luma(), bpc, &mut self.distorted[0]);
+        luma_to_f32(self.level, &reference.luma(), bpc, &mut self.reference[0]);
+        luma_to_f32(self.level, &distorted.luma(), bpc, &mut self.distorted[0]);
 
         let mut sizes = [(self.format.width(), self.format.height()); SCALES];
         for i in 1..SCALES {

@@ -16,6 +16,7 @@ pub(crate) fn luma_to_f32(luma: &PlaneRef<'_>, bit_depth: u8, dst: &mut Vec<f32>
     }
 }
 
+#[inline(always)]
 fn extend_rows<T: Sample>(plane: &Plane<'_, T>, dst: &mut Vec<f32>, convert: impl Fn(T) -> f32) {
     dst.reserve(plane.width() * plane.height());
     for y in 0..plane.height() {

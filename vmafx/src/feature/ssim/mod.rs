@@ -40,7 +40,7 @@ pub use descriptor::DESCRIPTOR;
 
 use filter::{decimated_len, WINDOW};
 use map::SsimScratch;
-use vector::{decimate, ssim_means, DecimateScratch};
+use vector::{decimate, luma_to_f32, ssim_means, DecimateScratch};
 
 /// Options of the `float_ssim` feature, under libvmaf's names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -179,8 +179,8 @@ impl SsimExtractor {
     ) -> Result<SsimComponents> {
         check_pair(&self.format, reference, distorted)?;
         let bpc = self.format.bit_depth();
-        luma::luma_to_f32(&reference.luma(), bpc, &mut self.reference);
-        luma::luma_to_f32(&distorted.luma(), bpc, &mut self.distorted);
+        luma_to_f32(self.level, &reference.luma(), bpc, &mut self.reference);
+        luma_to_f32(self.level, &distorted.luma(), bpc, &mut self.distorted);
         let (mut w, mut h) = (self.format.width(), self.format.height());
         let (r, d) = if self.scale > 1 {
             let (s, k, taps) = (self.scale, &self.box_kernel, &mut self.taps);

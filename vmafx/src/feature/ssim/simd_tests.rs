@@ -64,7 +64,11 @@ fn assert_map_levels_equal(reference: &[f32], distorted: &[f32], w: usize, h: us
             ("var_cmp", &scratch.var_cmp, &expected_scratch.var_cmp),
             ("covar", &scratch.covar, &expected_scratch.covar),
         ] {
-            assert!(bits(a) == bits(b), "{name} differs at {level:?} {w}x{h}");
+            // The vector kernels keep longer buffers and use their start.
+            assert!(
+                bits(&a[..b.len()]) == bits(b),
+                "{name} differs at {level:?} {w}x{h}"
+            );
         }
     }
 }
@@ -210,13 +214,18 @@ fn extractors_score_the_same_at_every_level() {
         let ssim_at = |level| {
             let mut ex = SsimExtractor::with_cpu_level(&fmt, ssim_options, level).unwrap();
             assert_eq!(ex.cpu_level(), level);
+            // A second frame reuses every buffer.
+            let first = ex.extract_components(&r.view(), &d.view()).unwrap();
             let c = ex.extract_components(&r.view(), &d.view()).unwrap();
+            assert_eq!(first, c);
             [c.ssim, c.l, c.c, c.s].map(f64::to_bits)
         };
         let ms_ssim_at = |level| {
             let mut ex = MsSsimExtractor::with_cpu_level(&fmt, ms_options, level).unwrap();
             assert_eq!(ex.cpu_level(), level);
+            let first = ex.extract_components(&r.view(), &d.view()).unwrap();
             let c = ex.extract_components(&r.view(), &d.view()).unwrap();
+            assert_eq!(first, c);
             let mut all = vec![c.ms_ssim.to_bits()];
             all.extend([c.l, c.c, c.s].iter().flatten().map(|v| v.to_bits()));
             all

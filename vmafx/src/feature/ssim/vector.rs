@@ -11,7 +11,9 @@
 //! [`per_level!`]; the scalar level runs the reference itself.
 
 use super::filter::{self, decimated_len, mirror, DecimateTaps, GAUSSIAN_11, WINDOW};
+use super::luma;
 use super::map::{self, constants, window_terms, SsimMeans, SsimScratch};
+use crate::frame::PlaneRef;
 use crate::simd::auto::per_level;
 
 /// Outputs computed together: 32 `f64` accumulators are four AVX-512 or eight AVX2
@@ -23,10 +25,23 @@ const BLOCK: usize = 32;
 pub(crate) struct DecimateScratch {
     /// Mirrored index tables of the scalar reference.
     taps: DecimateTaps,
-    /// Every source row, mirrored at both ends and split into its `factor` phases.
+    /// Recently used source rows, mirrored at both ends and split into their `factor`
+    /// phases; slot `r % slots` holds row `r`.
     phases: Vec<f32>,
+    /// The source row each slot of `phases` holds (`usize::MAX`: none yet).
+    tags: Vec<usize>,
+    /// Where the phases of each window row start in `phases`.
+    starts: Vec<usize>,
     /// Source column of each mirrored position `i` (`mirror(i − side/2)`).
     columns: Vec<usize>,
+}
+
+per_level! {
+    /// [`super::luma::luma_to_f32`] at `level` (the same code, in wider vectors).
+    pub(crate) fn luma_to_f32(luma: &PlaneRef<'_>, bit_depth: u8, dst: &mut Vec<f32>) {
+        scalar: luma::luma_to_f32,
+        vector: luma::luma_to_f32,
+    }
 }
 
 per_level! {
@@ -99,12 +114,13 @@ fn ssim_means_blocked(
     } = scratch;
     let (dw, dh) = filter_valid(reference, w, h, mu_ref, cache);
     filter_valid(distorted, w, h, mu_cmp, cache);
+    let size = w * h;
     products(reference, reference, product);
-    filter_valid(product, w, h, var_ref, cache);
+    filter_valid(&product[..size], w, h, var_ref, cache);
     products(distorted, distorted, product);
-    filter_valid(product, w, h, var_cmp, cache);
+    filter_valid(&product[..size], w, h, var_cmp, cache);
     products(reference, distorted, product);
-    filter_valid(product, w, h, covar, cache);
+    filter_valid(&product[..size], w, h, covar, cache);
 
     let constants = constants();
     let n = dw * dh;
@@ -168,18 +184,27 @@ fn ssim_means_blocked(
     }
 }
 
-/// `out[i] = a[i] · b[i]`, rounded to `f32`.
+/// `out[i] = a[i] · b[i]`, rounded to `f32`, in the first `a.len()` samples of `out`.
 #[inline(always)]
 fn products(a: &[f32], b: &[f32], out: &mut Vec<f32>) {
-    out.clear();
-    out.resize(a.len(), 0.0);
-    for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
+    for ((o, &x), &y) in at_least(out, a.len()).iter_mut().zip(a).zip(b) {
         *o = x * y;
     }
 }
 
+/// The first `n` samples of `buffer`, grown with zeros if it is shorter. Buffers are
+/// never shrunk or cleared: every caller overwrites the samples it uses, so a frame
+/// (or a coarser scale) reuses the memory without filling it first.
+#[inline(always)]
+fn at_least(buffer: &mut Vec<f32>, n: usize) -> &mut [f32] {
+    if buffer.len() < n {
+        buffer.resize(n, 0.0);
+    }
+    &mut buffer[..n]
+}
+
 /// [`super::filter::filter_valid`] with the 11-tap Gaussian, one block of outputs at a
-/// time.
+/// time, into the first `(w − 10) × (h − 10)` samples of `dst`.
 #[inline(always)]
 fn filter_valid(
     src: &[f32],
@@ -189,13 +214,11 @@ fn filter_valid(
     cache: &mut Vec<f32>,
 ) -> (usize, usize) {
     let (dw, dh) = (w - WINDOW + 1, h - WINDOW + 1);
-    cache.clear();
-    cache.resize(dw * h, 0.0);
+    let cache = at_least(cache, dw * h);
     for (src_row, cache_row) in src.chunks_exact(w).zip(cache.chunks_exact_mut(dw)) {
         horizontal(src_row, cache_row);
     }
-    dst.clear();
-    dst.resize(dw * dh, 0.0);
+    let dst = at_least(dst, dw * dh);
     for (y, dst_row) in dst.chunks_exact_mut(dw).enumerate() {
         let rows: [&[f32]; WINDOW] =
             std::array::from_fn(|v| &cache[(y + v) * dw..(y + v + 1) * dw]);
@@ -275,7 +298,9 @@ fn store(acc: &[f64; BLOCK], out: &mut [f32]) {
 ///
 /// With `padded[i] = row[mirror(i − side/2)]`, output `o`'s tap `t` is
 /// `padded[o·factor + t]`, which is sample `o + t / factor` of phase `t % factor`
-/// (`phase_p[j] = padded[j·factor + p]`): a contiguous run across outputs.
+/// (`phase_p[j] = padded[j·factor + p]`): a contiguous run across outputs. The phases of
+/// `side + factor` source rows are kept, enough for a window to find the rows it
+/// shares with the previous one, so each row is split about once.
 #[allow(clippy::too_many_arguments)] // the reference's parameters
 #[inline(always)]
 fn decimate_phased(
@@ -290,42 +315,57 @@ fn decimate_phased(
 ) -> (usize, usize) {
     debug_assert_eq!(kernel.len(), side * side);
     let (sw, sh) = (decimated_len(w, factor), decimated_len(h, factor));
-    dst.clear();
+    // The pyramid's buffers keep their size from frame to frame: this resizes (and
+    // fills) only on the first.
+    dst.resize(sw * sh, 0.0);
     if sw == 0 || sh == 0 {
         // An even side shorter than the factor: nothing to compute, as in the reference.
         return (sw, sh);
     }
     let before = side / 2;
     let phase_len = sw + (side - 1) / factor;
+    let row_len = factor * phase_len;
+    let slots = side + factor;
     let DecimateScratch {
-        phases, columns, ..
+        phases,
+        tags,
+        starts,
+        columns,
+        ..
     } = scratch;
-
     columns.clear();
-    columns.extend((0..phase_len * factor).map(|i| mirror(i as isize - before as isize, w)));
-    phases.clear();
-    phases.resize(h * factor * phase_len, 0.0);
-    for (row, row_phases) in src
-        .chunks_exact(w)
-        .zip(phases.chunks_exact_mut(factor * phase_len))
-    {
-        for (p, phase) in row_phases.chunks_exact_mut(phase_len).enumerate() {
-            for (j, out) in phase.iter_mut().enumerate() {
-                *out = row[columns[j * factor + p]];
+    columns.extend((0..row_len).map(|i| mirror(i as isize - before as isize, w)));
+    tags.clear();
+    tags.resize(slots, usize::MAX);
+    starts.clear();
+    starts.resize(side, 0);
+    let phases = at_least(phases, slots * row_len);
+
+    for (oy, dst_row) in dst.chunks_exact_mut(sw).enumerate() {
+        let top = (oy * factor) as isize - before as isize;
+        // A window's distinct rows lie within `side` consecutive ones, so they never
+        // share a slot.
+        for (v, start) in starts.iter_mut().enumerate() {
+            let ry = mirror(top + v as isize, h);
+            let slot = ry % slots;
+            *start = slot * row_len;
+            if tags[slot] != ry {
+                tags[slot] = ry;
+                split_phases(
+                    &src[ry * w..(ry + 1) * w],
+                    columns,
+                    factor,
+                    &mut phases[slot * row_len..(slot + 1) * row_len],
+                );
             }
         }
-    }
-
-    dst.resize(sw * sh, 0.0);
-    for (oy, dst_row) in dst.chunks_exact_mut(sw).enumerate() {
-        let centre = (oy * factor) as isize - before as isize;
+        let phases = &*phases;
         let mut x = 0;
         while x + BLOCK <= sw {
             let mut acc = [0.0f64; BLOCK];
-            for (v, weights) in kernel.chunks_exact(side).enumerate() {
-                let ry = mirror(centre + v as isize, h);
+            for (&row_start, weights) in starts.iter().zip(kernel.chunks_exact(side)) {
                 for (t, &c) in weights.iter().enumerate() {
-                    let start = (ry * factor + t % factor) * phase_len + t / factor + x;
+                    let start = row_start + (t % factor) * phase_len + t / factor + x;
                     let taps: &[f32; BLOCK] = block(phases, start);
                     for (a, &p) in acc.iter_mut().zip(taps) {
                         *a += f64::from(p * c);
@@ -337,10 +377,9 @@ fn decimate_phased(
         }
         for (x, o) in dst_row.iter_mut().enumerate().skip(x) {
             let mut a = 0.0f64;
-            for (v, weights) in kernel.chunks_exact(side).enumerate() {
-                let ry = mirror(centre + v as isize, h);
+            for (&row_start, weights) in starts.iter().zip(kernel.chunks_exact(side)) {
                 for (t, &c) in weights.iter().enumerate() {
-                    let p = phases[(ry * factor + t % factor) * phase_len + t / factor + x];
+                    let p = phases[row_start + (t % factor) * phase_len + t / factor + x];
                     a += f64::from(p * c);
                 }
             }
@@ -348,4 +387,15 @@ fn decimate_phased(
         }
     }
     (sw, sh)
+}
+
+/// Splits one source row, mirrored through `columns`, into its `factor` phases.
+#[inline(always)]
+fn split_phases(row: &[f32], columns: &[usize], factor: usize, out: &mut [f32]) {
+    let phase_len = columns.len() / factor;
+    for (p, phase) in out.chunks_exact_mut(phase_len).enumerate() {
+        for (o, &x) in phase.iter_mut().zip(columns[p..].iter().step_by(factor)) {
+            *o = row[x];
+        }
+    }
 }
