@@ -355,6 +355,7 @@ fn decimate_phased(
                     &src[ry * w..(ry + 1) * w],
                     columns,
                     factor,
+                    before,
                     &mut phases[slot * row_len..(slot + 1) * row_len],
                 );
             }
@@ -391,11 +392,51 @@ fn decimate_phased(
 
 /// Splits one source row, mirrored through `columns`, into its `factor` phases.
 #[inline(always)]
-fn split_phases(row: &[f32], columns: &[usize], factor: usize, out: &mut [f32]) {
+fn split_phases(row: &[f32], columns: &[usize], factor: usize, before: usize, out: &mut [f32]) {
+    match factor {
+        2 => split_phases_of::<2>(row, columns, before, out),
+        3 => split_phases_of::<3>(row, columns, before, out),
+        4 => split_phases_of::<4>(row, columns, before, out),
+        _ => gather_phases(row, columns, factor, 0..columns.len() / factor, out),
+    }
+}
+
+/// [`split_phases`] for a factor known when compiling: the positions whose samples
+/// need no mirroring are copied a whole group of `F` at a time.
+#[inline(always)]
+fn split_phases_of<const F: usize>(row: &[f32], columns: &[usize], before: usize, out: &mut [f32]) {
+    let phase_len = columns.len() / F;
+    // Group `j` covers padded positions `j·F .. j·F + F`, i.e. columns from `j·F − before`.
+    let first = before.div_ceil(F).min(phase_len);
+    let end = ((before + row.len()) / F).clamp(first, phase_len);
+    gather_phases(row, columns, F, 0..first, out);
+    gather_phases(row, columns, F, end..phase_len, out);
+    if first == end {
+        return;
+    }
+    let (groups, _) = row[first * F - before..end * F - before].as_chunks::<F>();
+    let mut lanes = out.chunks_exact_mut(phase_len);
+    for p in 0..F {
+        let Some(lane) = lanes.next() else { return };
+        for (o, group) in lane[first..end].iter_mut().zip(groups) {
+            *o = group[p];
+        }
+    }
+}
+
+/// Phases `p` of positions `js` through the mirrored column table.
+#[inline(always)]
+fn gather_phases(
+    row: &[f32],
+    columns: &[usize],
+    factor: usize,
+    js: std::ops::Range<usize>,
+    out: &mut [f32],
+) {
     let phase_len = columns.len() / factor;
     for (p, phase) in out.chunks_exact_mut(phase_len).enumerate() {
-        for (o, &x) in phase.iter_mut().zip(columns[p..].iter().step_by(factor)) {
-            *o = row[x];
+        for j in js.clone() {
+            phase[j] = row[columns[j * factor + p]];
         }
     }
 }
