@@ -93,6 +93,8 @@ fn decimate_reference(
 
 /// [`super::map::ssim_means`] with blocked filters and a map whose terms are computed
 /// a block at a time before being summed in position order.
+// One index walks five statistics and four terms side by side.
+#[allow(clippy::needless_range_loop)]
 #[inline(always)]
 fn ssim_means_blocked(
     reference: &[f32],
