@@ -13,6 +13,10 @@
 //!   sides must be at least 176 pixels; smaller formats are rejected with
 //!   [`crate::Error::InvalidInput`], as libvmaf fails on them ("scale below 1x1").
 //! - Identical pictures score 1 up to `f32` rounding of the window terms.
+//!
+//! The filters run compiled for AVX2 or AVX-512 where the processor has them, chosen
+//! from [`crate::cpu::level`] (or per extractor with `with_cpu_level`); every level gives
+//! the scalar reference's bits.
 
 mod descriptor;
 #[cfg(test)]
@@ -20,12 +24,13 @@ mod tests;
 
 use std::collections::BTreeMap;
 
+use crate::cpu::CpuLevel;
 use crate::error::{Error, Result};
 use crate::feature::frame_check::check_pair;
 use crate::feature::options::OptionValues;
-use crate::feature::ssim::filter::{decimate, DecimateTaps, WINDOW};
-use crate::feature::ssim::luma::luma_to_f32;
-use crate::feature::ssim::map::{ssim_means, SsimScratch};
+use crate::feature::ssim::filter::WINDOW;
+use crate::feature::ssim::map::SsimScratch;
+use crate::feature::ssim::vector::{decimate, luma_to_f32, ssim_means, DecimateScratch};
 use crate::feature::ssim::{max_db, to_db};
 use crate::frame::{FrameFormat, FrameView};
 
@@ -107,14 +112,26 @@ pub struct MsSsimExtractor {
     /// Scales 0..5 of each picture, packed.
     reference: [Vec<f32>; SCALES],
     distorted: [Vec<f32>; SCALES],
-    taps: DecimateTaps,
+    taps: DecimateScratch,
     scratch: SsimScratch,
+    /// Instruction-set level of the kernels.
+    level: CpuLevel,
 }
 
 impl MsSsimExtractor {
-    /// Prepares an extractor for frames of `format`; fails when either side is below
-    /// [`MIN_SIDE`] (176) pixels.
+    /// Prepares an extractor for frames of `format` with the process-wide
+    /// [`crate::cpu::level`]; fails when either side is below [`MIN_SIDE`] (176) pixels.
     pub fn new(format: &FrameFormat, options: MsSsimOptions) -> Result<Self> {
+        Self::with_cpu_level(format, options, crate::cpu::level())
+    }
+
+    /// As [`MsSsimExtractor::new`], with kernels of `level` lowered to what this
+    /// processor supports ([`CpuLevel::capped`]). Every level gives the same scores.
+    pub fn with_cpu_level(
+        format: &FrameFormat,
+        options: MsSsimOptions,
+        level: CpuLevel,
+    ) -> Result<Self> {
         let (w, h) = (format.width(), format.height());
         // libvmaf's test: halving (rounding down) four times still leaves the window.
         if (0..SCALES).any(|i| (w >> i) < WINDOW || (h >> i) < WINDOW) {
@@ -129,9 +146,15 @@ impl MsSsimExtractor {
             max_db: max_db(format, options.clip_db),
             reference: Default::default(),
             distorted: Default::default(),
-            taps: DecimateTaps::default(),
+            taps: DecimateScratch::default(),
             scratch: SsimScratch::default(),
+            level: CpuLevel::capped(level),
         })
+    }
+
+    /// The instruction-set level whose kernels run.
+    pub fn cpu_level(&self) -> CpuLevel {
+        self.level
     }
 
     /// The options this extractor was built with.
@@ -152,8 +175,8 @@ impl MsSsimExtractor {
     ) -> Result<MsSsimComponents> {
         check_pair(&self.format, reference, distorted)?;
         let bpc = self.format.bit_depth();
-        luma_to_f32(&reference.luma(), bpc, &mut self.reference[0]);
-        luma_to_f32(&distorted.luma(), bpc, &mut self.distorted[0]);
+        luma_to_f32(self.level, &reference.luma(), bpc, &mut self.reference[0]);
+        luma_to_f32(self.level, &distorted.luma(), bpc, &mut self.distorted[0]);
 
         let mut sizes = [(self.format.width(), self.format.height()); SCALES];
         for i in 1..SCALES {
@@ -161,7 +184,17 @@ impl MsSsimExtractor {
             for pyramid in [&mut self.reference, &mut self.distorted] {
                 let (finer, coarser) = pyramid.split_at_mut(i);
                 let (src, dst) = (&finer[i - 1], &mut coarser[0]);
-                sizes[i] = decimate(src, w, h, 2, &LOW_PASS, LOW_PASS_SIDE, dst, &mut self.taps);
+                sizes[i] = decimate(
+                    self.level,
+                    src,
+                    w,
+                    h,
+                    2,
+                    &LOW_PASS,
+                    LOW_PASS_SIDE,
+                    dst,
+                    &mut self.taps,
+                );
             }
         }
 
@@ -173,6 +206,7 @@ impl MsSsimExtractor {
         };
         for (i, &(w, h)) in sizes.iter().enumerate() {
             let m = ssim_means(
+                self.level,
                 &self.reference[i],
                 &self.distorted[i],
                 w,

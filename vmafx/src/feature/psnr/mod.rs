@@ -23,6 +23,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 
+use crate::cpu::CpuLevel;
 use crate::error::Result;
 use crate::feature::frame_check::{check_pair, plane_pair, PlanePair};
 use crate::feature::options::OptionValues;
@@ -121,11 +122,24 @@ pub struct PsnrExtractor {
     plane_count: usize,
     /// Running `(sse, pixels)` per plane for APSNR.
     totals: [(u64, u64); 3],
+    /// Instruction-set level of the squared-error sums.
+    level: CpuLevel,
 }
 
 impl PsnrExtractor {
-    /// Prepares an extractor for frames of `format`.
+    /// Prepares an extractor for frames of `format` with the process-wide
+    /// [`crate::cpu::level`].
     pub fn new(format: &FrameFormat, options: PsnrOptions) -> Result<Self> {
+        Self::with_cpu_level(format, options, crate::cpu::level())
+    }
+
+    /// As [`PsnrExtractor::new`], with sums compiled for `level` lowered to what this
+    /// processor supports ([`CpuLevel::capped`]). Every level gives the same scores.
+    pub fn with_cpu_level(
+        format: &FrameFormat,
+        options: PsnrOptions,
+        level: CpuLevel,
+    ) -> Result<Self> {
         let bpc = u32::from(format.bit_depth());
         let peak: u32 = if options.reduced_hbd_peak {
             255 << (bpc - 8)
@@ -158,7 +172,13 @@ impl PsnrExtractor {
             regions,
             plane_count,
             totals: [(0, 0); 3],
+            level: CpuLevel::capped(level),
         })
+    }
+
+    /// The instruction-set level whose sums run.
+    pub fn cpu_level(&self) -> CpuLevel {
+        self.level
     }
 
     /// Scores one frame pair. Both views must have the extractor's format.
@@ -173,8 +193,8 @@ impl PsnrExtractor {
         for p in 0..self.plane_count {
             let (w, h) = self.regions[p];
             let sse = match plane_pair(reference, distorted, p)? {
-                PlanePair::U8(r, d) => sse::sum_squared_error(&r, &d, w, h),
-                PlanePair::U16(r, d) => sse::sum_squared_error(&r, &d, w, h),
+                PlanePair::U8(r, d) => sse::sum_squared_error_u8(self.level, &r, &d, w, h),
+                PlanePair::U16(r, d) => sse::sum_squared_error_u16(self.level, &r, &d, w, h),
             };
             let pixels = (w * h) as u64;
             if self.options.enable_apsnr {

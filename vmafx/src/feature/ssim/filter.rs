@@ -141,7 +141,7 @@ fn window_indices(
 /// Mirrors an index once about each edge; the clamp only guards sizes the callers
 /// already reject.
 #[inline]
-fn mirror(i: isize, n: usize) -> usize {
+pub(super) fn mirror(i: isize, n: usize) -> usize {
     let n = n as isize;
     let m = if i < 0 {
         -1 - i

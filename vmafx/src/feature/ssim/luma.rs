@@ -4,6 +4,7 @@ use crate::frame::{Plane, PlaneRef, Sample};
 
 /// Copies the luma plane into `dst` (packed, `width × height`), dividing samples above
 /// 8 bits by `2^(bpc − 8)` so that every depth lands on the 0..=255 scale.
+#[inline(always)]
 pub(crate) fn luma_to_f32(luma: &PlaneRef<'_>, bit_depth: u8, dst: &mut Vec<f32>) {
     dst.clear();
     match luma {
@@ -16,6 +17,7 @@ pub(crate) fn luma_to_f32(luma: &PlaneRef<'_>, bit_depth: u8, dst: &mut Vec<f32>
     }
 }
 
+#[inline(always)]
 fn extend_rows<T: Sample>(plane: &Plane<'_, T>, dst: &mut Vec<f32>, convert: impl Fn(T) -> f32) {
     dst.reserve(plane.width() * plane.height());
     for y in 0..plane.height() {

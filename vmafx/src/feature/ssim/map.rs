@@ -20,18 +20,18 @@ pub(crate) struct SsimMeans {
 /// Buffers reused from frame to frame.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct SsimScratch {
-    mu_ref: Vec<f32>,
-    mu_cmp: Vec<f32>,
-    var_ref: Vec<f32>,
-    var_cmp: Vec<f32>,
-    covar: Vec<f32>,
-    product: Vec<f32>,
-    cache: Vec<f32>,
-    acc: Vec<f64>,
+    pub(super) mu_ref: Vec<f32>,
+    pub(super) mu_cmp: Vec<f32>,
+    pub(super) var_ref: Vec<f32>,
+    pub(super) var_cmp: Vec<f32>,
+    pub(super) covar: Vec<f32>,
+    pub(super) product: Vec<f32>,
+    pub(super) cache: Vec<f32>,
+    pub(super) acc: Vec<f64>,
 }
 
 /// Stabilising constants for a dynamic range of 255 (images are scaled to 8 bits).
-fn constants() -> (f32, f32, f32) {
+pub(super) fn constants() -> (f32, f32, f32) {
     let k1l = 0.01f32 * 255.0;
     let k2l = 0.03f32 * 255.0;
     let c2 = k2l * k2l;
@@ -74,24 +74,10 @@ pub(crate) fn ssim_means(
     let (c1, c2, c3) = (constants().0, constants().1, constants().2);
     let (mut ssim_sum, mut l_sum, mut c_sum, mut s_sum) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
     for i in 0..dw * dh {
-        let (mr, mc) = (mu_ref[i], mu_cmp[i]);
-        let sr = non_negative(var_ref[i] - mr * mr);
-        let sc = non_negative(var_cmp[i] - mc * mc);
-        let src = covar[i] - mr * mc;
-        let sigma_product = f64::from(sr * sc).sqrt() as f32;
-
-        let l = (2.0 * f64::from(mr) * f64::from(mc) + f64::from(c1))
-            / f64::from(mr * mr + mc * mc + c1);
-        let c = (2.0 * f64::from(sigma_product) + f64::from(c2)) / f64::from(sr + sc + c2);
-        // Flat, identical windows can leave a tiny negative covariance from rounding;
-        // treat it as zero so that such windows score exactly 1.
-        let covariance = if src < 0.0 && sigma_product <= 0.0 {
-            0.0
-        } else {
-            src
-        };
-        let s = f64::from((covariance + c3) / (sigma_product + c3));
-
+        let (l, c, s) = window_terms(
+            [mu_ref[i], mu_cmp[i], var_ref[i], var_cmp[i], covar[i]],
+            (c1, c2, c3),
+        );
         ssim_sum += l * c * s;
         l_sum += l;
         c_sum += c;
@@ -106,8 +92,32 @@ pub(crate) fn ssim_means(
     }
 }
 
+/// Luminance, contrast and structure terms of one window from its filtered statistics
+/// `[μ_ref, μ_cmp, E[ref²], E[cmp²], E[ref·cmp]]` and the constants `(C1, C2, C3)`.
+#[inline(always)]
+pub(super) fn window_terms(stats: [f32; 5], (c1, c2, c3): (f32, f32, f32)) -> (f64, f64, f64) {
+    let [mr, mc, var_ref, var_cmp, covar] = stats;
+    let sr = non_negative(var_ref - mr * mr);
+    let sc = non_negative(var_cmp - mc * mc);
+    let src = covar - mr * mc;
+    let sigma_product = f64::from(sr * sc).sqrt() as f32;
+
+    let l = (2.0 * f64::from(mr) * f64::from(mc) + f64::from(c1))
+        / f64::from(mr * mr + mc * mc + c1);
+    let c = (2.0 * f64::from(sigma_product) + f64::from(c2)) / f64::from(sr + sc + c2);
+    // Flat, identical windows can leave a tiny negative covariance from rounding;
+    // treat it as zero so that such windows score exactly 1.
+    let covariance = if src < 0.0 && sigma_product <= 0.0 {
+        0.0
+    } else {
+        src
+    };
+    let s = f64::from((covariance + c3) / (sigma_product + c3));
+    (l, c, s)
+}
+
 /// `max(0, v)`, keeping NaN as C's `0.0 > v ? 0.0 : v` does.
-#[inline]
+#[inline(always)]
 fn non_negative(v: f32) -> f32 {
     if 0.0 > v {
         0.0

@@ -13,17 +13,24 @@
 //!   [`crate::Error::InvalidInput`]; libvmaf returns a meaningless value for them.
 //! - Identical pictures score 1 up to `f32` rounding of the window terms.
 //!
-//! The filters and the SSIM map are shared with [`crate::feature::ms_ssim`].
+//! The filters and the SSIM map are shared with [`crate::feature::ms_ssim`]. They run
+//! compiled for AVX2 or AVX-512 where the processor has them, chosen from
+//! [`crate::cpu::level`] (or per extractor with `with_cpu_level`); every level gives the
+//! scalar reference's bits.
 
 mod descriptor;
 pub(crate) mod filter;
 pub(crate) mod luma;
 pub(crate) mod map;
 #[cfg(test)]
+mod simd_tests;
+#[cfg(test)]
 mod tests;
+pub(crate) mod vector;
 
 use std::collections::BTreeMap;
 
+use crate::cpu::CpuLevel;
 use crate::error::{Error, Result};
 use crate::feature::frame_check::check_pair;
 use crate::feature::options::OptionValues;
@@ -31,8 +38,9 @@ use crate::frame::{FrameFormat, FrameView};
 
 pub use descriptor::DESCRIPTOR;
 
-use filter::{decimate, decimated_len, DecimateTaps, WINDOW};
-use map::{ssim_means, SsimScratch};
+use filter::{decimated_len, WINDOW};
+use map::SsimScratch;
+use vector::{decimate, luma_to_f32, ssim_means, DecimateScratch};
 
 /// Options of the `float_ssim` feature, under libvmaf's names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -93,14 +101,27 @@ pub struct SsimExtractor {
     distorted: Vec<f32>,
     reference_small: Vec<f32>,
     distorted_small: Vec<f32>,
-    taps: DecimateTaps,
+    taps: DecimateScratch,
     scratch: SsimScratch,
+    /// Instruction-set level of the kernels.
+    level: CpuLevel,
 }
 
 impl SsimExtractor {
-    /// Prepares an extractor for frames of `format`; fails when the picture, once
-    /// shrunk, is smaller than the 11×11 window.
+    /// Prepares an extractor for frames of `format` with the process-wide
+    /// [`crate::cpu::level`]; fails when the picture, once shrunk, is smaller than the
+    /// 11×11 window.
     pub fn new(format: &FrameFormat, options: SsimOptions) -> Result<Self> {
+        Self::with_cpu_level(format, options, crate::cpu::level())
+    }
+
+    /// As [`SsimExtractor::new`], with kernels of `level` lowered to what this processor
+    /// supports ([`CpuLevel::capped`]). Every level gives the same scores.
+    pub fn with_cpu_level(
+        format: &FrameFormat,
+        options: SsimOptions,
+        level: CpuLevel,
+    ) -> Result<Self> {
         let (w, h) = (format.width(), format.height());
         let scale = if options.scale > 0 {
             options.scale as usize
@@ -129,9 +150,15 @@ impl SsimExtractor {
             distorted: Vec::new(),
             reference_small: Vec::new(),
             distorted_small: Vec::new(),
-            taps: DecimateTaps::default(),
+            taps: DecimateScratch::default(),
             scratch: SsimScratch::default(),
+            level: CpuLevel::capped(level),
         })
+    }
+
+    /// The instruction-set level whose kernels run.
+    pub fn cpu_level(&self) -> CpuLevel {
+        self.level
     }
 
     /// The options this extractor was built with.
@@ -152,12 +179,13 @@ impl SsimExtractor {
     ) -> Result<SsimComponents> {
         check_pair(&self.format, reference, distorted)?;
         let bpc = self.format.bit_depth();
-        luma::luma_to_f32(&reference.luma(), bpc, &mut self.reference);
-        luma::luma_to_f32(&distorted.luma(), bpc, &mut self.distorted);
+        luma_to_f32(self.level, &reference.luma(), bpc, &mut self.reference);
+        luma_to_f32(self.level, &distorted.luma(), bpc, &mut self.distorted);
         let (mut w, mut h) = (self.format.width(), self.format.height());
         let (r, d) = if self.scale > 1 {
             let (s, k, taps) = (self.scale, &self.box_kernel, &mut self.taps);
             decimate(
+                self.level,
                 &self.reference,
                 w,
                 h,
@@ -168,6 +196,7 @@ impl SsimExtractor {
                 taps,
             );
             (w, h) = decimate(
+                self.level,
                 &self.distorted,
                 w,
                 h,
@@ -181,7 +210,7 @@ impl SsimExtractor {
         } else {
             (&self.reference, &self.distorted)
         };
-        let means = ssim_means(r, d, w, h, &mut self.scratch);
+        let means = ssim_means(self.level, r, d, w, h, &mut self.scratch);
         let ssim = f64::from(means.ssim);
         Ok(SsimComponents {
             ssim: if self.options.enable_db {
