@@ -21,8 +21,8 @@ use super::vmath;
 /// of linearisation is within a few ULP (relative `2^-49`, absolute below `2^-45` for
 /// results below 9), the XYZ sums add at most that times their weights plus a few
 /// roundings, and `f` multiplies an error of `t` by at most 7.8; the cube root adds a
-/// few ULP. That is below `2^-42`; this bound keeps a margin of 64.
-const COMPAND_ERROR: f64 = 1.0 / (1u64 << 36) as f64;
+/// few ULP. That is below `2^-42`; this bound keeps a margin of 16.
+const COMPAND_ERROR: f64 = 1.0 / (1u64 << 38) as f64;
 /// Relative error bound of results rounded to `f32` in ΔE00 (each computed within a
 /// few `f64` ULP, `2^-50`, of the C library's), with a margin of 1024.
 const RELATIVE_ERROR: f64 = 1.0 / (1u64 << 40) as f64;
@@ -72,7 +72,7 @@ unsafe fn linearize<L: F64Lanes>(c: L::V) -> L::V {
 unsafe fn compand<L: F64Lanes>(t: L::V) -> (L::V, L::M) {
     unsafe {
         let epsilon = L::splat(EPSILON);
-        let root = vmath::pow::<L>(L::max(t, L::splat(EPSILON * 0.5)), 1.0 / 3.0);
+        let root = vmath::cbrt::<L>(L::max(t, L::splat(EPSILON * 0.5)));
         let line = L::mul(
             L::add(L::mul(L::splat(KAPPA), t), L::splat(16.0)),
             L::splat(1.0 / 116.0),
@@ -144,17 +144,48 @@ unsafe fn pow7<L: F64Lanes>(x: L::V) -> L::V {
     }
 }
 
-/// `powf(x, 7)` of `f32` lanes, lane by lane through the C library: its `f32` result
-/// is not always the correctly rounded one, so nothing cheaper equals it everywhere.
+/// Whether the C library's `powf` is ARM's optimised routine (glibc from 2.28, musl),
+/// which returns the `f32` rounding of an `f64` value within a documented relative
+/// error: `|y·log2 x| · ln 2 · 1.83·2^-33 + 1.69·2^-34`.
+const POWF_ERROR_KNOWN: bool = cfg!(all(
+    target_os = "linux",
+    any(target_env = "gnu", target_env = "musl")
+));
+
+/// `powf(x, 7)` of `f32` lanes as the C library computes it: `x⁷` in `f64`, rounded,
+/// where the C library's documented error (doubled) and ours cannot move the `f32`
+/// rounding; the C library lane by lane elsewhere, or everywhere if its error is not
+/// known.
 #[inline(always)]
-unsafe fn powf7<L: F64Lanes>(x: L::V) -> L::V {
+pub(super) unsafe fn powf7<L: F64Lanes>(x: L::V) -> L::V {
     unsafe {
-        let mut lanes = [0.0f64; 8];
-        L::store(x, &mut lanes);
-        for lane in &mut lanes[..L::LANES] {
-            *lane = f64::from((*lane as f32).powf(7.0));
+        let p = pow7::<L>(x);
+        let doubt = if POWF_ERROR_KNOWN {
+            // |log2 x| <= |e| + 1 for x = m·2^e.
+            let (e, _) = L::exponent_mantissa(x);
+            let log2_bound = L::add(L::abs(e), L::splat(1.0));
+            let relative = L::mul_add(
+                log2_bound,
+                L::splat(2.0 * 7.0 * std::f64::consts::LN_2 * 1.83 / (1u64 << 33) as f64),
+                L::splat(2.0 * (1.69 / (1u64 << 34) as f64 + 1.0 / (1u64 << 50) as f64)),
+            );
+            let positive = L::gt(x, L::splat(0.0));
+            let e = L::select(positive, L::mul(p, relative), L::splat(0.0));
+            L::bits(straddles::<L>(p, e))
+        } else {
+            u32::MAX
+        };
+        let p = L::round_f32(p);
+        if doubt & ((1 << L::LANES) - 1) == 0 {
+            return p;
         }
-        L::load(&lanes)
+        let (mut lanes, mut out) = ([0.0f64; 8], [0.0f64; 8]);
+        L::store(x, &mut lanes);
+        L::store(p, &mut out);
+        for k in (0..L::LANES).filter(|k| doubt >> k & 1 == 1) {
+            out[k] = f64::from((lanes[k] as f32).powf(7.0));
+        }
+        L::load(&out)
     }
 }
 
