@@ -48,20 +48,25 @@ impl RowSamples {
 
     /// Fills the row `i` of `planes` through `map`.
     fn fill<T: Sample>(&mut self, planes: &[Plane<'_, T>; 3], map: &ChromaMap, i: usize) {
-        let w = planes[0].width();
-        let padded = w.next_multiple_of(MAX_LANES);
-        let sample = |plane: &Plane<'_, T>, row: usize, col: usize| -> f64 {
-            let v: u32 = plane.row(row)[col].into();
+        fn value<T: Sample>(s: T) -> f64 {
+            let v: u32 = s.into();
             f64::from(v)
-        };
+        }
+        let padded = planes[0].width().next_multiple_of(MAX_LANES);
         for out in [&mut self.y, &mut self.u, &mut self.v] {
             out.clear();
         }
-        for j in 0..w {
-            let (ci, cj) = map.position(i, j);
-            self.y.push(sample(&planes[0], i, j));
-            self.u.push(sample(&planes[1], ci, cj));
-            self.v.push(sample(&planes[2], ci, cj));
+        self.y.extend(planes[0].row(i).iter().map(|&s| value(s)));
+        if let Some((row, columns)) = map.single_row(i) {
+            let (u, v) = (planes[1].row(row), planes[2].row(row));
+            self.u.extend(columns.iter().map(|&c| value(u[c])));
+            self.v.extend(columns.iter().map(|&c| value(v[c])));
+        } else {
+            for j in 0..self.y.len() {
+                let (ci, cj) = map.position(i, j);
+                self.u.push(value(planes[1].row(ci)[cj]));
+                self.v.push(value(planes[2].row(ci)[cj]));
+            }
         }
         for out in [&mut self.y, &mut self.u, &mut self.v] {
             let last = out.last().copied().unwrap_or(0.0);
