@@ -92,8 +92,8 @@ unsafe fn delta_e_lanes<L: F64Lanes>(pairs: &[(Lab, Lab)]) -> (Vec<f32>, Vec<boo
             let (d, doubt) = pipeline::delta_e::<L>(&c1, &c2, LIBVMAF_WEIGHTS);
             let mut lanes = [0.0f64; MAX_LANES];
             L::store(d, &mut lanes);
-            for k in 0..L::LANES {
-                values.push(lanes[k] as f32);
+            for (k, lane) in lanes.iter().take(L::LANES).enumerate() {
+                values.push(*lane as f32);
                 doubts.push(doubt >> k & 1 == 1);
             }
         }
@@ -117,6 +117,8 @@ unsafe fn lab_lanes<L: F64Lanes>(c: &YuvToLab, row: &RowSamples) -> Vec<(Lab, bo
                 L::load(&row.y[start..]),
                 L::load(&row.u[start..]),
                 L::load(&row.v[start..]),
+                (!row.red.is_empty())
+                    .then(|| (L::load(&row.red[start..]), L::load(&row.blue[start..]))),
             );
             let exact = lab_exact::<L>(c, row, start);
             for k in 0..L::LANES {
@@ -212,6 +214,13 @@ fn uniform(seed: u64, n: usize) -> Vec<f64> {
         .collect()
 }
 
+/// A reference function of `(x, y)`.
+type Reference = Box<dyn Fn(f64, f64) -> f64>;
+
+/// A function's name, `x` and `y`, the floor of the error's denominator, and the C
+/// library's function.
+type Case = (&'static str, Function, Vec<f64>, Vec<f64>, f64, Reference);
+
 /// Worst error of `f` on `level` against `reference`, relative to `max(|ref|, floor)`.
 fn worst_error(
     level: CpuLevel,
@@ -245,7 +254,7 @@ fn elementary_functions_are_within_a_few_ulp_of_the_c_library() {
         let base = span(1, 0.08, 2.6);
         let t = span(2, 0.0088, 9.0);
         let wide = span(3, 1e-3, 1e3);
-        let cases: [(&str, Function, Vec<f64>, Vec<f64>, f64, Box<dyn Fn(f64, f64) -> f64>); 9] = [
+        let cases: [Case; 9] = [
             ("cbrt", Function::Cbrt, span(11, 0.0044, 9.0), ones.clone(), 0.0, Box::new(|x, _| x.powf(1.0 / 3.0))),
             ("ln", Function::Ln, wide, ones.clone(), 1.0, Box::new(|x, _| x.ln())),
             ("exp", Function::Exp, span(4, -125.0, 3.0), ones.clone(), 0.0, Box::new(|x, _| x.exp())),
@@ -311,13 +320,19 @@ fn atan2_keeps_the_c_library_signs_and_axes() {
 /// Compares the vector L*a*b* of every `(y, u, v)` of `triples` with the scalar one:
 /// returns (raw values differing, largest raw difference in f32 ULP, lanes in doubt);
 /// the exact values must all be equal.
-fn compare_lab(level: CpuLevel, bit_depth: u8, triples: &[[f64; 3]]) -> (usize, u32, usize) {
+fn compare_lab(
+    level: CpuLevel,
+    bit_depth: u8,
+    tables: bool,
+    triples: &[[f64; 3]],
+) -> (usize, u32, usize) {
     let c = YuvToLab::new(bit_depth);
+    let tables = tables.then(|| LinearTables::new(&c));
     let mut row = RowSamples::default();
     let (mut differing, mut worst, mut doubtful) = (0, 0, 0);
     for chunk in triples.chunks(4096) {
         let col = |i: usize| chunk.iter().map(|t| t[i]).collect::<Vec<_>>();
-        row.fill_from(&col(0), &col(1), &col(2));
+        row.fill_from(&col(0), &col(1), &col(2), tables.as_ref());
         let got = lab_at_level(level, &c, &row);
         for (t, (raw, doubt, exact)) in chunk.iter().zip(got) {
             let want = c.lab(t[0], t[1], t[2]);
@@ -357,12 +372,14 @@ fn lab_equals_the_scalar_reference_for_every_8_bit_triple() {
         .flat_map(|y| (0..256).flat_map(move |u| (0..256).map(move |v| [y as f64, u as f64, v as f64])))
         .collect();
     for level in levels() {
-        let (differing, worst, doubtful) = compare_lab(level, 8, &triples);
-        eprintln!(
-            "{level:?} 8-bit: {} triples, {doubtful} in doubt (recomputed), raw values differing {differing} (max {worst} f32 ULP)",
-            triples.len()
-        );
-        assert!(doubtful * 100 < triples.len(), "{doubtful} in doubt");
+        for tables in [true, false] {
+            let (differing, worst, doubtful) = compare_lab(level, 8, tables, &triples);
+            eprintln!(
+                "{level:?} 8-bit (tables {tables}): {} triples, {doubtful} in doubt (recomputed), raw values differing {differing} (max {worst} f32 ULP)",
+                triples.len()
+            );
+            assert!(doubtful * 100 < triples.len(), "{doubtful} in doubt");
+        }
     }
 }
 
@@ -378,7 +395,7 @@ fn lab_equals_the_scalar_reference_on_a_10_and_16_bit_sweep() {
             }
         }
         for level in levels() {
-            let (differing, worst, doubtful) = compare_lab(level, bit_depth, &triples);
+            let (differing, worst, doubtful) = compare_lab(level, bit_depth, false, &triples);
             eprintln!(
                 "{level:?} {bit_depth}-bit sweep: {} triples, {doubtful} in doubt, raw differing {differing} (max {worst} ULP)",
                 triples.len()

@@ -16,13 +16,13 @@ use std::f64::consts::{FRAC_PI_2, FRAC_PI_4, PI, SQRT_2};
 use super::lanes::F64Lanes;
 
 /// `ln 2` split so that `k · LN2_HI` is exact for `|k| < 2^11`.
-const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
+const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
 /// `ln 2 − LN2_HI`.
-const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76);
 /// `π/2` in three parts: 33 bits, 33 bits, and the rest.
-const PIO2_1: f64 = 1.570_796_326_734_125_614_17;
-const PIO2_2: f64 = 6.077_100_506_303_965_976_60e-11;
-const PIO2_3: f64 = 2.022_266_248_795_950_631_54e-21;
+const PIO2_1: f64 = f64::from_bits(0x3FF9_21FB_5440_0000);
+const PIO2_2: f64 = f64::from_bits(0x3DD0_B461_1A60_0000);
+const PIO2_3: f64 = f64::from_bits(0x3BA3_198A_2E03_7073);
 
 /// `atan` of the reduction points `¼, ½, ¾`.
 const ATAN_QUARTER: f64 = 0.244_978_663_126_864_14;
