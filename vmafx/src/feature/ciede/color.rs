@@ -43,20 +43,6 @@ impl YuvToLab {
         (self.black, self.mid, self.luma_gain, self.chroma_gain)
     }
 
-    /// Linear-light red of luma `y` and Cr `v`, computed as [`YuvToLab::lab`] does.
-    pub(super) fn linear_red(&self, y: f64, v: f64) -> f64 {
-        let y = (y - self.black) * self.luma_gain;
-        let v = (v - self.mid) * self.chroma_gain;
-        linearize(y + 1.28033 * v)
-    }
-
-    /// Linear-light blue of luma `y` and Cb `u`, computed as [`YuvToLab::lab`] does.
-    pub(super) fn linear_blue(&self, y: f64, u: f64) -> f64 {
-        let y = (y - self.black) * self.luma_gain;
-        let u = (u - self.mid) * self.chroma_gain;
-        linearize(y + 2.12798 * u)
-    }
-
     /// The L*a*b* colour of one Y′CbCr sample triple.
     pub(super) fn lab(&self, y: f64, u: f64, v: f64) -> Lab {
         let y = (y - self.black) * self.luma_gain;

@@ -80,8 +80,8 @@ pub struct CiedeExtractor {
     format: FrameFormat,
     options: CiedeOptions,
     to_lab: YuvToLab,
-    /// The vectorised per-pixel work; `None` at the scalar level.
-    vector: Option<vector::VectorSum>,
+    /// The instruction-set level of the per-pixel work.
+    level: CpuLevel,
     /// Built on the first frame, when the chroma planes' actual size is known.
     chroma_map: Option<(ChromaMap, (usize, usize))>,
 }
@@ -110,11 +110,7 @@ impl CiedeExtractor {
             format: *format,
             options,
             to_lab: YuvToLab::new(format.bit_depth()),
-            vector: vector::VectorSum::new(
-                CpuLevel::capped(level),
-                &YuvToLab::new(format.bit_depth()),
-                format.bit_depth(),
-            ),
+            level: CpuLevel::capped(level),
             chroma_map: None,
         })
     }
@@ -146,10 +142,8 @@ impl CiedeExtractor {
         reference: [Plane<'_, T>; 3],
         distorted: [Plane<'_, T>; 3],
     ) -> f64 {
-        match &self.vector {
-            Some(vector) => vector.sum(&self.to_lab, map, reference, distorted),
-            None => delta_e_sum(&self.to_lab, map, reference, distorted),
-        }
+        vector::delta_e_sum(self.level, &self.to_lab, map, reference, distorted)
+            .unwrap_or_else(|| delta_e_sum(&self.to_lab, map, reference, distorted))
     }
 
     /// Builds the chroma map for the views' chroma size (ceil- or floor-sized), once.

@@ -13,8 +13,6 @@ mod vmath;
 #[cfg(test)]
 mod tests;
 
-use std::sync::Arc;
-
 use super::chroma_map::ChromaMap;
 use super::color::{Lab, YuvToLab};
 use super::delta_e::{delta_e_2000, LIBVMAF_WEIGHTS};
@@ -26,67 +24,35 @@ use pipeline::LabLanes;
 /// The most lanes of any level; rows are padded to a multiple of it.
 const MAX_LANES: usize = 8;
 
-/// The linear red of every 8-bit (Y, Cr) pair and the linear blue of every (Y, Cb)
-/// pair, indexed by `Y · 256 + C`, from the scalar reference: two of each pixel's three
-/// `pow(·, 2.4)` become exact lookups.
-#[derive(Debug)]
-pub(super) struct LinearTables {
-    red: Vec<f64>,
-    blue: Vec<f64>,
-}
-
-impl LinearTables {
-    /// The tables of an 8-bit conversion.
-    fn new(to_lab: &YuvToLab) -> Self {
-        let pairs = || (0..256u32).flat_map(|y| (0..256u32).map(move |c| (f64::from(y), f64::from(c))));
-        Self {
-            red: pairs().map(|(y, v)| to_lab.linear_red(y, v)).collect(),
-            blue: pairs().map(|(y, u)| to_lab.linear_blue(y, u)).collect(),
-        }
-    }
-
-    /// Linear red and blue of 8-bit samples (given as `f64`).
-    fn lookup(&self, y: f64, u: f64, v: f64) -> (f64, f64) {
-        let y = (y as usize) << 8;
-        (self.red[y | v as usize], self.blue[y | u as usize])
-    }
-}
-
 /// One row of samples of one picture as `f64`, chroma already upsampled, padded to a
-/// multiple of [`MAX_LANES`] by repeating the last pixel; with [`LinearTables`], also
-/// the pixels' linear red and blue.
+/// multiple of [`MAX_LANES`] by repeating the last pixel.
 #[derive(Debug, Clone, Default)]
 pub(super) struct RowSamples {
     y: Vec<f64>,
     u: Vec<f64>,
     v: Vec<f64>,
-    red: Vec<f64>,
-    blue: Vec<f64>,
 }
 
 impl RowSamples {
-    /// Fills the row from explicit samples (`y`, `u`, `v` of equal, non-zero length).
     #[cfg(test)]
-    fn fill_from(&mut self, y: &[f64], u: &[f64], v: &[f64], tables: Option<&LinearTables>) {
+    /// Fills the row from explicit samples (`y`, `u`, `v` of equal, non-zero length).
+    fn fill_from(&mut self, y: &[f64], u: &[f64], v: &[f64]) {
+        let padded = y.len().next_multiple_of(MAX_LANES);
         for (out, samples) in [(&mut self.y, y), (&mut self.u, u), (&mut self.v, v)] {
             out.clear();
             out.extend_from_slice(samples);
+            let last = samples.last().copied().unwrap_or(0.0);
+            out.resize(padded, last);
         }
-        self.finish(tables);
     }
 
     /// Fills the row `i` of `planes` through `map`.
-    fn fill<T: Sample>(
-        &mut self,
-        planes: &[Plane<'_, T>; 3],
-        map: &ChromaMap,
-        i: usize,
-        tables: Option<&LinearTables>,
-    ) {
+    fn fill<T: Sample>(&mut self, planes: &[Plane<'_, T>; 3], map: &ChromaMap, i: usize) {
         fn value<T: Sample>(s: T) -> f64 {
             let v: u32 = s.into();
             f64::from(v)
         }
+        let padded = planes[0].width().next_multiple_of(MAX_LANES);
         for out in [&mut self.y, &mut self.u, &mut self.v] {
             out.clear();
         }
@@ -102,24 +68,9 @@ impl RowSamples {
                 self.v.push(value(planes[2].row(ci)[cj]));
             }
         }
-        self.finish(tables);
-    }
-
-    /// Pads the samples and looks up the linear red and blue.
-    fn finish(&mut self, tables: Option<&LinearTables>) {
-        let padded = self.y.len().next_multiple_of(MAX_LANES);
         for out in [&mut self.y, &mut self.u, &mut self.v] {
             let last = out.last().copied().unwrap_or(0.0);
             out.resize(padded, last);
-        }
-        self.red.clear();
-        self.blue.clear();
-        if let Some(tables) = tables {
-            for ((&y, &u), &v) in self.y.iter().zip(&self.u).zip(&self.v) {
-                let (red, blue) = tables.lookup(y, u, v);
-                self.red.push(red);
-                self.blue.push(blue);
-            }
         }
     }
 
@@ -135,51 +86,39 @@ impl RowSamples {
 /// The processor must support the kernel's level.
 type RowKernel = unsafe fn(&YuvToLab, &RowSamples, &RowSamples, &mut [f32]);
 
-/// The vectorised sum of one extractor: its row kernel and, for 8-bit samples, the
-/// linear-light tables.
-#[derive(Debug, Clone)]
-pub(super) struct VectorSum {
-    kernel: RowKernel,
-    tables: Option<Arc<LinearTables>>,
+/// The row kernel of `level`, `None` for the scalar level.
+fn row_kernel(level: CpuLevel) -> Option<RowKernel> {
+    match level {
+        CpuLevel::Scalar => None,
+        CpuLevel::Avx2 => Some(avx2::row),
+        CpuLevel::Avx512 => Some(avx512::row),
+    }
 }
 
-impl VectorSum {
-    /// The sum at `level` for samples of `bit_depth` bits; `None` for the scalar level.
-    /// `level` must be supported by this processor.
-    pub(super) fn new(level: CpuLevel, to_lab: &YuvToLab, bit_depth: u8) -> Option<Self> {
-        let kernel: RowKernel = match level {
-            CpuLevel::Scalar => return None,
-            CpuLevel::Avx2 => avx2::row,
-            CpuLevel::Avx512 => avx512::row,
-        };
-        let tables = (bit_depth == 8).then(|| Arc::new(LinearTables::new(to_lab)));
-        Some(Self { kernel, tables })
-    }
-
-    /// Σ ΔE00 over all pixels, summed in `f64` in raster order.
-    pub(super) fn sum<T: Sample>(
-        &self,
-        to_lab: &YuvToLab,
-        map: &ChromaMap,
-        reference: [Plane<'_, T>; 3],
-        distorted: [Plane<'_, T>; 3],
-    ) -> f64 {
-        let (w, h) = (reference[0].width(), reference[0].height());
-        let tables = self.tables.as_deref();
-        let (mut r, mut d) = (RowSamples::default(), RowSamples::default());
-        let mut out = vec![0.0f32; w.next_multiple_of(MAX_LANES)];
-        let mut sum = 0.0f64;
-        for i in 0..h {
-            r.fill(&reference, map, i, tables);
-            d.fill(&distorted, map, i, tables);
-            // SAFETY: `new` is only given levels this processor supports.
-            unsafe { (self.kernel)(to_lab, &r, &d, &mut out) };
-            for &e in &out[..w] {
-                sum += f64::from(e);
-            }
+/// Σ ΔE00 over all pixels, summed in `f64` in raster order; `None` at the scalar level.
+/// `level` must be supported by this processor.
+pub(super) fn delta_e_sum<T: Sample>(
+    level: CpuLevel,
+    to_lab: &YuvToLab,
+    map: &ChromaMap,
+    reference: [Plane<'_, T>; 3],
+    distorted: [Plane<'_, T>; 3],
+) -> Option<f64> {
+    let kernel = row_kernel(level)?;
+    let (w, h) = (reference[0].width(), reference[0].height());
+    let (mut r, mut d) = (RowSamples::default(), RowSamples::default());
+    let mut out = vec![0.0f32; w.next_multiple_of(MAX_LANES)];
+    let mut sum = 0.0f64;
+    for i in 0..h {
+        r.fill(&reference, map, i);
+        d.fill(&distorted, map, i);
+        // SAFETY: the extractor only asks for levels this processor supports.
+        unsafe { kernel(to_lab, &r, &d, &mut out) };
+        for &e in &out[..w] {
+            sum += f64::from(e);
         }
-        sum
     }
+    Some(sum)
 }
 
 /// The row kernel over `L`'s lanes.
@@ -220,12 +159,7 @@ unsafe fn row<L: F64Lanes>(to_lab: &YuvToLab, r: &RowSamples, d: &RowSamples, ou
 unsafe fn lab_exact<L: F64Lanes>(to_lab: &YuvToLab, row: &RowSamples, start: usize) -> LabLanes<L> {
     unsafe {
         let (y, u, v) = (&row.y[start..], &row.u[start..], &row.v[start..]);
-        let red_blue = if row.red.is_empty() {
-            None
-        } else {
-            Some((L::load(&row.red[start..]), L::load(&row.blue[start..])))
-        };
-        let mut lab = pipeline::lab::<L>(to_lab, L::load(y), L::load(u), L::load(v), red_blue);
+        let mut lab = pipeline::lab::<L>(to_lab, L::load(y), L::load(u), L::load(v));
         if lab.doubt != 0 {
             let mut planes = [[0.0f64; MAX_LANES]; 3];
             L::store(lab.l, &mut planes[0]);

@@ -95,16 +95,9 @@ unsafe fn mix<L: F64Lanes>([r, g, b]: [L::V; 3], [wr, wg, wb]: [f64; 3]) -> L::V
     }
 }
 
-/// L*a*b* of Y′CbCr lanes (see the scalar `YuvToLab::lab`); `red_blue`, when given,
-/// holds the linear red and blue the scalar reference computes for these lanes.
+/// L*a*b* of Y′CbCr lanes (see the scalar `YuvToLab::lab`).
 #[inline(always)]
-pub(super) unsafe fn lab<L: F64Lanes>(
-    c: &YuvToLab,
-    y: L::V,
-    u: L::V,
-    v: L::V,
-    red_blue: Option<(L::V, L::V)>,
-) -> LabLanes<L> {
+pub(super) unsafe fn lab<L: F64Lanes>(c: &YuvToLab, y: L::V, u: L::V, v: L::V) -> LabLanes<L> {
     unsafe {
         let s = L::splat;
         let (black, mid, luma_gain, chroma_gain) = c.constants();
@@ -112,17 +105,12 @@ pub(super) unsafe fn lab<L: F64Lanes>(
         let u = L::mul(L::sub(u, s(mid)), s(chroma_gain));
         let v = L::mul(L::sub(v, s(mid)), s(chroma_gain));
 
-        let (r, b) = match red_blue {
-            Some(known) => known,
-            None => (
-                linearize::<L>(L::add(y, L::mul(s(1.28033), v))),
-                linearize::<L>(L::add(y, L::mul(s(2.12798), u))),
-            ),
-        };
+        let r = linearize::<L>(L::add(y, L::mul(s(1.28033), v)));
         let g = linearize::<L>(L::sub(
             L::sub(y, L::mul(s(0.21482), u)),
             L::mul(s(0.38059), v),
         ));
+        let b = linearize::<L>(L::add(y, L::mul(s(2.12798), u)));
 
         let rgb = [r, g, b];
         let x = mix::<L>(rgb, [0.4124564390896921, 0.357576077643909, 0.18043748326639894]);

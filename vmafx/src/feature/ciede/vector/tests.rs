@@ -117,8 +117,6 @@ unsafe fn lab_lanes<L: F64Lanes>(c: &YuvToLab, row: &RowSamples) -> Vec<(Lab, bo
                 L::load(&row.y[start..]),
                 L::load(&row.u[start..]),
                 L::load(&row.v[start..]),
-                (!row.red.is_empty())
-                    .then(|| (L::load(&row.red[start..]), L::load(&row.blue[start..]))),
             );
             let exact = lab_exact::<L>(c, row, start);
             for k in 0..L::LANES {
@@ -320,19 +318,13 @@ fn atan2_keeps_the_c_library_signs_and_axes() {
 /// Compares the vector L*a*b* of every `(y, u, v)` of `triples` with the scalar one:
 /// returns (raw values differing, largest raw difference in f32 ULP, lanes in doubt);
 /// the exact values must all be equal.
-fn compare_lab(
-    level: CpuLevel,
-    bit_depth: u8,
-    tables: bool,
-    triples: &[[f64; 3]],
-) -> (usize, u32, usize) {
+fn compare_lab(level: CpuLevel, bit_depth: u8, triples: &[[f64; 3]]) -> (usize, u32, usize) {
     let c = YuvToLab::new(bit_depth);
-    let tables = tables.then(|| LinearTables::new(&c));
     let mut row = RowSamples::default();
     let (mut differing, mut worst, mut doubtful) = (0, 0, 0);
     for chunk in triples.chunks(4096) {
         let col = |i: usize| chunk.iter().map(|t| t[i]).collect::<Vec<_>>();
-        row.fill_from(&col(0), &col(1), &col(2), tables.as_ref());
+        row.fill_from(&col(0), &col(1), &col(2));
         let got = lab_at_level(level, &c, &row);
         for (t, (raw, doubt, exact)) in chunk.iter().zip(got) {
             let want = c.lab(t[0], t[1], t[2]);
@@ -372,14 +364,12 @@ fn lab_equals_the_scalar_reference_for_every_8_bit_triple() {
         .flat_map(|y| (0..256).flat_map(move |u| (0..256).map(move |v| [y as f64, u as f64, v as f64])))
         .collect();
     for level in levels() {
-        for tables in [true, false] {
-            let (differing, worst, doubtful) = compare_lab(level, 8, tables, &triples);
-            eprintln!(
-                "{level:?} 8-bit (tables {tables}): {} triples, {doubtful} in doubt (recomputed), raw values differing {differing} (max {worst} f32 ULP)",
-                triples.len()
-            );
-            assert!(doubtful * 100 < triples.len(), "{doubtful} in doubt");
-        }
+        let (differing, worst, doubtful) = compare_lab(level, 8, &triples);
+        eprintln!(
+            "{level:?} 8-bit: {} triples, {doubtful} in doubt (recomputed), raw values differing {differing} (max {worst} f32 ULP)",
+            triples.len()
+        );
+        assert!(doubtful * 100 < triples.len(), "{doubtful} in doubt");
     }
 }
 
@@ -395,7 +385,7 @@ fn lab_equals_the_scalar_reference_on_a_10_and_16_bit_sweep() {
             }
         }
         for level in levels() {
-            let (differing, worst, doubtful) = compare_lab(level, bit_depth, false, &triples);
+            let (differing, worst, doubtful) = compare_lab(level, bit_depth, &triples);
             eprintln!(
                 "{level:?} {bit_depth}-bit sweep: {} triples, {doubtful} in doubt, raw differing {differing} (max {worst} ULP)",
                 triples.len()
