@@ -430,6 +430,8 @@ fn delta_e_equals_the_scalar_reference_on_edge_colours() {
         // Large chroma (G near 0) and tiny chroma (G near 1).
         (lab(30.0, 120.0, -110.0), lab(32.0, 118.0, -100.0)),
         (lab(70.0, 1e-4, 1e-4), lab(70.0, -1e-4, 2e-4)),
+        // Subnormal a and b (below the AVX2 estimate's range of 1/·).
+        (lab(50.0, 1e-39, -2e-39), lab(50.0, 3e-39, 1e-39)),
         // Lightness far outside 0..100 (out-of-gamut input).
         (lab(-15.0, 40.0, 60.0), lab(130.0, -40.0, -60.0)),
     ];
