@@ -373,9 +373,13 @@ fn lab_equals_the_scalar_reference_for_every_8_bit_triple() {
     }
 }
 
+/// Strided sweeps of 10-, 12- and 16-bit triples, out-of-gamut ones included.
 #[test]
 fn lab_equals_the_scalar_reference_on_a_10_and_16_bit_sweep() {
+    // Unoptimised builds sweep a 27th of the triples.
+    let sparser = if cfg!(debug_assertions) { 3 } else { 1 };
     for (bit_depth, step) in [(10u8, 5usize), (12, 19), (16, 331)] {
+        let step = step * sparser;
         let max = (1usize << bit_depth) - 1;
         let axis: Vec<f64> = (0..=max).step_by(step).chain([max]).map(|v| v as f64).collect();
         let mut triples = Vec::with_capacity(axis.len().pow(3));
