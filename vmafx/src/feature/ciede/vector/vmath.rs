@@ -1,5 +1,5 @@
 //! Elementary functions on `f64` lanes for the vectorised ΔE00: `ln`, `exp`, `pow`,
-//! `sin`, `cos` and `atan2`, branch-free, each within a few `f64` ULP of the true
+//! the cube root, `sin`, `cos` and `atan2`, branch-free, each within a few `f64` ULP of the true
 //! value over the domain the metric reaches (the tests measure it against the C
 //! library). They are not bit-equal to the C library; the callers in
 //! [`super::pipeline`] check every result that is rounded to `f32` against that error
