@@ -201,13 +201,16 @@ fn other_features(c: &mut Criterion) {
     g.finish();
 
     let mut g = group(c, "ciede", true);
-    let mut x = ciede::CiedeExtractor::new(&format, Default::default()).unwrap();
-    g.bench_function(frames.id("new"), |b| {
-        b.iter(|| {
-            x.extract(black_box(&reference), black_box(&distorted))
-                .unwrap()
-        })
-    });
+    for level in CpuLevel::supported() {
+        let mut x =
+            ciede::CiedeExtractor::with_cpu_level(&format, Default::default(), level).unwrap();
+        g.bench_function(frames.id(level.name()), |b| {
+            b.iter(|| {
+                x.extract(black_box(&reference), black_box(&distorted))
+                    .unwrap()
+            })
+        });
+    }
     g.finish();
 
     let mut g = group(c, "cambi", false);

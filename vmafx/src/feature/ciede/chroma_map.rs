@@ -47,6 +47,15 @@ impl ChromaMap {
         }
     }
 
+    /// For luma row `i`, the one chroma row it reads and the column of each luma
+    /// position; `None` when a luma row spans several chroma rows (libvmaf's 4:2:2).
+    pub(super) fn single_row(&self, i: usize) -> Option<(usize, &[usize])> {
+        self.row_step
+            .iter()
+            .all(|&s| s == 0)
+            .then(|| ((i >> self.shift_y).min(self.max_row), self.column.as_slice()))
+    }
+
     /// Chroma `(row, column)` for luma `(i, j)`.
     #[inline]
     pub(super) fn position(&self, i: usize, j: usize) -> (usize, usize) {

@@ -21,10 +21,10 @@ pub(super) struct YuvToLab {
 }
 
 /// Linear-light threshold of the sRGB curve as libvmaf places it (10/255).
-const LINEAR_KNEE: f64 = 10.0 / 255.0;
+pub(super) const LINEAR_KNEE: f64 = 10.0 / 255.0;
 /// CIE κ and ε for the L*a*b* companding.
-const KAPPA: f64 = 24389.0 / 27.0;
-const EPSILON: f64 = 216.0 / 24389.0;
+pub(super) const KAPPA: f64 = 24389.0 / 27.0;
+pub(super) const EPSILON: f64 = 216.0 / 24389.0;
 
 impl YuvToLab {
     /// The conversion for samples of `bit_depth` bits.
@@ -36,6 +36,11 @@ impl YuvToLab {
             luma_gain: 1.0 / (219.0 * scale),
             chroma_gain: 1.0 / (224.0 * scale),
         }
+    }
+
+    /// `(black, mid, luma_gain, chroma_gain)`: the offsets and gains of limited range.
+    pub(super) fn constants(&self) -> (f64, f64, f64, f64) {
+        (self.black, self.mid, self.luma_gain, self.chroma_gain)
     }
 
     /// The L*a*b* colour of one Y′CbCr sample triple.

@@ -24,16 +24,23 @@
 //! - 4:0:0 has no colour and is rejected.
 //! - libvmaf accepts only 8, 10, 12 and 16 bits; other depths from 9 to 15 use the same
 //!   formulas with their own scale.
+//!
+//! The per-pixel work runs on four (AVX2) or eight (AVX-512) pixels at once where the
+//! processor allows ([`crate::cpu::level`], or per extractor with
+//! [`CiedeExtractor::with_cpu_level`]); every level gives the scalar reference's
+//! per-pixel values bit for bit (see [`vector`]).
 
 mod descriptor;
 mod chroma_map;
 mod color;
 mod delta_e;
+mod vector;
 #[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;
 
+use crate::cpu::CpuLevel;
 use crate::error::{Error, Result};
 use crate::feature::frame_check::{check_pair, plane_pair, PlanePair};
 use crate::feature::options::OptionValues;
@@ -73,13 +80,27 @@ pub struct CiedeExtractor {
     format: FrameFormat,
     options: CiedeOptions,
     to_lab: YuvToLab,
+    /// The instruction-set level of the per-pixel work.
+    level: CpuLevel,
     /// Built on the first frame, when the chroma planes' actual size is known.
     chroma_map: Option<(ChromaMap, (usize, usize))>,
 }
 
 impl CiedeExtractor {
-    /// Prepares an extractor for frames of `format`; 4:0:0 is rejected.
+    /// Prepares an extractor for frames of `format`, at the process-wide
+    /// [`crate::cpu::level`]; 4:0:0 is rejected.
     pub fn new(format: &FrameFormat, options: CiedeOptions) -> Result<Self> {
+        Self::with_cpu_level(format, options, crate::cpu::level())
+    }
+
+    /// As [`CiedeExtractor::new`], with the per-pixel work at `level`, lowered to what
+    /// this processor supports ([`CpuLevel::capped`]). Every level gives the same
+    /// scores.
+    pub fn with_cpu_level(
+        format: &FrameFormat,
+        options: CiedeOptions,
+        level: CpuLevel,
+    ) -> Result<Self> {
         if format.chroma() == ChromaSubsampling::Yuv400 {
             return Err(Error::InvalidInput(
                 "ciede2000 needs chroma planes; 4:0:0 has none".into(),
@@ -89,6 +110,7 @@ impl CiedeExtractor {
             format: *format,
             options,
             to_lab: YuvToLab::new(format.bit_depth()),
+            level: CpuLevel::capped(level),
             chroma_map: None,
         })
     }
@@ -102,15 +124,26 @@ impl CiedeExtractor {
         let [y, u, v] = pairs;
         let sum = match (y?, u?, v?) {
             (PlanePair::U8(ry, dy), PlanePair::U8(ru, du), PlanePair::U8(rv, dv)) => {
-                delta_e_sum(&self.to_lab, map, [ry, ru, rv], [dy, du, dv])
+                self.sum(map, [ry, ru, rv], [dy, du, dv])
             }
             (PlanePair::U16(ry, dy), PlanePair::U16(ru, du), PlanePair::U16(rv, dv)) => {
-                delta_e_sum(&self.to_lab, map, [ry, ru, rv], [dy, du, dv])
+                self.sum(map, [ry, ru, rv], [dy, du, dv])
             }
             _ => return Err(Error::Mismatch("planes of mixed sample widths".into())),
         };
         let (w, h) = (self.format.width(), self.format.height());
         Ok(45.0 - 20.0 * (sum / (w * h) as f64).log10())
+    }
+
+    /// Σ ΔE00 at the extractor's level.
+    fn sum<T: Sample>(
+        &self,
+        map: &ChromaMap,
+        reference: [Plane<'_, T>; 3],
+        distorted: [Plane<'_, T>; 3],
+    ) -> f64 {
+        vector::delta_e_sum(self.level, &self.to_lab, map, reference, distorted)
+            .unwrap_or_else(|| delta_e_sum(&self.to_lab, map, reference, distorted))
     }
 
     /// Builds the chroma map for the views' chroma size (ceil- or floor-sized), once.
