@@ -337,7 +337,11 @@ impl Scorer {
             self.recycle(distorted);
         }
         self.collect_spatial(false)?;
-        while self.pipeline.as_ref().is_some_and(Pipeline::is_full) {
+        while self
+            .pipeline
+            .as_ref()
+            .is_some_and(|p| p.is_full() && p.is_busy())
+        {
             self.collect_spatial(true)?;
         }
         Ok(())
