@@ -247,7 +247,10 @@ impl Scorer {
         if self.pipeline.is_none() {
             return self.score_now(reference, distorted);
         }
-        let (reference, distorted) = (Frame::from_view(reference), Frame::from_view(distorted));
+        // The workers outlive the caller's borrow, so they get copies, in recycled
+        // buffers where there are some.
+        let reference = self.copy_of(reference);
+        let distorted = self.copy_of(distorted);
         self.enqueue(reference, distorted)
     }
 
@@ -268,6 +271,17 @@ impl Scorer {
     /// without an allocation per frame).
     pub fn take_spare_frames(&mut self) -> Vec<Frame> {
         std::mem::take(&mut self.spare)
+    }
+
+    /// An owned copy of a view, in a recycled buffer when one is spare.
+    fn copy_of(&mut self, view: &FrameView<'_>) -> Frame {
+        match self.spare.pop() {
+            Some(mut frame) => {
+                frame.copy_from_view(view);
+                frame
+            }
+            None => Frame::from_view(view),
+        }
     }
 
     /// Keeps a finished buffer for reuse, at most as many as can be in flight.
