@@ -3,7 +3,9 @@
 //! copies of an extractor than frames scored with it at the same moment.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
 
 use crate::error::Result;
 use crate::feature::descriptor::{Extractor, FrameMetric};
@@ -17,6 +19,8 @@ struct Slot {
     request: FeatureRequest,
     columns: Range<usize>,
     idle: Mutex<Vec<Box<dyn FrameMetric>>>,
+    /// Nanoseconds spent extracting, over all frames so far.
+    busy_nanos: AtomicU64,
 }
 
 /// The spatial extractors of a run, by position (their order in the layout).
@@ -42,6 +46,7 @@ impl SpatialCopies {
                 request,
                 columns,
                 idle: Mutex::new(vec![copy]),
+                busy_nanos: AtomicU64::new(0),
             })
             .collect();
         Self {
@@ -76,9 +81,24 @@ impl SpatialCopies {
         out: &mut [f64],
     ) -> Result<()> {
         let mut copy = self.take(slot)?;
+        let started = Instant::now();
         let result = copy.extract(reference, distorted, out);
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.slots[slot]
+            .busy_nanos
+            .fetch_add(nanos, Ordering::Relaxed);
         self.idle(slot).push(copy);
         result
+    }
+
+    /// `slots` with the extractors that took longest so far first: workers that
+    /// start a frame's longest task first finish a run's last frames sooner. The
+    /// order never changes a value, only when each is computed.
+    pub(super) fn longest_first(&self, mut slots: Vec<usize>) -> Vec<usize> {
+        slots.sort_by_key(|&slot| {
+            std::cmp::Reverse(self.slots[slot].busy_nanos.load(Ordering::Relaxed))
+        });
+        slots
     }
 
     /// Each idle copy of extractor `slot` (every copy, once no frame is being scored).

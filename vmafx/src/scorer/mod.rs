@@ -341,6 +341,7 @@ impl Scorer {
         let pair = Arc::new((reference, distorted));
         if let Some(pipeline) = self.pipeline.as_mut() {
             if !slots.is_empty() {
+                let slots = self.copies.longest_first(slots);
                 pipeline.submit(&self.copies, index, &pair, slots);
             }
         }
