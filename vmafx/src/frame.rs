@@ -385,18 +385,33 @@ impl Frame {
     /// their last column and row.
     pub fn from_view(view: &FrameView<'_>) -> Self {
         let mut frame = Self::zeroed(*view.format());
-        for i in 0..frame.planes.len() {
-            let (w, h) = (frame.format.plane_width(i), frame.format.plane_height(i));
+        frame.copy_view(view);
+        frame
+    }
+
+    /// Overwrites this frame with a borrowed picture, as [`Frame::from_view`] copies it,
+    /// reusing the buffers: no allocation when the formats are equal (else the frame
+    /// takes the view's format first).
+    pub fn copy_from_view(&mut self, view: &FrameView<'_>) {
+        if self.format != *view.format() {
+            *self = Self::zeroed(*view.format());
+        }
+        self.copy_view(view);
+    }
+
+    /// Copies every plane of `view`, whose format is this frame's.
+    fn copy_view(&mut self, view: &FrameView<'_>) {
+        for i in 0..self.planes.len() {
+            let (w, h) = (self.format.plane_width(i), self.format.plane_height(i));
             let source = view
                 .plane(i)
                 .expect("views carry every plane of their format");
-            match (&mut frame.planes[i], source) {
+            match (&mut self.planes[i], source) {
                 (PlaneBuffer::U8(dst), PlaneRef::U8(src)) => copy_plane(dst, w, h, &src),
                 (PlaneBuffer::U16(dst), PlaneRef::U16(src)) => copy_plane(dst, w, h, &src),
                 _ => unreachable!("FrameView::new checks sample types against the bit depth"),
             }
         }
-        frame
     }
 
     /// The frame's format.
@@ -459,5 +474,47 @@ fn copy_plane<T: Sample>(dst: &mut [T], w: usize, h: usize, src: &Plane<'_, T>) 
         out[..n].copy_from_slice(&row[..n]);
         let last = row[n - 1];
         out[n..].fill(last);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 5x3 4:2:0 picture whose chroma planes are floor-sized (2x1), as some callers
+    /// store them.
+    fn floor_chroma_view<'a>(luma: &'a [u8], chroma: &'a [u8]) -> FrameView<'a> {
+        let format = FrameFormat::new(5, 3, ChromaSubsampling::Yuv420, 8).expect("valid format");
+        let plane = |data, w, h| PlaneRef::U8(Plane::new(data, w, h, w).expect("valid plane"));
+        FrameView::new(
+            format,
+            &[plane(luma, 5, 3), plane(chroma, 2, 1), plane(chroma, 2, 1)],
+        )
+        .expect("valid view")
+    }
+
+    #[test]
+    fn a_recycled_frame_copies_a_view_as_a_new_frame_does() {
+        let luma: Vec<u8> = (0..15).collect();
+        let chroma = [200, 201];
+        let view = floor_chroma_view(&luma, &chroma);
+        let fresh = Frame::from_view(&view);
+        // The last chroma column and row are repeated into the rounded-up plane.
+        assert_eq!(
+            fresh.plane_buffer(1),
+            &PlaneBuffer::U8(vec![200, 201, 201, 200, 201, 201])
+        );
+
+        let mut same_format = Frame::zeroed(*view.format());
+        if let PlaneBuffer::U8(data) = same_format.plane_buffer_mut(0) {
+            data.fill(99);
+        }
+        same_format.copy_from_view(&view);
+        assert_eq!(same_format, fresh);
+
+        let other = FrameFormat::new(8, 8, ChromaSubsampling::Yuv444, 10).expect("valid format");
+        let mut other_format = Frame::zeroed(other);
+        other_format.copy_from_view(&view);
+        assert_eq!(other_format, fresh);
     }
 }

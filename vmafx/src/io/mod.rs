@@ -22,8 +22,11 @@ use decode::{Container, DecodeOptions, ScaleTarget, Source};
 pub use y4m::Y4mReader;
 pub use yuv::YuvReader;
 
-/// Read-ahead buffer of the native readers.
-const READ_BUFFER: usize = 1 << 20;
+/// Read-ahead buffer of the native readers. Small next to a frame: a plane read finds
+/// the buffer nearly empty and is served by the operating system straight into the
+/// frame, so few samples are copied twice; headers and `FRAME` lines still come from
+/// the buffer.
+const READ_BUFFER: usize = 1 << 16;
 
 /// A source of frames of one fixed format.
 pub trait FrameReader: Send {
@@ -207,10 +210,12 @@ pub fn is_y4m_path(path: &Path) -> bool {
 }
 
 /// Fills every plane of `frame` with planar samples from `source`, decoding 16-bit
-/// little-endian samples when the bit depth exceeds 8. `scratch` is reused between calls.
+/// little-endian samples when the bit depth exceeds 8. 8-bit planes are read straight
+/// into the frame (no staging copy); `scratch` stages wider samples and is reused
+/// between calls.
 ///
 /// Returns `Ok(false)` when `source` is at its end before the first byte,
-/// an error when it ends inside the frame.
+/// an error when it ends inside the frame (the frame's contents are then unspecified).
 pub(crate) fn read_planes(
     source: &mut dyn Read,
     expected_format: &FrameFormat,
@@ -225,35 +230,53 @@ pub(crate) fn read_planes(
         )));
     }
     let expected = format.frame_bytes();
-    let got = read_growing(source, scratch, expected)?;
-    if got == 0 {
-        return Ok(false);
-    }
-    if got < expected {
-        return Err(Error::Truncated {
-            frame: frame_index,
-            got,
-            expected,
-        });
-    }
-    let mut offset = 0;
+    let mut got = 0;
     for i in 0..format.plane_count() {
         let n = format.plane_width(i) * format.plane_height(i);
-        match frame.plane_buffer_mut(i) {
-            PlaneBuffer::U8(dst) => {
-                dst.copy_from_slice(&scratch[offset..offset + n]);
-                offset += n;
-            }
-            PlaneBuffer::U16(dst) => {
-                let bytes = &scratch[offset..offset + 2 * n];
-                for (d, pair) in dst.iter_mut().zip(bytes.chunks_exact(2)) {
+        let (wanted, arrived) = match frame.plane_buffer_mut(i) {
+            PlaneBuffer::U8(dst) if dst.len() == n => (n, fill(source, dst)?),
+            PlaneBuffer::U16(dst) if dst.len() == n => {
+                let arrived = read_growing(source, scratch, 2 * n)?;
+                for (d, pair) in dst.iter_mut().zip(scratch.chunks_exact(2)) {
                     *d = u16::from_le_bytes([pair[0], pair[1]]);
                 }
-                offset += 2 * n;
+                (2 * n, arrived)
             }
+            _ => {
+                return Err(Error::InvalidInput(format!(
+                    "frame buffer plane {i} does not hold {n} samples"
+                )))
+            }
+        };
+        got += arrived;
+        if arrived < wanted {
+            if got == 0 {
+                return Ok(false);
+            }
+            return Err(Error::Truncated {
+                frame: frame_index,
+                got,
+                expected,
+            });
         }
     }
     Ok(true)
+}
+
+/// Reads from `source` until `buf` is full or the stream ends; returns how many bytes
+/// came. A large `buf` is filled by the operating system directly, past any buffer
+/// `source` keeps.
+fn fill(source: &mut dyn Read, buf: &mut [u8]) -> Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match source.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io("read error", e)),
+        }
+    }
+    Ok(filled)
 }
 
 /// Replaces `buf`'s contents with up to `limit` bytes of `source`; returns how many came.

@@ -2,54 +2,63 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::Mutex;
+use std::sync::Arc;
 use std::time::Instant;
-
-use rayon::prelude::*;
 
 use crate::backend::{self, BackendChoice, BackendKind};
 use crate::error::{Error, Result};
-use crate::feature::descriptor::{
-    Extractor, FrameMetric, SequenceMetric, TemporalContext, TemporalValues,
-};
-use crate::feature::request::FeatureRequest;
+use crate::feature::descriptor::{SequenceMetric, TemporalContext, TemporalValues};
 use crate::frame::{Frame, FrameFormat, FrameView};
 use crate::report::{FrameRecord, Report, RunTotals};
 
 mod builder;
 mod column_order;
+mod copies;
 pub(crate) mod devices;
 mod layout;
+mod pipeline;
 mod totals;
 
 pub use builder::{ScorerBuilder, DEFAULT_MODEL_NAME, MAX_THREADS};
 pub use column_order::ReportOrder;
+use copies::SpatialCopies;
 use devices::Devices;
 use layout::{Layout, ModelSlot};
+use pipeline::{Pipeline, TaskDone};
 pub(crate) use totals::aggregates_of;
 
 /// A frame whose values are not all known yet.
 struct PendingFrame {
     values: Vec<f64>,
+    awaiting_spatial: usize,
     awaiting_temporal: usize,
     scored: bool,
 }
 
+/// Which spatial extractors a frame needs.
+enum SpatialWork {
+    /// None: the frame is outside the reported range, or subsampling skips it and no
+    /// extractor keeps whole-run totals.
+    Nothing,
+    /// Every one: the frame is scored.
+    Scored,
+    /// Only those that keep whole-run totals; their values are dropped.
+    TotalsOnly,
+}
+
 /// Scores frame pairs pushed in order and keeps what the report needs.
 ///
-/// Memory stays flat: at most a small batch of frames is held, plus one row of values
-/// per scored frame.
+/// Memory stays flat: at most a few frames are in flight, plus one row of values per
+/// scored frame.
 pub struct Scorer {
     format: FrameFormat,
     /// Output names in report order.
     metrics: Vec<String>,
     /// For each report column, its column in a frame's value row.
     report_order: Vec<usize>,
-    spatial_ranges: Vec<Range<usize>>,
-    spatial_requests: Vec<FeatureRequest>,
-    idle_spatial_sets: Mutex<Vec<Vec<Box<dyn FrameMetric>>>>,
-    /// Spatial extractors (by position in a set) that keep whole-run totals, and so see
-    /// every frame, also those subsampling leaves unscored.
+    copies: Arc<SpatialCopies>,
+    /// Spatial extractors (by position) that keep whole-run totals, and so see every
+    /// frame, also those subsampling leaves unscored.
     totalling: Vec<usize>,
     temporal: Vec<(Box<dyn SequenceMetric>, Range<usize>)>,
     /// What the temporal extractors need around a frame.
@@ -59,12 +68,11 @@ pub struct Scorer {
     /// Frames that are scored and reported; the others only feed temporal extractors.
     reported: Range<u64>,
     models: Vec<ModelSlot>,
-    workers: Option<rayon::ThreadPool>,
+    /// Worker threads for spatial extraction; `None` with one thread, which extracts
+    /// on the caller's thread.
+    pipeline: Option<Pipeline>,
     threads: usize,
     backend: BackendChoice,
-    devices: Devices,
-    batch: Vec<(u64, Frame, Frame)>,
-    batch_capacity: usize,
     subsample: u64,
     pushed: u64,
     pending: BTreeMap<u64, PendingFrame>,
@@ -123,18 +131,12 @@ impl Scorer {
             }
         };
         let layout = Layout::new(&builder, &format, &devices)?;
-        let (spatial_requests, spatial_ranges) = layout.spatial.into_iter().unzip();
-
-        let workers = if threads > 1 {
-            Some(
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .thread_name(|i| format!("vmafx-worker-{i}"))
-                    .build()
-                    .map_err(|e| Error::InvalidOption(format!("cannot start threads: {e}")))?,
-            )
-        } else {
-            None
+        // Each frame is at least one task per spatial extractor, so a frame per worker
+        // and two more in flight leave queued work for every worker while the caller
+        // reads the next frame, with memory bounded by the thread count.
+        let pipeline = match threads {
+            1 => None,
+            n => Some(Pipeline::new(n, n + 2)?),
         };
         let totalling = layout
             .first_spatial_set
@@ -152,21 +154,21 @@ impl Scorer {
             format,
             metrics,
             report_order: layout.report_order,
-            spatial_ranges,
-            spatial_requests,
-            idle_spatial_sets: Mutex::new(vec![layout.first_spatial_set]),
+            copies: Arc::new(SpatialCopies::new(
+                format,
+                devices,
+                layout.spatial,
+                layout.first_spatial_set,
+            )),
             totalling,
             temporal: layout.temporal,
             context: layout.context,
             first_index: 0,
             reported: 0..u64::MAX,
             models: layout.models,
-            workers,
+            pipeline,
             threads,
             backend,
-            devices,
-            batch: Vec::new(),
-            batch_capacity: 2 * threads,
             subsample: builder.subsample,
             pushed: 0,
             pending: BTreeMap::new(),
@@ -242,10 +244,13 @@ impl Scorer {
     /// Scores the next frame pair.
     pub fn push(&mut self, reference: &FrameView<'_>, distorted: &FrameView<'_>) -> Result<()> {
         self.check_formats(reference.format(), distorted.format())?;
-        if self.workers.is_none() {
+        if self.pipeline.is_none() {
             return self.score_now(reference, distorted);
         }
-        let (reference, distorted) = (Frame::from_view(reference), Frame::from_view(distorted));
+        // The workers outlive the caller's borrow, so they get copies, in recycled
+        // buffers where there are some.
+        let reference = self.copy_of(reference);
+        let distorted = self.copy_of(distorted);
         self.enqueue(reference, distorted)
     }
 
@@ -253,7 +258,7 @@ impl Scorer {
     /// scorer is done with come back through [`Scorer::take_spare_frames`].
     pub fn push_frames(&mut self, reference: Frame, distorted: Frame) -> Result<()> {
         self.check_formats(reference.format(), distorted.format())?;
-        if self.workers.is_none() {
+        if self.pipeline.is_none() {
             self.score_now(&reference.view(), &distorted.view())?;
             self.recycle(reference);
             self.recycle(distorted);
@@ -268,9 +273,21 @@ impl Scorer {
         std::mem::take(&mut self.spare)
     }
 
-    /// Keeps a finished buffer for reuse, at most two batches' worth.
+    /// An owned copy of a view, in a recycled buffer when one is spare.
+    fn copy_of(&mut self, view: &FrameView<'_>) -> Frame {
+        match self.spare.pop() {
+            Some(mut frame) => {
+                frame.copy_from_view(view);
+                frame
+            }
+            None => Frame::from_view(view),
+        }
+    }
+
+    /// Keeps a finished buffer for reuse, at most as many as can be in flight.
     fn recycle(&mut self, frame: Frame) {
-        if self.spare.len() < 2 * self.batch_capacity.max(2) {
+        let in_flight = self.pipeline.as_ref().map_or(1, Pipeline::limit);
+        if self.spare.len() < 2 * in_flight.max(2) {
             self.spare.push(frame);
         }
     }
@@ -292,19 +309,89 @@ impl Scorer {
         self.started.get_or_insert_with(Instant::now);
         let index = self.first_index + self.pushed;
         self.pushed += 1;
-        let spatial = self.spatial_row(index, reference, distorted)?;
+        let mut row = self.open_frame(index, 0);
+        for slot in self.spatial_slots(index) {
+            let columns = self.copies.columns(slot);
+            let mut scratch = vec![f64::NAN; columns.len()];
+            let out = match row.as_mut() {
+                Some(row) => &mut row[columns],
+                None => &mut scratch[..],
+            };
+            self.copies.extract(slot, reference, distorted, out)?;
+        }
+        if let (Some(row), Some(frame)) = (row, self.pending.get_mut(&index)) {
+            frame.values = row;
+        }
         let temporal = push_temporal(&mut self.temporal, reference, distorted)?;
-        self.record(index, spatial, temporal);
+        self.apply_temporal(temporal);
         Ok(())
     }
 
+    /// Threaded path: the frame's spatial extractors go to the workers at once, its
+    /// temporal ones run here, in frame order, meanwhile.
     fn enqueue(&mut self, reference: Frame, distorted: Frame) -> Result<()> {
         self.started.get_or_insert_with(Instant::now);
         let index = self.first_index + self.pushed;
         self.pushed += 1;
-        self.batch.push((index, reference, distorted));
-        if self.batch.len() >= self.batch_capacity {
-            self.run_batch()?;
+        let slots = self.spatial_slots(index);
+        let row = self.open_frame(index, slots.len());
+        if let (Some(row), Some(frame)) = (row, self.pending.get_mut(&index)) {
+            frame.values = row;
+        }
+        let pair = Arc::new((reference, distorted));
+        if let Some(pipeline) = self.pipeline.as_mut() {
+            if !slots.is_empty() {
+                let slots = self.copies.longest_first(slots);
+                pipeline.submit(&self.copies, index, &pair, slots);
+            }
+        }
+        let temporal = push_temporal(&mut self.temporal, &pair.0.view(), &pair.1.view())?;
+        self.apply_temporal(temporal);
+        if let Ok((reference, distorted)) = Arc::try_unwrap(pair) {
+            self.recycle(reference);
+            self.recycle(distorted);
+        }
+        self.collect_spatial(false)?;
+        while self
+            .pipeline
+            .as_ref()
+            .is_some_and(|p| p.is_full() && p.is_busy())
+        {
+            self.collect_spatial(true)?;
+        }
+        Ok(())
+    }
+
+    /// Puts finished spatial values in place and takes back the frames no task reads
+    /// any more. With `wait`, waits for at least one task (when any is out).
+    fn collect_spatial(&mut self, mut wait: bool) -> Result<()> {
+        let Some(pipeline) = self.pipeline.as_mut() else {
+            return Ok(());
+        };
+        let mut finished = Vec::new();
+        while let Some(done) = pipeline.next_done(wait) {
+            finished.push(done);
+            wait = false;
+        }
+        let released = pipeline.released();
+        for frame in released {
+            self.recycle(frame);
+        }
+        for done in finished {
+            self.apply_spatial(done)?;
+        }
+        self.complete_ready();
+        Ok(())
+    }
+
+    fn apply_spatial(&mut self, done: TaskDone) -> Result<()> {
+        done.result?;
+        let columns = self.copies.columns(done.slot);
+        if let Some(frame) = self.pending.get_mut(&done.index) {
+            if frame.scored {
+                frame.values[columns].copy_from_slice(&done.values);
+            }
+            frame.awaiting_spatial -= 1;
         }
         Ok(())
     }
@@ -326,7 +413,9 @@ impl Scorer {
     /// aggregate metrics, by extractor: what a segment's part keeps so that merged
     /// parts get the aggregates of a single run.
     pub fn finish_with_totals(mut self) -> Result<(Report, Vec<RunTotals>)> {
-        self.run_batch()?;
+        while self.pipeline.as_ref().is_some_and(Pipeline::is_busy) {
+            self.collect_spatial(true)?;
+        }
         let mut late = Vec::new();
         for (extractor, _) in &mut self.temporal {
             let mut values = Vec::new();
@@ -368,157 +457,46 @@ impl Scorer {
         Ok((report, totals))
     }
 
-    /// A frame's spatial values, or `None` for a frame subsampling skips; extractors
-    /// with whole-run totals see that frame all the same, as libvmaf's do.
-    fn spatial_row(
-        &self,
-        index: u64,
-        reference: &FrameView<'_>,
-        distorted: &FrameView<'_>,
-    ) -> Result<Option<Vec<f64>>> {
+    /// What frame `index` needs of the spatial extractors: every one for a scored
+    /// frame; for a frame subsampling skips, those with whole-run totals, which see it
+    /// all the same, as libvmaf's do.
+    fn spatial_work(&self, index: u64) -> SpatialWork {
         // Context frames of a segment belong to a neighbouring segment's totals.
         if !self.reported.contains(&index) {
-            return Ok(None);
-        }
-        let scored = self.scores_spatially(index);
-        if !scored && self.totalling.is_empty() {
-            return Ok(None);
-        }
-        let mut set = self.take_spatial_set()?;
-        let row = if scored {
-            self.extract_spatial(&mut set, reference, distorted)
-                .map(Some)
+            SpatialWork::Nothing
+        } else if index.is_multiple_of(self.subsample) {
+            SpatialWork::Scored
+        } else if self.totalling.is_empty() {
+            SpatialWork::Nothing
         } else {
-            self.extract_totals_only(&mut set, reference, distorted)
-                .map(|()| None)
-        };
-        self.return_spatial_set(set);
-        row
-    }
-
-    /// Runs only the extractors that keep whole-run totals; their values are dropped.
-    fn extract_totals_only(
-        &self,
-        set: &mut [Box<dyn FrameMetric>],
-        reference: &FrameView<'_>,
-        distorted: &FrameView<'_>,
-    ) -> Result<()> {
-        let mut scratch = vec![f64::NAN; self.metrics.len()];
-        for &i in &self.totalling {
-            let range = self.spatial_ranges[i].clone();
-            set[i].extract(reference, distorted, &mut scratch[range])?;
-        }
-        Ok(())
-    }
-
-    fn scores_spatially(&self, index: u64) -> bool {
-        index.is_multiple_of(self.subsample)
-    }
-
-    fn take_spatial_set(&self) -> Result<Vec<Box<dyn FrameMetric>>> {
-        let idle = self.idle_spatial_sets.lock().map(|mut s| s.pop());
-        match idle.ok().flatten() {
-            Some(set) => Ok(set),
-            None => self
-                .spatial_requests
-                .iter()
-                .map(|r| match r.build(&self.format, &self.devices)? {
-                    Extractor::Spatial(x) => Ok(x),
-                    Extractor::Temporal(_) => {
-                        unreachable!("spatial requests build spatial extractors")
-                    }
-                })
-                .collect(),
+            SpatialWork::TotalsOnly
         }
     }
 
-    fn return_spatial_set(&self, set: Vec<Box<dyn FrameMetric>>) {
-        if let Ok(mut idle) = self.idle_spatial_sets.lock() {
-            idle.push(set);
+    /// The spatial extractors (by position) frame `index` goes through.
+    fn spatial_slots(&self, index: u64) -> Vec<usize> {
+        match self.spatial_work(index) {
+            SpatialWork::Nothing => Vec::new(),
+            SpatialWork::Scored => (0..self.copies.len()).collect(),
+            SpatialWork::TotalsOnly => self.totalling.clone(),
         }
     }
 
-    fn extract_spatial(
-        &self,
-        set: &mut [Box<dyn FrameMetric>],
-        reference: &FrameView<'_>,
-        distorted: &FrameView<'_>,
-    ) -> Result<Vec<f64>> {
-        let mut row = vec![f64::NAN; self.metrics.len()];
-        for (extractor, range) in set.iter_mut().zip(&self.spatial_ranges) {
-            extractor.extract(reference, distorted, &mut row[range.clone()])?;
-        }
-        Ok(row)
-    }
-
-    /// Scores the buffered frames: spatial features in parallel, temporal ones in order
-    /// alongside.
-    fn run_batch(&mut self) -> Result<()> {
-        if self.batch.is_empty() {
-            return Ok(());
-        }
-        let batch = std::mem::take(&mut self.batch);
-        let mut temporal = std::mem::take(&mut self.temporal);
-        let this = &*self;
-        let mut work = || {
-            rayon::join(
-                || {
-                    batch
-                        .par_iter()
-                        .map(|(index, r, d)| this.spatial_row(*index, &r.view(), &d.view()))
-                        .collect::<Result<Vec<_>>>()
-                },
-                || {
-                    let mut produced: Vec<Vec<_>> =
-                        (0..temporal.len()).map(|_| Vec::new()).collect();
-                    for (_, r, d) in &batch {
-                        let values = push_temporal(&mut temporal, &r.view(), &d.view())?;
-                        for (all, v) in produced.iter_mut().zip(values) {
-                            all.extend(v);
-                        }
-                    }
-                    Ok::<_, Error>(produced)
-                },
-            )
-        };
-        let (spatial, produced) = match &self.workers {
-            Some(pool) => pool.install(work),
-            None => work(),
-        };
-        self.temporal = temporal;
-        let spatial = spatial?;
-        let produced = produced?;
-        for ((index, reference, distorted), row) in batch.into_iter().zip(spatial) {
-            self.open_frame(index, row);
-            self.recycle(reference);
-            self.recycle(distorted);
-        }
-        self.apply_temporal(produced);
-        Ok(())
-    }
-
-    fn record(
-        &mut self,
-        index: u64,
-        spatial: Option<Vec<f64>>,
-        temporal: Vec<Vec<TemporalValues>>,
-    ) {
-        self.open_frame(index, spatial);
-        self.apply_temporal(temporal);
-    }
-
-    fn open_frame(&mut self, index: u64, spatial: Option<Vec<f64>>) {
-        let scored = spatial.is_some();
-        let values = spatial.unwrap_or_default();
+    /// Starts frame `index`'s bookkeeping, waiting for `spatial_tasks` spatial results
+    /// and every temporal extractor. Returns the frame's value row to fill when it is
+    /// scored (the caller stores it back).
+    fn open_frame(&mut self, index: u64, spatial_tasks: usize) -> Option<Vec<f64>> {
+        let scored = matches!(self.spatial_work(index), SpatialWork::Scored);
         self.pending.insert(
             index,
             PendingFrame {
-                values,
+                values: Vec::new(),
+                awaiting_spatial: spatial_tasks,
                 awaiting_temporal: self.temporal.len(),
                 scored,
             },
         );
-        self.complete_ready();
+        scored.then(|| vec![f64::NAN; self.metrics.len()])
     }
 
     /// Stores temporal values (one list per temporal extractor) and completes frames.
@@ -540,7 +518,7 @@ impl Scorer {
     /// Moves frames whose values are all known, in order, to the completed list.
     fn complete_ready(&mut self) {
         while let Some(entry) = self.pending.first_entry() {
-            if entry.get().awaiting_temporal > 0 {
+            if entry.get().awaiting_temporal > 0 || entry.get().awaiting_spatial > 0 {
                 break;
             }
             let (index, frame) = entry.remove_entry();
@@ -572,3 +550,6 @@ mod aggregate_tests;
 
 #[cfg(test)]
 mod segment_tests;
+
+#[cfg(test)]
+mod thread_tests;

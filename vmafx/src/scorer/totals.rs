@@ -13,17 +13,13 @@ use super::Scorer;
 
 impl Scorer {
     /// Each totalling extractor's counters, summed over its copies, with the request
-    /// that rebuilds it (see [`aggregates_of`]).
+    /// that rebuilds it (see [`aggregates_of`]). Call once no frame is in flight.
     pub(super) fn run_totals(&self) -> Vec<RunTotals> {
-        let sets = match self.idle_spatial_sets.lock() {
-            Ok(sets) => sets,
-            Err(poisoned) => poisoned.into_inner(),
-        };
         self.totalling
             .iter()
-            .map(|&i| RunTotals {
-                feature: self.spatial_requests[i].spec(),
-                totals: summed_totals(sets.iter().map(|set| set[i].run_totals())),
+            .map(|&slot| RunTotals {
+                feature: self.copies.request(slot).spec(),
+                totals: summed_totals(self.copies.idle(slot).iter().map(|x| x.run_totals())),
             })
             .collect()
     }
@@ -31,15 +27,12 @@ impl Scorer {
     /// Whole-run values: each extractor's totals summed over all its copies (which
     /// frames went to which copy does not matter), in the order of the extractors.
     pub(super) fn aggregates(&self) -> Vec<(&'static str, f64)> {
-        let sets = match self.idle_spatial_sets.lock() {
-            Ok(sets) => sets,
-            Err(poisoned) => poisoned.into_inner(),
-        };
         let mut aggregates = Vec::new();
-        for &i in &self.totalling {
-            let sums = summed_totals(sets.iter().map(|set| set[i].run_totals()));
-            if let Some(set) = sets.first() {
-                aggregates.extend(set[i].aggregates(&sums));
+        for &slot in &self.totalling {
+            let copies = self.copies.idle(slot);
+            let sums = summed_totals(copies.iter().map(|x| x.run_totals()));
+            if let Some(copy) = copies.first() {
+                aggregates.extend(copy.aggregates(&sums));
             }
         }
         aggregates
