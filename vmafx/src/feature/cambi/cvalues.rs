@@ -298,9 +298,21 @@ impl<'a> Window<'a> {
 pub(super) struct CValues {
     values: Vec<f32>,
     counts: Vec<u16>,
+    /// Whether runs of columns without masked pixels are skipped as a whole.
+    skip_unmasked: bool,
 }
 
 impl CValues {
+    /// Empty buffers; with `skip_unmasked`, [`CValues::compute`] passes over blocks of
+    /// columns without masked pixels instead of visiting them pixel by pixel (the
+    /// results are the same).
+    pub(super) fn new(skip_unmasked: bool) -> Self {
+        Self {
+            skip_unmasked,
+            ..Self::default()
+        }
+    }
+
     /// The values of the last [`CValues::compute`], row-major; pooling reorders them.
     pub(super) fn values(&self) -> &[f32] {
         &self.values
@@ -313,8 +325,7 @@ impl CValues {
 
     /// Computes the c-value of every pixel of the `width` x `height` picture in `image`,
     /// using windows of `window` x `window` pixels clipped to the picture. Unmasked pixels
-    /// get 0. With `skip_unmasked`, blocks of columns without masked pixels are passed
-    /// over instead of visited pixel by pixel; the results are the same.
+    /// get 0.
     ///
     /// Rows are visited as libvmaf visits them, which matters only when the picture is
     /// less than a window tall: the rows above the picture's top half window are counted
@@ -328,7 +339,6 @@ impl CValues {
         width: usize,
         height: usize,
         window: usize,
-        skip_unmasked: bool,
     ) {
         let values = &mut self.values;
         values.clear();
@@ -344,7 +354,7 @@ impl CValues {
             width,
             half,
             columns: width.max(half),
-            skip_unmasked,
+            skip_unmasked: self.skip_unmasked,
         };
         let row_of = |y: usize| y * width..(y + 1) * width;
 

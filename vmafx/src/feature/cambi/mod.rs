@@ -204,6 +204,7 @@ impl CambiExtractor {
             )?),
             None => None,
         };
+        let kernels = Kernels::for_level(level);
         let (canvas_w, canvas_h) = if options.full_ref {
             (enc_w.max(src_w), enc_h.max(src_h))
         } else {
@@ -224,8 +225,8 @@ impl CambiExtractor {
             model,
             image: Canvas::new(canvas_w, canvas_h),
             mask: Canvas::new(canvas_w, canvas_h),
-            c_values: CValues::default(),
-            kernels: Kernels::for_level(level),
+            c_values: CValues::new(kernels.level() != CpuLevel::Scalar),
+            kernels,
             scratch: Scratch::default(),
             heatmaps,
             next_frame: 0,
@@ -342,15 +343,8 @@ impl CambiExtractor {
                 kernels.halve(&mut self.mask, width, height);
             }
             kernels.mode_filter(&mut self.image, width, height, &mut self.scratch);
-            self.c_values.compute(
-                &self.model,
-                &self.image,
-                &self.mask,
-                width,
-                height,
-                window,
-                kernels.level() != CpuLevel::Scalar,
-            );
+            self.c_values
+                .compute(&self.model, &self.image, &self.mask, width, height, window);
             if let (Some(maps), Some(frame)) = (&self.heatmaps, heatmap_frame) {
                 maps.write(scale, frame, self.c_values.values(), width, height)?;
             }
