@@ -44,6 +44,11 @@ impl Canvas {
         &mut self.data[y * self.width..(y + 1) * self.width]
     }
 
+    /// All samples, rows `width()` apart.
+    pub(super) fn samples_mut(&mut self) -> &mut [u16] {
+        &mut self.data
+    }
+
     /// Row `y` mutable and row `y + 1` shared, both the whole allocated width.
     pub(super) fn row_and_next(&mut self, y: usize) -> (&mut [u16], &[u16]) {
         let both = &mut self.data[y * self.width..(y + 2) * self.width];
@@ -104,7 +109,7 @@ fn horizontal_mode(row: &[u16], out: &mut [u16]) {
 
 /// The value two of the three share, or the smallest when all differ.
 #[inline]
-fn mode3(a: u16, b: u16, c: u16) -> u16 {
+pub(super) fn mode3(a: u16, b: u16, c: u16) -> u16 {
     if a == b || a == c {
         a
     } else if b == c {

@@ -151,6 +151,26 @@ struct Window<'a> {
     /// Columns whose pixels enter the counts: the picture's, or as many as the window's
     /// half width when the picture is narrower (libvmaf then reads beyond the picture).
     columns: usize,
+    /// Whether runs of [`BLOCK`] columns without masked pixels are skipped as a whole
+    /// (they change nothing: the same counts and values result).
+    skip_unmasked: bool,
+}
+
+/// Columns checked at once for masked pixels when skipping.
+const BLOCK: usize = 32;
+
+/// The starts and ends of the runs of [`BLOCK`] columns in which some of `masks` is set.
+#[inline]
+fn masked_blocks<'m>(masks: [&'m [u16]; 2]) -> impl Iterator<Item = (usize, usize)> + 'm {
+    let columns = masks[0].len().min(masks[1].len());
+    (0..columns).step_by(BLOCK).filter_map(move |start| {
+        let end = (start + BLOCK).min(columns);
+        let any = masks[0][start..end]
+            .iter()
+            .zip(&masks[1][start..end])
+            .fold(0, |any, (&a, &b)| any | a | b);
+        (any != 0).then_some((start, end))
+    })
 }
 
 impl<'a> Window<'a> {
@@ -202,6 +222,10 @@ impl<'a> Window<'a> {
     /// Removes row `leaving` and adds row `entering`, skipping columns where both pixels
     /// count in the same histogram row (the two updates would cancel).
     fn slide(&mut self, leaving: usize, entering: usize) {
+        if self.skip_unmasked && leaving.max(entering) < self.image.height() {
+            self.slide_masked_blocks(leaving, entering);
+            return;
+        }
         let pairs = self.entries(leaving).zip(self.entries(entering));
         for (x, (out, into)) in pairs.enumerate() {
             if out == into {
@@ -216,10 +240,50 @@ impl<'a> Window<'a> {
         }
     }
 
+    /// [`Window::slide`] for two rows on the canvas, visiting only the blocks of
+    /// columns where either row has a masked pixel.
+    fn slide_masked_blocks(&mut self, leaving: usize, entering: usize) {
+        let (model, image, mask) = (self.model, self.image, self.mask);
+        let columns = self.columns.min(image.width());
+        let rows = |y: usize| (&image.row(y)[..columns], &mask.row(y)[..columns]);
+        let ((out_values, out_mask), (in_values, in_mask)) = (rows(leaving), rows(entering));
+        let entry = |values: &[u16], mask: &[u16], x: usize| {
+            if mask[x] == 0 {
+                None
+            } else {
+                model.band_row(values[x])
+            }
+        };
+        for (start, end) in masked_blocks([out_mask, in_mask]) {
+            for x in start..end {
+                let (out, into) = (entry(out_values, out_mask, x), entry(in_values, in_mask, x));
+                if out == into {
+                    continue;
+                }
+                if let Some(row) = out {
+                    self.bump(row, x, u16::MAX);
+                }
+                if let Some(row) = into {
+                    self.bump(row, x, 1);
+                }
+            }
+        }
+    }
+
     /// C-values of the masked pixels of row `y`; the others are left untouched.
     fn c_values_of_row(&self, y: usize, out: &mut [f32]) {
         let image = &self.image.row(y)[..self.width];
         let mask = &self.mask.row(y)[..self.width];
+        if self.skip_unmasked {
+            for (start, end) in masked_blocks([mask, mask]) {
+                for x in start..end {
+                    if mask[x] != 0 {
+                        out[x] = self.model.pixel(self.counts, self.width, x, image[x]);
+                    }
+                }
+            }
+            return;
+        }
         for x in 0..self.width {
             if mask[x] != 0 {
                 out[x] = self.model.pixel(self.counts, self.width, x, image[x]);
@@ -234,9 +298,21 @@ impl<'a> Window<'a> {
 pub(super) struct CValues {
     values: Vec<f32>,
     counts: Vec<u16>,
+    /// Whether runs of columns without masked pixels are skipped as a whole.
+    skip_unmasked: bool,
 }
 
 impl CValues {
+    /// Empty buffers; with `skip_unmasked`, [`CValues::compute`] passes over blocks of
+    /// columns without masked pixels instead of visiting them pixel by pixel (the
+    /// results are the same).
+    pub(super) fn new(skip_unmasked: bool) -> Self {
+        Self {
+            skip_unmasked,
+            ..Self::default()
+        }
+    }
+
     /// The values of the last [`CValues::compute`], row-major; pooling reorders them.
     pub(super) fn values(&self) -> &[f32] {
         &self.values
@@ -278,6 +354,7 @@ impl CValues {
             width,
             half,
             columns: width.max(half),
+            skip_unmasked: self.skip_unmasked,
         };
         let row_of = |y: usize| y * width..(y + 1) * width;
 

@@ -4,8 +4,8 @@
 use super::canvas::Canvas;
 
 /// Side of the square neighbourhood counted around each pixel.
-const NEIGHBOURHOOD: usize = 7;
-const RADIUS: usize = NEIGHBOURHOOD / 2;
+pub(super) const NEIGHBOURHOOD: usize = 7;
+pub(super) const RADIUS: usize = NEIGHBOURHOOD / 2;
 
 /// Number of bits needed for `n - 1` (0 for 0 and 1): the rounded-up base-2 logarithm.
 fn ceil_log2(n: u32) -> i32 {
@@ -18,7 +18,7 @@ fn ceil_log2(n: u32) -> i32 {
 
 /// How many flat pixels a `side` x `side` neighbourhood must exceed for its centre to be
 /// kept; grows slowly with the picture area so that larger pictures need flatter areas.
-fn flat_count_threshold(width: usize, height: usize, side: usize) -> u32 {
+pub(super) fn flat_count_threshold(width: usize, height: usize, side: usize) -> u32 {
     let blocks = (width >> 6) as u32 * (height >> 6) as u32;
     let side = side as i32;
     let threshold = (side * side + 3 * (ceil_log2(blocks) - 11) - 1) >> 1;

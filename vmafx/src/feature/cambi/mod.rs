@@ -9,29 +9,43 @@
 //! reference is scored too, at the source size, and the increase is reported.
 //!
 //! Nothing carries over from one frame to the next except scratch buffers.
+//!
+//! The picture passes (loading, anti-dithering, mask, halving, mode filter, pooling) run
+//! at the instruction-set level chosen from [`crate::cpu::level`] (or per extractor with
+//! `with_cpu_level`): the scalar references, or `fast`'s equivalents compiled for AVX2 or
+//! AVX-512, which also skip runs of unmasked pixels in the c-values and pool without
+//! sorting where that provably gives the same sum. Every level gives the same scores.
 
 mod canvas;
 mod cvalues;
 mod descriptor;
+mod fast;
 mod heatmap;
+mod kernels;
 mod luminance;
 mod mask;
 mod options;
 mod pooling;
 mod preprocess;
+#[cfg(target_arch = "x86_64")]
+mod x86;
 
+#[cfg(test)]
+mod simd_tests;
 #[cfg(test)]
 mod tests;
 
 pub use descriptor::DESCRIPTOR;
 pub use options::{CambiOptions, Eotf};
 
+use crate::cpu::CpuLevel;
 use crate::error::{Error, Result};
 use crate::frame::{FrameFormat, FrameView, PlaneRef};
 
 use canvas::Canvas;
 use cvalues::{CValues, ContrastModel};
 use heatmap::Heatmaps;
+use kernels::{Kernels, Scratch};
 
 /// libvmaf refuses pictures whose width and height are both below this.
 pub const MIN_DIMENSION: usize = 216;
@@ -87,8 +101,8 @@ pub struct CambiExtractor {
     image: Canvas,
     mask: Canvas,
     c_values: CValues,
-    mode_rows: Vec<u16>,
-    column_sums: Vec<u32>,
+    kernels: Kernels,
+    scratch: Scratch,
     /// Where the distorted pictures' c-values go, with `heatmaps_path`.
     heatmaps: Option<Heatmaps>,
     /// The frame index [`CambiExtractor::extract`] gives the next picture's heatmaps.
@@ -114,6 +128,16 @@ impl CambiExtractor {
     /// wider but shorter (or narrower but taller) than the encoding size, or when the
     /// scaled window would exceed 255 pixels.
     pub fn new(format: &FrameFormat, options: CambiOptions) -> Result<Self> {
+        Self::with_cpu_level(format, options, crate::cpu::level())
+    }
+
+    /// As [`CambiExtractor::new`], with the picture passes of `level`, lowered to what
+    /// this processor supports ([`CpuLevel::capped`]). Every level gives the same scores.
+    pub fn with_cpu_level(
+        format: &FrameFormat,
+        options: CambiOptions,
+        level: CpuLevel,
+    ) -> Result<Self> {
         options.validate()?;
         let (width, height) = (format.width(), format.height());
         let or_input = |w: u32, h: u32| {
@@ -180,6 +204,7 @@ impl CambiExtractor {
             )?),
             None => None,
         };
+        let kernels = Kernels::for_level(level);
         let (canvas_w, canvas_h) = if options.full_ref {
             (enc_w.max(src_w), enc_h.max(src_h))
         } else {
@@ -200,9 +225,9 @@ impl CambiExtractor {
             model,
             image: Canvas::new(canvas_w, canvas_h),
             mask: Canvas::new(canvas_w, canvas_h),
-            c_values: CValues::default(),
-            mode_rows: Vec::with_capacity(3 * canvas_w),
-            column_sums: Vec::with_capacity(canvas_w),
+            c_values: CValues::new(kernels.level() != CpuLevel::Scalar),
+            kernels,
+            scratch: Scratch::default(),
             heatmaps,
             next_frame: 0,
         })
@@ -245,6 +270,11 @@ impl CambiExtractor {
             scores.cambi_full_reference = Some(self.clip(if added < 0.0 { 0.0 } else { added }));
         }
         Ok(scores)
+    }
+
+    /// The instruction-set level of the picture passes.
+    pub fn cpu_level(&self) -> CpuLevel {
+        self.kernels.level()
     }
 
     fn clip(&self, score: f64) -> f64 {
@@ -292,32 +322,33 @@ impl CambiExtractor {
             mut height,
             window,
         } = geometry;
-        preprocess::load_10bit(luma, bit_depth, &mut self.image, width, height);
+        let kernels = self.kernels;
+        kernels.load_10bit(luma, bit_depth, &mut self.image, width, height);
         if self.enc_bitdepth < 10 {
-            preprocess::smooth_dither(&mut self.image, width, height);
+            kernels.smooth_dither(&mut self.image, width, height, &mut self.scratch);
         }
-        mask::spatial_mask(
+        kernels.spatial_mask(
             &self.image,
             &mut self.mask,
             width,
             height,
-            &mut self.column_sums,
+            &mut self.scratch,
         );
         let mut per_scale = [0.0f64; 5];
         for (scale, score) in per_scale.iter_mut().enumerate() {
             if scale > 0 || self.high_res_speedup {
                 width = width.div_ceil(2);
                 height = height.div_ceil(2);
-                self.image.halve(width, height);
-                self.mask.halve(width, height);
+                kernels.halve(&mut self.image, width, height);
+                kernels.halve(&mut self.mask, width, height);
             }
-            self.image.mode_filter(width, height, &mut self.mode_rows);
+            kernels.mode_filter(&mut self.image, width, height, &mut self.scratch);
             self.c_values
                 .compute(&self.model, &self.image, &self.mask, width, height, window);
             if let (Some(maps), Some(frame)) = (&self.heatmaps, heatmap_frame) {
                 maps.write(scale, frame, self.c_values.values(), width, height)?;
             }
-            *score = pooling::mean_of_largest(self.c_values.values_mut(), self.topk);
+            *score = kernels.mean_of_largest(self.c_values.values_mut(), self.topk);
         }
         Ok(pooling::combine_scales(&per_scale, window))
     }

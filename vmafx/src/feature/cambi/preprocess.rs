@@ -28,6 +28,7 @@ pub(super) fn check_sample_range(luma: &PlaneRef<'_>, bit_depth: u8) -> Result<(
 
 /// Writes the luma, resampled to `width` x `height` and converted to 10 bits, into the top
 /// left of `canvas`. Below 10 bits samples are shifted up; above, rounded down.
+#[inline(always)]
 pub(super) fn load_10bit(
     luma: &PlaneRef<'_>,
     bit_depth: u8,
@@ -57,6 +58,7 @@ pub(super) fn load_10bit(
 
 /// Nearest-neighbour resampling with libvmaf's single-precision stepping, so that the
 /// same source samples are picked (the positions accumulate in `f32`).
+#[inline(always)]
 fn resample<T: Sample>(
     plane: &Plane<'_, T>,
     canvas: &mut Canvas,

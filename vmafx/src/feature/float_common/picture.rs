@@ -3,6 +3,7 @@
 //! Samples are scaled to the 8-bit range (divided by 4, 16 or 256 for 10, 12 and 16
 //! bits) and shifted by -128, in single precision, as libvmaf does.
 
+use crate::cpu::CpuLevel;
 use crate::error::{Error, Result};
 use crate::frame::{Plane, PlaneRef, Sample};
 
@@ -55,6 +56,28 @@ pub(crate) fn plane_to_float(
     height: usize,
     dst: &mut [f32],
 ) -> Result<()> {
+    plane_to_float_at(
+        crate::cpu::level(),
+        feature,
+        plane,
+        bit_depth,
+        width,
+        height,
+        dst,
+    )
+}
+
+/// [`plane_to_float`] with the code compiled for `level`, lowered to what this processor
+/// supports; every level gives the same floats.
+fn plane_to_float_at(
+    level: CpuLevel,
+    feature: &str,
+    plane: PlaneRef<'_>,
+    bit_depth: u8,
+    width: usize,
+    height: usize,
+    dst: &mut [f32],
+) -> Result<()> {
     if plane.width() < width || plane.height() < height || dst.len() < width * height {
         return Err(Error::InvalidInput(format!(
             "{feature}: a {}x{} plane cannot fill {width}x{height} samples",
@@ -62,6 +85,32 @@ pub(crate) fn plane_to_float(
             plane.height()
         )));
     }
+    match CpuLevel::capped(level) {
+        CpuLevel::Scalar => convert(feature, plane, bit_depth, width, height, dst),
+        // SAFETY: `capped` returns only levels this processor supports.
+        #[cfg(target_arch = "x86_64")]
+        CpuLevel::Avx2 => unsafe { avx2::convert(feature, plane, bit_depth, width, height, dst) },
+        // SAFETY: as above.
+        #[cfg(target_arch = "x86_64")]
+        CpuLevel::Avx512 => unsafe {
+            avx512::convert(feature, plane, bit_depth, width, height, dst)
+        },
+        #[cfg(not(target_arch = "x86_64"))]
+        _ => convert(feature, plane, bit_depth, width, height, dst),
+    }
+}
+
+/// The conversion of [`plane_to_float`] once sizes are checked; every level compiles
+/// this same code.
+#[inline(always)]
+fn convert(
+    feature: &str,
+    plane: PlaneRef<'_>,
+    bit_depth: u8,
+    width: usize,
+    height: usize,
+    dst: &mut [f32],
+) -> Result<()> {
     match (plane, bit_depth) {
         (PlaneRef::U8(p), 8) => {
             copy_rows(p, width, height, dst, |v| v as f32 + SAMPLE_OFFSET);
@@ -81,6 +130,34 @@ pub(crate) fn plane_to_float(
     Ok(())
 }
 
+/// Entry points compiling [`convert`] for one level.
+macro_rules! entry_points {
+    ($level:ident, $features:literal) => {
+        #[cfg(target_arch = "x86_64")]
+        mod $level {
+            use super::*;
+
+            /// # Safety
+            /// The processor must support the level's features.
+            #[target_feature(enable = $features)]
+            pub(super) unsafe fn convert(
+                feature: &str,
+                plane: PlaneRef<'_>,
+                bit_depth: u8,
+                width: usize,
+                height: usize,
+                dst: &mut [f32],
+            ) -> Result<()> {
+                super::convert(feature, plane, bit_depth, width, height, dst)
+            }
+        }
+    };
+}
+
+entry_points!(avx2, "avx2");
+entry_points!(avx512, "avx512f,avx512bw");
+
+#[inline(always)]
 fn copy_rows<T: Sample>(
     plane: Plane<'_, T>,
     width: usize,
@@ -112,6 +189,49 @@ mod tests {
         plane_to_float("t", plane, 10, 2, 2, &mut out).unwrap();
         assert_eq!(out, [-128.0, 0.0, 127.75, -127.25]);
         assert!(plane_to_float("t", plane, 8, 2, 2, &mut out).is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_level_converts_as_the_scalar_reference(
+            width in 1usize..70,
+            height in 1usize..9,
+            bit_depth in proptest::prop_oneof![
+                proptest::strategy::Just(8u8),
+                proptest::strategy::Just(10u8),
+                proptest::strategy::Just(12u8),
+                proptest::strategy::Just(16u8),
+            ],
+            seed in proptest::prelude::any::<u32>(),
+        ) {
+            let stride = width + 3;
+            let max = if bit_depth == 16 { u16::MAX } else { (1u16 << bit_depth) - 1 };
+            let wide: Vec<u16> = (0..stride * height)
+                .map(|i| {
+                    let r = (i as u32 ^ seed).wrapping_mul(2_654_435_761) >> 7;
+                    // Every third sample an extreme, the rest spread over the range.
+                    match r % 3 {
+                        0 => if r & 8 == 0 { 0 } else { max },
+                        _ => (r % (u32::from(max) + 1)) as u16,
+                    }
+                })
+                .collect();
+            let narrow: Vec<u8> = wide.iter().map(|&v| v as u8).collect();
+            let plane = if bit_depth == 8 {
+                PlaneRef::U8(Plane::new(&narrow, width, height, stride).unwrap())
+            } else {
+                PlaneRef::U16(Plane::new(&wide, width, height, stride).unwrap())
+            };
+            let convert = |level| {
+                let mut out = vec![0.0f32; width * height];
+                plane_to_float_at(level, "t", plane, bit_depth, width, height, &mut out).unwrap();
+                out.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+            };
+            let expected = convert(CpuLevel::Scalar);
+            for level in CpuLevel::supported() {
+                proptest::prop_assert_eq!(convert(level), expected.clone(), "{:?}", level);
+            }
+        }
     }
 
     #[test]

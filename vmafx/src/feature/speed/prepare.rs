@@ -7,6 +7,7 @@
 //! from tap 0, then horizontal sum of those), so the values are identical.
 
 use super::dimensions::{is_unit_prescale, SpeedDimensions, NUM_SCALES};
+use crate::cpu::CpuLevel;
 use crate::feature::float_common::mirror::reflect;
 use crate::feature::float_common::resample::{resample, Image};
 use crate::feature::float_common::ResampleMethod;
@@ -23,6 +24,8 @@ pub(super) struct PlanePreparer {
     decimated: Vec<f32>,
     mean: Vec<f32>,
     column: Vec<f32>,
+    /// The level the filters are compiled for.
+    level: CpuLevel,
 }
 
 impl PlanePreparer {
@@ -44,6 +47,7 @@ impl PlanePreparer {
             decimated: Vec::new(),
             mean: Vec::new(),
             column: Vec::new(),
+            level: crate::cpu::level(),
         }
     }
 
@@ -71,7 +75,8 @@ impl PlanePreparer {
             None => input,
         };
         let step = 1 << NUM_SCALES;
-        separable_filter(
+        filter_at(
+            self.level,
             &self.antialias,
             source,
             d.scaled_width,
@@ -81,7 +86,8 @@ impl PlanePreparer {
             &mut self.column,
         );
         let (w, h) = (d.operating_width, d.operating_height);
-        separable_filter(
+        filter_at(
+            self.level,
             &self.local_mean,
             &self.decimated,
             w,
@@ -103,9 +109,66 @@ fn antialias_filter(kernelscale: f32) -> Vec<f32> {
     gaussian_kernel(size, (spread * size as f64 / 5.0) as f32)
 }
 
+/// [`separable_filter`] compiled for `level` (one this processor supports); every level
+/// gives the same floats, as no operation is fused or reordered.
+#[allow(clippy::too_many_arguments)]
+fn filter_at(
+    level: CpuLevel,
+    filter: &[f32],
+    src: &[f32],
+    width: usize,
+    height: usize,
+    step: usize,
+    dst: &mut Vec<f32>,
+    column: &mut Vec<f32>,
+) {
+    match level {
+        CpuLevel::Scalar => separable_filter(filter, src, width, height, step, dst, column),
+        // SAFETY: `cpu::level` returns only levels this processor supports.
+        #[cfg(target_arch = "x86_64")]
+        CpuLevel::Avx2 => unsafe {
+            avx2::separable_filter(filter, src, width, height, step, dst, column)
+        },
+        // SAFETY: as above.
+        #[cfg(target_arch = "x86_64")]
+        CpuLevel::Avx512 => unsafe {
+            avx512::separable_filter(filter, src, width, height, step, dst, column)
+        },
+        #[cfg(not(target_arch = "x86_64"))]
+        _ => separable_filter(filter, src, width, height, step, dst, column),
+    }
+}
+
+/// Entry points compiling [`separable_filter`] for one level.
+macro_rules! entry_points {
+    ($level:ident, $features:literal) => {
+        #[cfg(target_arch = "x86_64")]
+        mod $level {
+            /// # Safety
+            /// The processor must support the level's features.
+            #[target_feature(enable = $features)]
+            pub(super) unsafe fn separable_filter(
+                filter: &[f32],
+                src: &[f32],
+                width: usize,
+                height: usize,
+                step: usize,
+                dst: &mut Vec<f32>,
+                column: &mut Vec<f32>,
+            ) {
+                super::separable_filter(filter, src, width, height, step, dst, column)
+            }
+        }
+    };
+}
+
+entry_points!(avx2, "avx2");
+entry_points!(avx512, "avx512f,avx512bw");
+
 /// Filters packed `width` x `height` `src` with `filter` vertically then horizontally,
 /// mirroring at the borders, and writes every `step`-th row and column of the result
 /// into `dst` (`width / step` x `height / step`, packed).
+#[inline(always)]
 fn separable_filter(
     filter: &[f32],
     src: &[f32],
@@ -162,6 +225,24 @@ mod tests {
         for i in 0..h / 16 {
             for j in 0..w / 16 {
                 assert_eq!(dec[i * (w / 16) + j], full[i * 16 * w + j * 16]);
+            }
+        }
+    }
+
+    #[test]
+    fn every_level_filters_as_the_scalar_reference() {
+        for (w, h, step) in [(83, 50, 16), (17, 9, 1), (33, 19, 1), (257, 5, 1), (257, 40, 16)] {
+            let src = picture(w, h);
+            for filter in [antialias_filter(1.0), antialias_filter(0.5), vec![0.25, 0.5, 0.25]] {
+                let run = |level| {
+                    let (mut out, mut column) = (Vec::new(), Vec::new());
+                    filter_at(level, &filter, &src, w, h, step, &mut out, &mut column);
+                    out.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+                };
+                let expected = run(CpuLevel::Scalar);
+                for level in CpuLevel::supported() {
+                    assert_eq!(run(level), expected, "{level:?} {w}x{h}/{step}");
+                }
             }
         }
     }
