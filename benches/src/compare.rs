@@ -88,17 +88,7 @@ pub fn run(config: &CompareConfig, table: &mut impl Write) -> Result<Vec<Row>> {
     for clip in &config.clips {
         let pair = prepare(clip, &config.cache_dir)?;
         for &threads in &config.threads {
-            let values = RunValues {
-                vmafx: &vmafx,
-                reference: path_str(&pair.reference),
-                distorted: path_str(&pair.distorted),
-                out: "",
-                threads,
-                width: clip.width,
-                height: clip.height,
-                frames: clip.frames,
-                bit_depth: clip.bit_depth,
-            };
+            let values = run_values(&vmafx, &pair, clip, threads);
             let tag = format!("{}-t{threads}", clip.name());
             let ours = measure(
                 "vmafx",
@@ -131,14 +121,37 @@ pub fn run(config: &CompareConfig, table: &mut impl Write) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
+/// The template values of running `exe` on `pair` (the files of `clip`) with `threads`;
+/// `{out}` is filled in per run.
+pub(crate) fn run_values<'a>(
+    exe: &'a str,
+    pair: &'a ClipPair,
+    clip: &ClipSpec,
+    threads: usize,
+) -> RunValues<'a> {
+    RunValues {
+        vmafx: exe,
+        reference: path_str(&pair.reference),
+        distorted: path_str(&pair.distorted),
+        out: "",
+        threads,
+        width: clip.width,
+        height: clip.height,
+        frames: clip.frames,
+        bit_depth: clip.bit_depth,
+    }
+}
+
 /// The cached pair of `clip`, generated with progress on stderr when missing.
 pub(crate) fn prepare(clip: &ClipSpec, cache_dir: &Path) -> Result<ClipPair> {
     let name = clip.name();
     let pair = cached_pair(clip, cache_dir, |done| {
         if done % 10 == 0 || done == clip.frames {
-            eprint!("\rgenerating {name}: {done}/{} frames", clip.frames);
+            // Progress only: a closed stderr must not stop the run.
+            let mut stderr = std::io::stderr().lock();
+            let _ = write!(stderr, "\rgenerating {name}: {done}/{} frames", clip.frames);
             if done == clip.frames {
-                eprintln!();
+                let _ = writeln!(stderr);
             }
         }
     })?;
@@ -201,7 +214,7 @@ pub fn time_command(
     let mut walls: Vec<Duration> = Vec::with_capacity(repeat);
     let mut peak_rss = 0;
     for attempt in 1..=repeat.max(1) {
-        eprintln!("{who} run {attempt}/{repeat}: {command}");
+        let _ = writeln!(std::io::stderr(), "{who} run {attempt}/{repeat}: {command}");
         let _ = std::fs::remove_file(&report);
         let cost: RunCost = run_measured(&command, &log)?;
         walls.push(cost.wall);

@@ -277,10 +277,15 @@ fn main() -> Result<()> {
                 bit_depth,
             };
             let pair = generate_pair(&spec, &out, |done| {
-                eprint!("\r{done}/{frames} frames");
+                let _ = write!(std::io::stderr(), "\r{done}/{frames} frames");
             })?;
-            eprintln!();
-            println!("{}\n{}", pair.reference.display(), pair.distorted.display());
+            let _ = writeln!(std::io::stderr());
+            writeln!(
+                std::io::stdout().lock(),
+                "{}\n{}",
+                pair.reference.display(),
+                pair.distorted.display()
+            )?;
         }
         Command::Compare {
             sizes,

@@ -12,9 +12,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::compare::{path_str, prepare, time_command, Timed};
+use crate::compare::{path_str, prepare, run_values, time_command, Timed};
 use crate::gen::ClipSpec;
-use crate::template::RunValues;
 
 /// One workload: the arguments both tools get besides the inputs and threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,30 +136,13 @@ pub fn run(config: &TableConfig) -> Result<Vec<Cell>> {
             let pair = prepare(clip, &config.cache_dir)?;
             for &threads in &config.threads {
                 let tag = format!("{}-{}-t{threads}", scenario.name, clip.name());
-                let values = |tool: &'static str| -> (RunValues<'_>, PathBuf) {
-                    let exe = if tool == "vmafx" {
-                        &config.vmafx
-                    } else {
-                        &config.libvmaf
-                    };
-                    let values = RunValues {
-                        vmafx: path_str(exe),
-                        reference: path_str(&pair.reference),
-                        distorted: path_str(&pair.distorted),
-                        out: "",
-                        threads,
-                        width: clip.width,
-                        height: clip.height,
-                        frames: clip.frames,
-                        bit_depth: clip.bit_depth,
-                    };
-                    (values, runs.join(format!("{tool}-{tag}")))
+                let time = |tool: &str, exe: &Path| {
+                    let values = run_values(path_str(exe), &pair, clip, threads);
+                    let stem = runs.join(format!("{tool}-{tag}"));
+                    time_command(tool, &template, config.repeat, &stem, &values)
                 };
-                let (ours, ours_stem) = values("vmafx");
-                let vmafx = time_command("vmafx", &template, config.repeat, &ours_stem, &ours)?;
-                let (theirs, theirs_stem) = values("libvmaf");
-                let libvmaf =
-                    time_command("libvmaf", &template, config.repeat, &theirs_stem, &theirs)?;
+                let vmafx = time("vmafx", &config.vmafx)?;
+                let libvmaf = time("libvmaf", &config.libvmaf)?;
                 let agreement = agree(&vmafx.report, &libvmaf.report)?;
                 cells.push(Cell {
                     scenario: *scenario,
