@@ -85,18 +85,21 @@ fn plane_to_float_at(
             plane.height()
         )));
     }
-    match CpuLevel::capped(level) {
-        CpuLevel::Scalar => convert(feature, plane, bit_depth, width, height, dst),
-        // SAFETY: `capped` returns only levels this processor supports.
-        #[cfg(target_arch = "x86_64")]
-        CpuLevel::Avx2 => unsafe { avx2::convert(feature, plane, bit_depth, width, height, dst) },
-        // SAFETY: as above.
-        #[cfg(target_arch = "x86_64")]
-        CpuLevel::Avx512 => unsafe {
-            avx512::convert(feature, plane, bit_depth, width, height, dst)
-        },
-        #[cfg(not(target_arch = "x86_64"))]
-        _ => convert(feature, plane, bit_depth, width, height, dst),
+    convert_at(level, feature, plane, bit_depth, width, height, dst)
+}
+
+crate::simd::auto::per_level! {
+    /// [`convert`] compiled for `level` (lowered to what this processor supports).
+    fn convert_at(
+        feature: &str,
+        plane: PlaneRef<'_>,
+        bit_depth: u8,
+        width: usize,
+        height: usize,
+        dst: &mut [f32],
+    ) -> Result<()> {
+        scalar: convert,
+        vector: convert,
     }
 }
 
@@ -129,33 +132,6 @@ fn convert(
     }
     Ok(())
 }
-
-/// Entry points compiling [`convert`] for one level.
-macro_rules! entry_points {
-    ($level:ident, $features:literal) => {
-        #[cfg(target_arch = "x86_64")]
-        mod $level {
-            use super::*;
-
-            /// # Safety
-            /// The processor must support the level's features.
-            #[target_feature(enable = $features)]
-            pub(super) unsafe fn convert(
-                feature: &str,
-                plane: PlaneRef<'_>,
-                bit_depth: u8,
-                width: usize,
-                height: usize,
-                dst: &mut [f32],
-            ) -> Result<()> {
-                super::convert(feature, plane, bit_depth, width, height, dst)
-            }
-        }
-    };
-}
-
-entry_points!(avx2, "avx2");
-entry_points!(avx512, "avx512f,avx512bw");
 
 #[inline(always)]
 fn copy_rows<T: Sample>(
