@@ -109,61 +109,23 @@ fn antialias_filter(kernelscale: f32) -> Vec<f32> {
     gaussian_kernel(size, (spread * size as f64 / 5.0) as f32)
 }
 
-/// [`separable_filter`] compiled for `level` (one this processor supports); every level
-/// gives the same floats, as no operation is fused or reordered.
-#[allow(clippy::too_many_arguments)]
-fn filter_at(
-    level: CpuLevel,
-    filter: &[f32],
-    src: &[f32],
-    width: usize,
-    height: usize,
-    step: usize,
-    dst: &mut Vec<f32>,
-    column: &mut Vec<f32>,
-) {
-    match level {
-        CpuLevel::Scalar => separable_filter(filter, src, width, height, step, dst, column),
-        // SAFETY: `cpu::level` returns only levels this processor supports.
-        #[cfg(target_arch = "x86_64")]
-        CpuLevel::Avx2 => unsafe {
-            avx2::separable_filter(filter, src, width, height, step, dst, column)
-        },
-        // SAFETY: as above.
-        #[cfg(target_arch = "x86_64")]
-        CpuLevel::Avx512 => unsafe {
-            avx512::separable_filter(filter, src, width, height, step, dst, column)
-        },
-        #[cfg(not(target_arch = "x86_64"))]
-        _ => separable_filter(filter, src, width, height, step, dst, column),
+crate::simd::auto::per_level! {
+    /// [`separable_filter`] compiled for `level` (lowered to what this processor
+    /// supports); every level gives the same floats, as no operation is fused or
+    /// reordered.
+    fn filter_at(
+        filter: &[f32],
+        src: &[f32],
+        width: usize,
+        height: usize,
+        step: usize,
+        dst: &mut Vec<f32>,
+        column: &mut Vec<f32>,
+    ) {
+        scalar: separable_filter,
+        vector: separable_filter,
     }
 }
-
-/// Entry points compiling [`separable_filter`] for one level.
-macro_rules! entry_points {
-    ($level:ident, $features:literal) => {
-        #[cfg(target_arch = "x86_64")]
-        mod $level {
-            /// # Safety
-            /// The processor must support the level's features.
-            #[target_feature(enable = $features)]
-            pub(super) unsafe fn separable_filter(
-                filter: &[f32],
-                src: &[f32],
-                width: usize,
-                height: usize,
-                step: usize,
-                dst: &mut Vec<f32>,
-                column: &mut Vec<f32>,
-            ) {
-                super::separable_filter(filter, src, width, height, step, dst, column)
-            }
-        }
-    };
-}
-
-entry_points!(avx2, "avx2");
-entry_points!(avx512, "avx512f,avx512bw");
 
 /// Filters packed `width` x `height` `src` with `filter` vertically then horizontally,
 /// mirroring at the borders, and writes every `step`-th row and column of the result
